@@ -1,0 +1,71 @@
+import { and, desc, eq, gte, ilike, lt, or, sql, type SQL } from "drizzle-orm";
+import { auditLog, users } from "~db/schema";
+import { assertCan, type ActingUser } from "../auth/guards";
+import type { Db } from "../db";
+
+export const AUDIT_PAGE_SIZE = 50;
+
+export type AuditFilter = {
+  action?: string;
+  actor?: string;
+  subject?: string;
+  since?: Date;
+  /** Keyset cursor: the (time, id) of the last row of the previous page. */
+  before?: { createdAt: Date; id: number };
+};
+
+export function encodeCursor(row: { createdAt: Date; id: number }) {
+  return `${row.createdAt.toISOString()}_${row.id}`;
+}
+
+export function decodeCursor(cursor: string | null) {
+  if (!cursor) return undefined;
+  const [time, id] = cursor.split("_");
+  const createdAt = new Date(time ?? "");
+  const n = Number(id);
+  if (Number.isNaN(createdAt.getTime()) || !Number.isSafeInteger(n)) return undefined;
+  return { createdAt, id: n };
+}
+
+/** Newest first, paged by keyset so deep pages cost the same as the first. */
+export async function listAudit(db: Db, by: ActingUser, filter: AuditFilter) {
+  assertCan(by, "audit:read");
+  const conditions: SQL[] = [];
+  if (filter.action) conditions.push(ilike(auditLog.action, `${filter.action.replace(/[\\%_]/g, "\\$&")}%`));
+  if (filter.actor) {
+    const pattern = `%${filter.actor.replace(/[\\%_]/g, "\\$&")}%`;
+    conditions.push(or(ilike(users.email, pattern), ilike(users.displayName, pattern))!);
+  }
+  if (filter.subject) conditions.push(eq(auditLog.subjectId, filter.subject));
+  if (filter.since) conditions.push(gte(auditLog.createdAt, filter.since));
+  if (filter.before) {
+    conditions.push(
+      or(
+        lt(auditLog.createdAt, filter.before.createdAt),
+        and(eq(auditLog.createdAt, filter.before.createdAt), lt(auditLog.id, filter.before.id)),
+      )!,
+    );
+  }
+  const rows = await db
+    .select({
+      id: auditLog.id,
+      action: auditLog.action,
+      subjectType: auditLog.subjectType,
+      subjectId: auditLog.subjectId,
+      data: auditLog.data,
+      ip: auditLog.ip,
+      userAgent: auditLog.userAgent,
+      createdAt: auditLog.createdAt,
+      actorEmail: users.email,
+      actorName: users.displayName,
+    })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
+    .limit(AUDIT_PAGE_SIZE + 1);
+  const hasMore = rows.length > AUDIT_PAGE_SIZE;
+  const page = rows.slice(0, AUDIT_PAGE_SIZE);
+  const last = page.at(-1);
+  return { entries: page, nextCursor: hasMore && last ? encodeCursor(last) : null };
+}

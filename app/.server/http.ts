@@ -1,0 +1,39 @@
+import { data } from "@remix-run/node";
+import type { z } from "zod";
+import { fieldErrors, type FieldErrors } from "~/lib/validation";
+import { UserError } from "./errors";
+
+export type ActionFailure = { ok: false; errors: FieldErrors };
+
+/** A 4xx the form shows next to its fields. */
+export function failure(errors: FieldErrors, status = 400, headers?: HeadersInit) {
+  return data<ActionFailure>({ ok: false, errors }, { status, headers });
+}
+
+/** Turns a person's mistake into a 4xx for the form; anything else is our bug and is rethrown. */
+export function userErrorToResponse(error: unknown) {
+  if (error instanceof UserError) {
+    return failure({ [error.field ?? "form"]: error.message }, error.status, error.headers);
+  }
+  throw error;
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown):
+  | { ok: true; data: z.infer<S> }
+  | { ok: false; response: ReturnType<typeof failure> } {
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, data: result.data };
+  return { ok: false, response: failure(fieldErrors(result.error), 422) };
+}
+
+/** Reads a positive page number from the query, falling back to 1 for anything odd. */
+export function pageParam(url: URL) {
+  const n = Number.parseInt(url.searchParams.get("page") ?? "1", 10);
+  return Number.isSafeInteger(n) && n > 0 && n < 100_000 ? n : 1;
+}
+
+/** A safe place to go after signing in: only paths on this site. */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/") {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}

@@ -1,0 +1,41 @@
+import { useId, useRef, type ReactNode } from "react";
+import { Button } from "./button";
+
+/**
+ * A destructive action behind a native <dialog>: it traps focus, closes with Escape, and the
+ * action only happens from the confirm button inside. `children` is the form body (e.g. a reason).
+ */
+export function ConfirmDialog({
+  trigger,
+  title,
+  children,
+  triggerVariant = "danger",
+}: {
+  trigger: string;
+  title: string;
+  children: (close: () => void) => ReactNode;
+  triggerVariant?: "danger" | "secondary" | "primary";
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const close = () => ref.current?.close();
+  return (
+    <>
+      <Button type="button" variant={triggerVariant} onClick={() => ref.current?.showModal()}>
+        {trigger}
+      </Button>
+      <dialog
+        ref={ref}
+        aria-labelledby={titleId}
+        className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-stone-900/50"
+      >
+        <div className="space-y-4 p-6">
+          <h2 id={titleId} className="text-lg font-semibold">
+            {title}
+          </h2>
+          {children(close)}
+        </div>
+      </dialog>
+    </>
+  );
+}

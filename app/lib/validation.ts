@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { roles } from "./permissions";
+
+// Shared between forms and the server so the browser and the server agree on every rule.
+export const emailField = z
+  .string({ error: "Enter an email address." })
+  .trim()
+  .min(1, "Enter an email address.")
+  .max(254, "That email address is too long.")
+  .pipe(z.email({ error: "Enter a valid email address, like name@example.com." }))
+  .transform((value) => value.toLowerCase());
+
+export const passwordField = z
+  .string({ error: "Enter a password." })
+  .min(8, "Use at least 8 characters.")
+  .max(256, "Use at most 256 characters.");
+
+export const displayNameField = z
+  .string({ error: "Enter your name." })
+  .trim()
+  .min(1, "Enter your name.")
+  .max(80, "Use at most 80 characters.");
+
+export const roleField = z.enum(roles, { error: "Choose artist, reviewer or admin." });
+
+export const reasonField = z
+  .string({ error: "Give a reason." })
+  .trim()
+  .min(3, "Give a reason of at least 3 characters.")
+  .max(500, "Use at most 500 characters.");
+
+export type FieldErrors = Record<string, string>;
+
+/** The first message per field, the shape forms show next to each input. */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "form";
+    out[key] ??= issue.message;
+  }
+  return out;
+}

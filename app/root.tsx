@@ -1,0 +1,190 @@
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useNavigation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { useEffect, useState, type ReactNode } from "react";
+import { readFlash } from "~/.server/flash";
+import { useNonce } from "~/components/nonce";
+import { can, type Permission } from "~/lib/permissions";
+import stylesheet from "~/styles.css?url";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Greenroom" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { flash, setCookie } = await readFlash(request, context);
+  const user = context.auth.user;
+  return data(
+    { user: user ? { displayName: user.displayName, email: user.email, role: user.role } : null, flash },
+    setCookie ? { headers: { "Set-Cookie": setCookie } } : undefined,
+  );
+}
+
+type NavItem = { to: string; label: string; permission: Permission; end?: boolean };
+
+// Only pages that exist, and only those the person's role may open.
+const NAV: NavItem[] = [
+  { to: "/", label: "Home", permission: "home:view", end: true },
+  { to: "/admin/people", label: "People", permission: "people:manage" },
+  { to: "/admin/invites", label: "Invites", permission: "invites:manage" },
+  { to: "/admin/audit", label: "Audit log", permission: "audit:read" },
+  { to: "/admin/outbox", label: "Outbox", permission: "outbox:read" },
+];
+
+function Shell({ children }: { children: ReactNode }) {
+  const root = useRouteLoaderData<typeof loader>("root");
+  const user = root?.user ?? null;
+  const navigation = useNavigation();
+  return (
+    <div className="flex min-h-screen flex-col">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      {user ? (
+        <header className="border-b border-stone-200 bg-white">
+          <div className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">
+            <Link to="/" className="text-lg font-black tracking-tight text-brand-800">
+              Greenroom
+            </Link>
+            <nav aria-label="Main" className="flex flex-1 flex-wrap gap-1">
+              {NAV.filter((item) => can(user.role, item.permission)).map((item) => (
+                <NavLink
+                  key={item.to}
+                  to={item.to}
+                  end={item.end}
+                  className={({ isActive }) =>
+                    `rounded-md px-3 py-1.5 text-sm font-medium ${isActive ? "bg-brand-100 text-brand-900" : "text-stone-700 hover:bg-stone-100"}`
+                  }
+                >
+                  {item.label}
+                </NavLink>
+              ))}
+            </nav>
+            <UserMenu displayName={user.displayName || user.email} email={user.email} role={user.role} />
+          </div>
+          <div
+            aria-hidden="true"
+            className={`h-0.5 bg-brand-600 transition-opacity ${navigation.state === "idle" ? "opacity-0" : "animate-pulse opacity-100"}`}
+          />
+        </header>
+      ) : null}
+      <FlashMessage />
+      <main id="main" className={user ? "mx-auto w-full max-w-6xl flex-1 px-4 py-8" : "flex-1"}>
+        {children}
+      </main>
+    </div>
+  );
+}
+
+function UserMenu({ displayName, email, role }: { displayName: string; email: string; role: string }) {
+  return (
+    <details className="relative">
+      <summary className="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1.5 text-sm hover:bg-stone-100">
+        <span aria-hidden="true" className="flex h-7 w-7 items-center justify-center rounded-full bg-brand-800 text-xs font-bold text-white">
+          {displayName.slice(0, 1).toUpperCase()}
+        </span>
+        <span className="font-medium">{displayName}</span>
+        <span className="sr-only">, account menu</span>
+      </summary>
+      <div className="absolute right-0 z-20 mt-2 w-60 rounded-md border border-stone-200 bg-white p-3 text-sm shadow-lg">
+        <p className="font-medium">{displayName}</p>
+        <p className="truncate text-stone-600">{email}</p>
+        <p className="mt-1 text-xs uppercase tracking-wide text-stone-600">{role}</p>
+        <Form method="post" action="/logout" className="mt-3 border-t border-stone-200 pt-3">
+          <button type="submit" className="w-full rounded-md px-2 py-1.5 text-left font-medium text-red-800 hover:bg-red-50">
+            Sign out
+          </button>
+        </Form>
+      </div>
+    </details>
+  );
+}
+
+function FlashMessage() {
+  const root = useRouteLoaderData<typeof loader>("root");
+  const flash = root?.flash ?? null;
+  const [visible, setVisible] = useState(Boolean(flash));
+  useEffect(() => setVisible(Boolean(flash)), [flash]);
+  if (!flash || !visible) return <div role="status" aria-live="polite" className="sr-only" />;
+  const tone =
+    flash.kind === "error" ? "border-red-300 bg-red-50 text-red-900" : flash.kind === "success" ? "border-green-300 bg-green-50 text-green-900" : "border-sky-300 bg-sky-50 text-sky-900";
+  return (
+    <div role="status" aria-live="polite" className="mx-auto mt-4 w-full max-w-6xl px-4">
+      <div className={`flex items-start justify-between gap-4 rounded-md border px-4 py-3 text-sm ${tone}`}>
+        <span>{flash.message}</span>
+        <button type="button" onClick={() => setVisible(false)} className="font-semibold underline">
+          Dismiss
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <Shell>{children}</Shell>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  useLoaderData<typeof loader>();
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  let title = "Something went wrong";
+  let message = "An unexpected error happened on our side. It has been logged; please try again.";
+  if (isRouteErrorResponse(error)) {
+    if (error.status === 404) {
+      title = "Page not found";
+      message = "There is nothing at this address. Check the link, or go back to the start.";
+    } else if (error.status === 403) {
+      title = "Not allowed";
+      message = typeof error.data === "string" && error.data ? error.data : "You do not have access to this page.";
+    } else if (error.status < 500) {
+      title = `Request refused (${error.status})`;
+      message = typeof error.data === "string" && error.data ? error.data : "The request could not be completed.";
+    }
+  }
+  // Never render error.message or a stack: they can carry internals.
+  return (
+    <div className="mx-auto max-w-xl px-4 py-16 text-center">
+      <p className="text-sm font-semibold uppercase tracking-wide text-brand-800">Greenroom</p>
+      <h1 className="mt-2 text-3xl font-bold">{title}</h1>
+      <p className="mt-3 text-stone-700">{message}</p>
+      <Link to="/" className="mt-6 inline-block rounded-md bg-brand-800 px-4 py-2 font-semibold text-white hover:bg-brand-900">
+        Go to the start
+      </Link>
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { actingUser, requirePermission } from "~/.server/auth/guards";
+import { listOutbox, OUTBOX_PAGE_SIZE } from "~/.server/mail/outbox";
+import { pageParam } from "~/.server/http";
+import { StatusBadge } from "~/components/status-badge";
+import { EmptyState, formatDateTime, PageHeader, Pagination } from "~/components/ui/misc";
+
+export const meta: MetaFunction = () => [{ title: "Outbox · Greenroom" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = requirePermission(request, context, "outbox:read");
+  const url = new URL(request.url);
+  const status = z.enum(["queued", "sent", "failed"]).optional().catch(undefined).parse(url.searchParams.get("status") || undefined);
+  const page = pageParam(url);
+  const result = await listOutbox(context.db, actingUser(request, context, user), { status, page });
+  return { ...result, pageSize: OUTBOX_PAGE_SIZE, status: status ?? null, page, provider: context.mailer.resend ? "Resend" : null };
+}
+
+export default function Outbox() {
+  const { messages, total, pageSize, status, page, provider } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <PageHeader
+        title="Outbox"
+        description={
+          provider
+            ? `Every email the portal sends is recorded here and delivered through ${provider}, with retries.`
+            : "No email provider is configured (RESEND_API_KEY is empty), so email is delivered here: open the links below as the recipient would."
+        }
+      />
+      <nav aria-label="Filter messages" className="mb-4 flex gap-1 text-sm">
+        {[null, "queued", "sent", "failed"].map((s) => (
+          <a
+            key={s ?? "all"}
+            href={s ? `?status=${s}` : "?"}
+            aria-current={status === s ? "page" : undefined}
+            className={`rounded-md px-3 py-1.5 capitalize ${status === s ? "bg-brand-100 font-semibold text-brand-900" : "text-stone-700 hover:bg-stone-100"}`}
+          >
+            {s ?? "all"}
+          </a>
+        ))}
+      </nav>
+      {messages.length === 0 ? (
+        <EmptyState title="No messages yet">Invitations and password resets appear here as soon as they are sent.</EmptyState>
+      ) : (
+        <ul className="space-y-3">
+          {messages.map((message) => (
+            <li key={message.id} className="rounded-lg border border-stone-200 bg-white p-4 shadow-sm">
+              <article aria-label={`${message.subject} to ${message.recipient}`}>
+                <div className="flex flex-wrap items-start justify-between gap-2">
+                  <div>
+                    <h2 className="font-semibold">{message.subject}</h2>
+                    <p className="text-sm text-stone-600">
+                      To <span className="font-medium text-stone-800">{message.recipient}</span> · {message.template} · {formatDateTime(message.createdAt)}
+                    </p>
+                  </div>
+                  <div className="text-right text-xs text-stone-600">
+                    <StatusBadge status={message.status} />
+                    <p className="mt-1">
+                      {message.attempts} attempt{message.attempts === 1 ? "" : "s"}
+                      {message.providerMessageId ? ` · id ${message.providerMessageId}` : ""}
+                    </p>
+                  </div>
+                </div>
+                {message.error ? <p className="mt-2 text-sm text-red-800">Last error: {message.error}</p> : null}
+                {message.links.length > 0 ? (
+                  <ul className="mt-3 space-y-1 text-sm">
+                    {message.links.map((href) => (
+                      <li key={href}>
+                        <a href={href} className="break-all font-medium text-brand-800 underline">
+                          {href}
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+                <details className="mt-3">
+                  <summary className="cursor-pointer text-sm text-stone-700">Show the text of the message</summary>
+                  <pre className="mt-2 max-h-72 overflow-auto whitespace-pre-wrap rounded bg-stone-50 p-3 text-xs">{message.text}</pre>
+                </details>
+              </article>
+            </li>
+          ))}
+        </ul>
+      )}
+      <Pagination page={page} pageSize={pageSize} total={total} label="Messages" />
+    </>
+  );
+}

@@ -1,0 +1,199 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { getPerson, reactivateUser, suspendUser, updateAccess } from "~/.server/access/people";
+import { actingUser, requirePermission } from "~/.server/auth/guards";
+import { UserError } from "~/.server/errors";
+import { redirectWithFlash } from "~/.server/flash";
+import { parseWith, userErrorToResponse } from "~/.server/http";
+import { StatusBadge } from "~/components/status-badge";
+import { Button } from "~/components/ui/button";
+import { ConfirmDialog } from "~/components/ui/confirm-dialog";
+import { FormError, SelectField, TextAreaField } from "~/components/ui/field";
+import { Card, formatDateTime, PageHeader } from "~/components/ui/misc";
+import { reasonField, roleField } from "~/lib/validation";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.person.displayName || data?.person.email || "Person"} · People · Greenroom` },
+];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = requirePermission(request, context, "people:manage");
+  try {
+    const { person, history } = await getPerson(context.db, actingUser(request, context, user), params.userId ?? "");
+    return { person, history, isSelf: person.id === user.id };
+  } catch (error) {
+    if (error instanceof UserError && error.status === 404) throw new Response("Not found", { status: 404 });
+    throw error;
+  }
+}
+
+const actionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("suspend"), reason: reasonField }),
+  z.object({ intent: z.literal("reactivate"), reason: reasonField }),
+  z.object({ intent: z.literal("access"), role: roleField, trustTier: z.enum(["standard", "trusted"], { error: "Choose a trust tier." }) }),
+]);
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = requirePermission(request, context, "people:manage");
+  const by = actingUser(request, context, user);
+  const parsed = parseWith(actionSchema, Object.fromEntries(await request.formData()));
+  if (!parsed.ok) return parsed.response;
+  const userId = params.userId ?? "";
+  const here = `/admin/people/${userId}`;
+  try {
+    const input = parsed.data;
+    if (input.intent === "suspend") {
+      const { sessionsEnded } = await suspendUser(context.db, by, userId, input.reason);
+      return redirectWithFlash(context, here, {
+        kind: "success",
+        message: `Suspended. ${sessionsEnded} active session${sessionsEnded === 1 ? "" : "s"} ended at once.`,
+      });
+    }
+    if (input.intent === "reactivate") {
+      await reactivateUser(context.db, by, userId, input.reason);
+      return redirectWithFlash(context, here, { kind: "success", message: "Reactivated. They can sign in again." });
+    }
+    await updateAccess(context.db, by, userId, { role: input.role, trustTier: input.trustTier });
+    return redirectWithFlash(context, here, { kind: "success", message: "Access saved." });
+  } catch (error) {
+    return userErrorToResponse(error);
+  }
+}
+
+export default function Person() {
+  const { person, history, isSelf } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const errors = actionData && !actionData.ok ? actionData.errors : {};
+  const navigation = useNavigation();
+  const busyIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link to="/admin/people" className="text-brand-800 underline">
+          ← People
+        </Link>
+      </p>
+      <PageHeader
+        title={person.displayName || person.email}
+        description={
+          <span className="flex items-center gap-2">
+            {person.email} <StatusBadge status={person.status} />
+          </span>
+        }
+      />
+      <FormError message={errors.form} />
+      <div className="mt-4 grid gap-6 lg:grid-cols-2">
+        <Card>
+          <h2 className="text-lg font-semibold">Access</h2>
+          <Form method="post" className="mt-4 space-y-4">
+            <input type="hidden" name="intent" value="access" />
+            <SelectField
+              label="Role"
+              name="role"
+              defaultValue={person.role}
+              disabled={isSelf}
+              hint={isSelf ? "You cannot change your own role." : undefined}
+              error={errors.role}
+              options={[
+                { value: "artist", label: "Artist" },
+                { value: "reviewer", label: "Reviewer" },
+                { value: "admin", label: "Admin" },
+              ]}
+            />
+            {isSelf ? <input type="hidden" name="role" value={person.role} /> : null}
+            <SelectField
+              label="Trust tier"
+              name="trustTier"
+              defaultValue={person.trustTier}
+              error={errors.trustTier}
+              hint="Trusted artists get non-commercial publishing rights granted automatically."
+              options={[
+                { value: "standard", label: "Standard" },
+                { value: "trusted", label: "Trusted" },
+              ]}
+            />
+            <Button type="submit" variant="secondary" busy={busyIntent === "access"}>
+              Save access
+            </Button>
+          </Form>
+        </Card>
+        <Card>
+          <h2 className="text-lg font-semibold">Status</h2>
+          <p className="mt-2 text-sm text-stone-700">
+            {person.status === "suspended"
+              ? `Suspended${person.statusReason ? `: “${person.statusReason}”` : ""}. They cannot sign in or do anything.`
+              : person.status === "invited"
+                ? "Invited; they have not accepted yet. Manage the invitation on the Invites page."
+                : "Active. Suspending ends all of their sessions at once."}
+          </p>
+          <div className="mt-4">
+            {person.status === "active" && !isSelf ? (
+              <ConfirmDialog trigger="Suspend…" title={`Suspend ${person.displayName || person.email}?`}>
+                {(close) => (
+                  <Form method="post" className="space-y-4">
+                    <input type="hidden" name="intent" value="suspend" />
+                    <p className="text-sm text-stone-700">They are signed out everywhere at once and cannot sign in until reactivated.</p>
+                    <TextAreaField label="Reason" name="reason" required minLength={3} maxLength={500} rows={3} error={errors.reason} hint="Recorded in the audit log." />
+                    <div className="flex justify-end gap-2">
+                      <Button type="button" variant="secondary" onClick={close}>
+                        Cancel
+                      </Button>
+                      <Button type="submit" variant="danger" busy={busyIntent === "suspend"}>
+                        Suspend
+                      </Button>
+                    </div>
+                  </Form>
+                )}
+              </ConfirmDialog>
+            ) : null}
+            {person.status === "suspended" ? (
+              <ConfirmDialog trigger="Reactivate…" triggerVariant="primary" title={`Reactivate ${person.displayName || person.email}?`}>
+                {(close) => (
+                  <Form method="post" className="space-y-4">
+                    <input type="hidden" name="intent" value="reactivate" />
+                    <TextAreaField label="Reason" name="reason" required minLength={3} maxLength={500} rows={3} error={errors.reason} hint="Recorded in the audit log." />
+                    <div className="flex justify-end gap-2">
+                      <Button type="button" variant="secondary" onClick={close}>
+                        Cancel
+                      </Button>
+                      <Button type="submit" busy={busyIntent === "reactivate"}>
+                        Reactivate
+                      </Button>
+                    </div>
+                  </Form>
+                )}
+              </ConfirmDialog>
+            ) : null}
+            {errors.reason ? (
+              <p className="mt-2 text-sm text-red-700" role="alert">
+                {errors.reason}
+              </p>
+            ) : null}
+          </div>
+        </Card>
+      </div>
+      <Card className="mt-6">
+        <h2 className="text-lg font-semibold">Recent activity</h2>
+        {history.length === 0 ? (
+          <p className="mt-2 text-sm text-stone-600">Nothing recorded yet.</p>
+        ) : (
+          <ol className="mt-3 divide-y divide-stone-100 text-sm">
+            {history.map((entry) => (
+              <li key={entry.id} className="flex flex-wrap justify-between gap-2 py-2">
+                <span className="font-mono text-xs">{entry.action}</span>
+                <span className="text-stone-600">
+                  {formatDateTime(entry.createdAt)}
+                  {entry.ip ? ` · ${entry.ip}` : ""}
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
+        <Link to={`/admin/audit?subject=${person.id}`} className="mt-3 inline-block text-sm text-brand-800 underline">
+          Full history in the audit log
+        </Link>
+      </Card>
+    </>
+  );
+}

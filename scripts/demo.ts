@@ -1,0 +1,46 @@
+// `npm run demo`: migrate, seed the demo accounts, build if needed, and serve the production build.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~db/seed";
+import { loadDotEnv, startServer } from "../server/start";
+
+loadDotEnv();
+process.env.NODE_ENV = "production";
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+const buildFile = path.resolve("build/server/index.js");
+const stale =
+  !existsSync(buildFile) || Math.max(newestMtime("app"), newestMtime("emails")) > statSync(buildFile).mtimeMs;
+if (stale) {
+  console.log("Building the portal (first run only)…");
+  const result = spawnSync(process.execPath, [path.resolve("node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+try {
+  const { url, handle } = await startServer({
+    beforeListen: async (h, env) => {
+      const { created } = await seedDemo(h.db, { appUrl: env.APP_URL });
+      if (created.length) console.log(`Seeded ${created.length} demo accounts.`);
+    },
+  });
+  console.log(`\nGreenroom is running at ${url} (${handle.kind === "pglite" ? "embedded database" : "PostgreSQL"})\n`);
+  console.log(`Demo accounts (password: ${DEMO_PASSWORD}):`);
+  for (const account of DEMO_ACCOUNTS) console.log(`  ${account.role.padEnd(9)} ${account.email}`);
+  console.log("\nPress Ctrl+C to stop.");
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}

@@ -1,0 +1,151 @@
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express, { type NextFunction, type Request, type Response } from "express";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import { resolveSession } from "~/.server/auth/session";
+import type { Db } from "~/.server/db";
+import type { Env } from "~/.server/env";
+import type { Mailer } from "~/.server/mail/mailer";
+
+export type AppOptions = {
+  db: Db;
+  env: Env;
+  mailer: Mailer;
+  logger: Logger;
+  /** Production: the built server bundle. Development: Vite's dev server loads it per request. */
+  build: ServerBuild | (() => Promise<ServerBuild>);
+  /** Development only: Vite's middleware for assets and HMR. */
+  viteMiddleware?: express.RequestHandler;
+  clientAssetsDir?: string;
+};
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The origin the browser must send on writes: APP_URL when set, else the Host header's. */
+export function expectedOrigin(req: { protocol: string; headers: Record<string, unknown> }, env: Env) {
+  const host = req.headers["host"];
+  if (typeof host === "string" && host) return `${req.protocol}://${host}`;
+  return env.APP_URL;
+}
+
+/**
+ * Cross-site request forgery guard: a write must name our own origin. Browsers send `Origin` on
+ * every POST; a missing one means a non-browser client or a very old browser, and both are
+ * refused rather than trusted.
+ */
+export function isAllowedOrigin(method: string, origin: string | undefined, allowed: string[]) {
+  if (SAFE_METHODS.has(method.toUpperCase())) return true;
+  if (!origin || origin === "null") return false;
+  return allowed.includes(origin);
+}
+
+export function contentSecurityPolicy(nonce: string, dev: boolean) {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    // React and Vite set style attributes; inline <style> blocks carry no script risk.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    "font-src 'self' data:",
+    `connect-src 'self'${dev ? " ws: wss:" : ""}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+function clientIp(req: Request, env: Env): string | null {
+  if (env.TRUSTED_PROXY_HEADER) {
+    const value = req.get(env.TRUSTED_PROXY_HEADER);
+    // x-forwarded-for lists the client first; the proxy we trust appends the rest.
+    const first = value?.split(",")[0]?.trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? null;
+}
+
+export function createApp(options: AppOptions) {
+  const { env, logger, db } = options;
+  const dev = Boolean(options.viteMiddleware);
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+  app.use(compression());
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.get("x-request-id");
+    const requestId = incoming && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+    const nonce = randomBytes(16).toString("base64");
+    res.locals.requestId = requestId;
+    res.locals.cspNonce = nonce;
+    res.setHeader("X-Request-Id", requestId);
+    res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce, dev));
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+    res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+    res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    if (env.NODE_ENV === "production" && env.APP_URL.startsWith("https://")) {
+      res.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+    }
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info(
+        { requestId, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 },
+        "request",
+      );
+    });
+    next();
+  });
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const allowed = [env.APP_URL, expectedOrigin(req, env)];
+    if (!isAllowedOrigin(req.method, req.get("origin"), allowed)) {
+      res
+        .status(403)
+        .type("text/plain")
+        .send("This request was refused because it did not come from a Greenroom page. Reload the page and try again.");
+      return;
+    }
+    next();
+  });
+
+  if (options.viteMiddleware) {
+    app.use(options.viteMiddleware);
+  } else if (options.clientAssetsDir) {
+    app.use("/assets", express.static(`${options.clientAssetsDir}/assets`, { immutable: true, maxAge: "1y" }));
+    app.use(express.static(options.clientAssetsDir, { maxAge: "1h" }));
+  }
+
+  const handler = createRequestHandler({
+    build: options.build,
+    mode: dev ? "development" : "production",
+    getLoadContext: async (req, res) => {
+      const auth = await resolveSession(db, req.get("cookie") ?? null);
+      for (const cookie of auth.setCookies) res.append("Set-Cookie", cookie);
+      const requestId = res.locals.requestId as string;
+      return {
+        db,
+        env,
+        mailer: options.mailer,
+        logger: logger.child({ requestId }),
+        auth,
+        cspNonce: res.locals.cspNonce as string,
+        requestId,
+        clientIp: clientIp(req, env),
+      };
+    },
+  });
+  app.all("*", (req, res, next) => {
+    Promise.resolve(handler(req, res, next)).catch((error: unknown) => {
+      logger.error({ err: error, requestId: res.locals.requestId }, "unhandled request error");
+      if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side. Please try again.");
+    });
+  });
+  return app;
+}

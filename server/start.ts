@@ -1,0 +1,108 @@
+import type { ServerBuild } from "@remix-run/node";
+import { existsSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { pino } from "pino";
+import { pruneCounters } from "~/.server/auth/rate-limit";
+import { pruneEndedSessions } from "~/.server/auth/session";
+import { openDatabase, type DatabaseHandle } from "~/.server/db";
+import { parseEnv, type Env } from "~/.server/env";
+import { createMailer } from "~/.server/mail/mailer";
+import { deliverEmails } from "~/.server/mail/send";
+import { createApp } from "./app";
+
+export function loadDotEnv() {
+  // .env is optional; the process environment always wins over it.
+  if (existsSync(".env")) process.loadEnvFile(".env");
+}
+
+export type StartOptions = {
+  dev?: boolean;
+  /** Runs after migrations, before the server listens (the demo seeds here). */
+  beforeListen?: (handle: DatabaseHandle, env: Env) => Promise<void>;
+  env?: Env;
+};
+
+export async function startServer(options: StartOptions = {}) {
+  const env = options.env ?? parseEnv();
+  const logger = pino({ level: env.LOG_LEVEL, base: undefined });
+  const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  await handle.migrate();
+  await options.beforeListen?.(handle, env);
+  const mailer = createMailer(env);
+
+  let build: ServerBuild | (() => Promise<ServerBuild>);
+  let viteMiddleware;
+  let closeVite = async () => {};
+  if (options.dev) {
+    const vite = await import("vite");
+    const server = await vite.createServer({ server: { middlewareMode: true } });
+    viteMiddleware = server.middlewares;
+    build = () => server.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+    closeVite = () => server.close();
+  } else {
+    const buildPath = path.resolve("build/server/index.js");
+    if (!existsSync(buildPath)) throw new Error("No production build found: run `npm run build` first.");
+    build = (await import(buildPath)) as ServerBuild;
+  }
+
+  const app = createApp({
+    db: handle.db,
+    env,
+    mailer,
+    logger,
+    build,
+    viteMiddleware,
+    clientAssetsDir: path.resolve("build/client"),
+  });
+
+  // Background upkeep in the web process: retry queued email, forget old throttle windows and
+  // the reasons of long-ended sessions.
+  const timers = [
+    setInterval(() => {
+      deliverEmails(handle.db, mailer).catch((err: unknown) => logger.error({ err }, "email delivery failed"));
+    }, 15_000),
+    setInterval(() => {
+      const day = new Date(Date.now() - 24 * 3600_000);
+      const month = new Date(Date.now() - 31 * 24 * 3600_000);
+      Promise.all([pruneCounters(handle.db, day), pruneEndedSessions(handle.db, month)]).catch((err: unknown) =>
+        logger.error({ err }, "housekeeping failed"),
+      );
+    }, 3600_000),
+  ];
+  for (const timer of timers) timer.unref();
+
+  const server = app.listen(env.PORT, env.HOST);
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      for (const timer of timers) clearInterval(timer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await closeVite();
+      await handle.close();
+    })();
+    return stopping;
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, "shutting down");
+      stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, "shutdown failed");
+          process.exit(1);
+        },
+      );
+    });
+  }
+  return { port, url: `http://localhost:${port}`, env, handle, logger, stop };
+}
