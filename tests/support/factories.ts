@@ -1,0 +1,127 @@
+import { randomBytes } from "node:crypto";
+import type { AppLoadContext } from "@remix-run/node";
+import { pino } from "pino";
+import { hashPassword } from "~/.server/auth/passwords";
+import { resolveSession, startSession } from "~/.server/auth/session";
+import type { ActingUser } from "~/.server/auth/guards";
+import type { Db } from "~/.server/db";
+import { parseEnv } from "~/.server/env";
+import { createMailer, type Mailer } from "~/.server/mail/mailer";
+import { users, type Role, type User, type UserStatus } from "~db/schema";
+
+export const TEST_PASSWORD = "correct horse battery";
+export const APP_URL = "http://localhost:3000";
+
+let passwordHash: Promise<string> | undefined;
+
+export async function createUser(
+  db: Db,
+  overrides: Partial<Pick<User, "email" | "displayName" | "trustTier">> & { role?: Role; status?: UserStatus; password?: string } = {},
+): Promise<User> {
+  const hash = overrides.password ? hashPassword(overrides.password) : (passwordHash ??= hashPassword(TEST_PASSWORD));
+  const role = overrides.role ?? "artist";
+  const [user] = await db
+    .insert(users)
+    .values({
+      email: overrides.email ?? `${role}-${randomBytes(4).toString("hex")}@example.test`,
+      displayName: overrides.displayName ?? `Test ${role}`,
+      role,
+      status: overrides.status ?? "active",
+      trustTier: overrides.trustTier ?? "standard",
+      passwordHash: overrides.status === "invited" ? null : await hash,
+    })
+    .returning();
+  return user!;
+}
+
+export function acting(user: User): ActingUser {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    trustTier: user.trustTier,
+    ip: "203.0.113.7",
+    userAgent: "vitest",
+  };
+}
+
+/** A session cookie header for `user`, as the browser would send it. */
+export async function sessionCookieFor(db: Db, user: User) {
+  const { cookie } = await startSession(db, user.id);
+  return cookie.split(";")[0]!;
+}
+
+export const testEnv = parseEnv({
+  NODE_ENV: "test",
+  APP_URL,
+  SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
+  DATA_DIR: "./data/test",
+  LOG_LEVEL: "silent",
+});
+
+/** The load context the server would build for this request (server/app.ts does the same). */
+export async function contextFor(db: Db, request: Request, options: { mailer?: Mailer; ip?: string } = {}): Promise<AppLoadContext> {
+  return {
+    db,
+    env: testEnv,
+    mailer: options.mailer ?? createMailer({ EMAIL_FROM: testEnv.EMAIL_FROM }),
+    logger: pino({ level: "silent" }),
+    auth: await resolveSession(db, request.headers.get("cookie")),
+    cspNonce: "test-nonce",
+    requestId: "test-request",
+    clientIp: options.ip ?? "203.0.113.7",
+  };
+}
+
+export function makeRequest(
+  path: string,
+  options: { method?: string; cookie?: string; form?: Record<string, string> | FormData; headers?: Record<string, string> } = {},
+) {
+  const headers = new Headers(options.headers);
+  if (options.cookie) headers.set("cookie", options.cookie);
+  headers.set("origin", APP_URL);
+  headers.set("user-agent", "vitest");
+  let body: BodyInit | undefined;
+  if (options.form instanceof FormData) body = options.form;
+  else if (options.form) body = new URLSearchParams(options.form);
+  return new Request(`${APP_URL}${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body });
+}
+
+type RouteFn = (args: { request: Request; params: Record<string, string>; context: AppLoadContext }) => unknown;
+
+/**
+ * Calls a route's loader or action the way Remix does and returns a Response either way: a
+ * thrown Response (redirect, 403, 404) is returned, a `data()` result becomes a Response.
+ */
+export async function callRoute(
+  db: Db,
+  fn: RouteFn,
+  request: Request,
+  params: Record<string, string> = {},
+  options: { mailer?: Mailer; ip?: string } = {},
+): Promise<{ status: number; headers: Headers; body: unknown }> {
+  const context = await contextFor(db, request, options);
+  let result: unknown;
+  try {
+    result = await fn({ request, params, context });
+  } catch (thrown) {
+    if (thrown instanceof Response) result = thrown;
+    else throw thrown;
+  }
+  if (result instanceof Response) {
+    const text = await result.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON
+    }
+    return { status: result.status, headers: result.headers, body };
+  }
+  if (result && typeof result === "object" && "type" in result && (result as { type: unknown }).type === "DataWithResponseInit") {
+    const d = result as unknown as { data: unknown; init?: ResponseInit | null };
+    return { status: d.init?.status ?? 200, headers: new Headers(d.init?.headers), body: d.data };
+  }
+  return { status: 200, headers: new Headers(), body: result };
+}
