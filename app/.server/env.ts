@@ -26,7 +26,7 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema> & { SESSION_SECRET: string; APP_URL: string };
 
-function blankToUndefined(source: NodeJS.ProcessEnv) {
+function blankToUndefined(source: Record<string, string | undefined>) {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(source)) {
     if (value !== undefined && value !== "") out[key] = value;
@@ -43,7 +43,7 @@ function persistentSecret(dataDir: string): string {
   return secret;
 }
 
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const result = schema.safeParse(blankToUndefined(source));
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);

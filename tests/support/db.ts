@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeEach, inject } from "vitest";
-import { openDatabase, wrapPglite, type DatabaseHandle, type Db } from "~/.server/db";
+import { openDatabase, selectRows, wrapPglite, type DatabaseHandle, type Db } from "~/.server/db";
 
 export const onPostgres = Boolean(inject("pgTemplateUrl"));
 
@@ -38,10 +38,7 @@ async function copyTemplate(): Promise<DatabaseHandle> {
 }
 
 async function truncateAll(db: Db) {
-  const result = await db.execute<{ tablename: string }>(
-    sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`,
-  );
-  const rows = ("rows" in result ? result.rows : result) as { tablename: string }[];
+  const rows = await selectRows<{ tablename: string }>(db, sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
   if (rows.length === 0) return;
   const tables = rows.map((r) => `"${r.tablename}"`).join(", ");
   await db.execute(sql.raw(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`));

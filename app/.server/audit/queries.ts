@@ -10,21 +10,20 @@ export type AuditFilter = {
   actor?: string;
   subject?: string;
   since?: Date;
-  /** Keyset cursor: the (time, id) of the last row of the previous page. */
-  before?: { createdAt: Date; id: number };
+  /** Keyset cursor: the id of the last row of the previous page. */
+  before?: number;
 };
 
-export function encodeCursor(row: { createdAt: Date; id: number }) {
-  return `${row.createdAt.toISOString()}_${row.id}`;
+// Pages are keyed by id alone: ids grow with every insert, so "newest first" is "highest id first",
+// and an id is exact where a timestamp (microseconds in the database, milliseconds in JavaScript)
+// would not be.
+export function encodeCursor(row: { id: number }) {
+  return String(row.id);
 }
 
 export function decodeCursor(cursor: string | null) {
-  if (!cursor) return undefined;
-  const [time, id] = cursor.split("_");
-  const createdAt = new Date(time ?? "");
-  const n = Number(id);
-  if (Number.isNaN(createdAt.getTime()) || !Number.isSafeInteger(n)) return undefined;
-  return { createdAt, id: n };
+  if (!cursor || !/^\d{1,15}$/.test(cursor)) return undefined;
+  return Number(cursor);
 }
 
 /** Newest first, paged by keyset so deep pages cost the same as the first. */
@@ -38,14 +37,7 @@ export async function listAudit(db: Db, by: ActingUser, filter: AuditFilter) {
   }
   if (filter.subject) conditions.push(eq(auditLog.subjectId, filter.subject));
   if (filter.since) conditions.push(gte(auditLog.createdAt, filter.since));
-  if (filter.before) {
-    conditions.push(
-      or(
-        lt(auditLog.createdAt, filter.before.createdAt),
-        and(eq(auditLog.createdAt, filter.before.createdAt), lt(auditLog.id, filter.before.id)),
-      )!,
-    );
-  }
+  if (filter.before !== undefined) conditions.push(lt(auditLog.id, filter.before));
   const rows = await db
     .select({
       id: auditLog.id,
@@ -62,7 +54,7 @@ export async function listAudit(db: Db, by: ActingUser, filter: AuditFilter) {
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorId))
     .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
+    .orderBy(desc(auditLog.id))
     .limit(AUDIT_PAGE_SIZE + 1);
   const hasMore = rows.length > AUDIT_PAGE_SIZE;
   const page = rows.slice(0, AUDIT_PAGE_SIZE);
