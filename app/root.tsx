@@ -1,4 +1,9 @@
-import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import {
   Form,
   isRouteErrorResponse,
@@ -31,7 +36,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { flash, setCookie } = await readFlash(request, context);
   const user = context.auth.user;
   return data(
-    { user: user ? { displayName: user.displayName, email: user.email, role: user.role } : null, flash },
+    {
+      user: user ? { displayName: user.displayName, email: user.email, role: user.role } : null,
+      flash,
+    },
     setCookie ? { headers: { "Set-Cookie": setCookie } } : undefined,
   );
 }
@@ -53,7 +61,10 @@ function Shell({ children }: { children: ReactNode }) {
   const navigation = useNavigation();
   return (
     <div className="flex min-h-screen flex-col">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       {user ? (
@@ -76,7 +87,11 @@ function Shell({ children }: { children: ReactNode }) {
                 </NavLink>
               ))}
             </nav>
-            <UserMenu displayName={user.displayName || user.email} email={user.email} role={user.role} />
+            <UserMenu
+              displayName={user.displayName || user.email}
+              email={user.email}
+              role={user.role}
+            />
           </div>
           <div
             aria-hidden="true"
@@ -92,11 +107,22 @@ function Shell({ children }: { children: ReactNode }) {
   );
 }
 
-function UserMenu({ displayName, email, role }: { displayName: string; email: string; role: string }) {
+function UserMenu({
+  displayName,
+  email,
+  role,
+}: {
+  displayName: string;
+  email: string;
+  role: string;
+}) {
   return (
     <details className="relative">
       <summary className="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1.5 text-sm hover:bg-stone-100">
-        <span aria-hidden="true" className="flex h-7 w-7 items-center justify-center rounded-full bg-brand-800 text-xs font-bold text-white">
+        <span
+          aria-hidden="true"
+          className="flex h-7 w-7 items-center justify-center rounded-full bg-brand-800 text-xs font-bold text-white"
+        >
           {displayName.slice(0, 1).toUpperCase()}
         </span>
         <span className="font-medium">{displayName}</span>
@@ -107,7 +133,10 @@ function UserMenu({ displayName, email, role }: { displayName: string; email: st
         <p className="truncate text-stone-600">{email}</p>
         <p className="mt-1 text-xs uppercase tracking-wide text-stone-600">{role}</p>
         <Form method="post" action="/logout" className="mt-3 border-t border-stone-200 pt-3">
-          <button type="submit" className="w-full rounded-md px-2 py-1.5 text-left font-medium text-red-800 hover:bg-red-50">
+          <button
+            type="submit"
+            className="w-full rounded-md px-2 py-1.5 text-left font-medium text-red-800 hover:bg-red-50"
+          >
             Sign out
           </button>
         </Form>
@@ -123,10 +152,16 @@ function FlashMessage() {
   useEffect(() => setVisible(Boolean(flash)), [flash]);
   if (!flash || !visible) return <div role="status" aria-live="polite" className="sr-only" />;
   const tone =
-    flash.kind === "error" ? "border-red-300 bg-red-50 text-red-900" : flash.kind === "success" ? "border-green-300 bg-green-50 text-green-900" : "border-sky-300 bg-sky-50 text-sky-900";
+    flash.kind === "error"
+      ? "border-red-300 bg-red-50 text-red-900"
+      : flash.kind === "success"
+        ? "border-green-300 bg-green-50 text-green-900"
+        : "border-sky-300 bg-sky-50 text-sky-900";
   return (
     <div role="status" aria-live="polite" className="mx-auto mt-4 w-full max-w-6xl px-4">
-      <div className={`flex items-start justify-between gap-4 rounded-md border px-4 py-3 text-sm ${tone}`}>
+      <div
+        className={`flex items-start justify-between gap-4 rounded-md border px-4 py-3 text-sm ${tone}`}
+      >
         <span>{flash.message}</span>
         <button type="button" onClick={() => setVisible(false)} className="font-semibold underline">
           Dismiss
@@ -170,10 +205,16 @@ export function ErrorBoundary() {
       message = "There is nothing at this address. Check the link, or go back to the start.";
     } else if (error.status === 403) {
       title = "Not allowed";
-      message = typeof error.data === "string" && error.data ? error.data : "You do not have access to this page.";
+      message =
+        typeof error.data === "string" && error.data
+          ? error.data
+          : "You do not have access to this page.";
     } else if (error.status < 500) {
       title = `Request refused (${error.status})`;
-      message = typeof error.data === "string" && error.data ? error.data : "The request could not be completed.";
+      message =
+        typeof error.data === "string" && error.data
+          ? error.data
+          : "The request could not be completed.";
     }
   }
   // Never render error.message or a stack: they can carry internals.
@@ -182,7 +223,10 @@ export function ErrorBoundary() {
       <p className="text-sm font-semibold uppercase tracking-wide text-brand-800">Greenroom</p>
       <h1 className="mt-2 text-3xl font-bold">{title}</h1>
       <p className="mt-3 text-stone-700">{message}</p>
-      <Link to="/" className="mt-6 inline-block rounded-md bg-brand-800 px-4 py-2 font-semibold text-white hover:bg-brand-900">
+      <Link
+        to="/"
+        className="mt-6 inline-block rounded-md bg-brand-800 px-4 py-2 font-semibold text-white hover:bg-brand-900"
+      >
         Go to the start
       </Link>
     </div>

@@ -16,19 +16,69 @@ export const DEMO_ACCOUNTS = [
   { email: "artist2@greenroom.test", displayName: "Bea Artist", role: "artist" },
 ] as const satisfies readonly { email: string; displayName: string; role: Role }[];
 
-type Person = { email: string; displayName: string; role: Role; status: UserStatus; trustTier?: TrustTier; reason?: string };
+type Person = {
+  email: string;
+  displayName: string;
+  role: Role;
+  status: UserStatus;
+  trustTier?: TrustTier;
+  reason?: string;
+};
 
 // A program that has been running for a few weeks: more artists, a second reviewer, someone
 // suspended, and invitations still waiting.
 const PROGRAM: Person[] = [
-  { email: "mira.okafor@greenroom.test", displayName: "Mira Okafor", role: "artist", status: "active", trustTier: "trusted" },
-  { email: "jonas.berg@greenroom.test", displayName: "Jonas Berg", role: "artist", status: "active" },
-  { email: "lucia.ferraro@greenroom.test", displayName: "Lucía Ferraro", role: "artist", status: "active" },
-  { email: "kenji.watanabe@greenroom.test", displayName: "Kenji Watanabe", role: "artist", status: "active", trustTier: "trusted" },
-  { email: "amara.diallo@greenroom.test", displayName: "Amara Diallo", role: "artist", status: "active" },
-  { email: "theo.marchetti@greenroom.test", displayName: "Theo Marchetti", role: "artist", status: "suspended", reason: "Access shared outside the program (flagged 30 addresses in an hour)." },
-  { email: "sasha.ivanova@greenroom.test", displayName: "Sasha Ivanova", role: "reviewer", status: "active" },
-  { email: "noor.haddad@greenroom.test", displayName: "Noor Haddad", role: "artist", status: "invited" },
+  {
+    email: "mira.okafor@greenroom.test",
+    displayName: "Mira Okafor",
+    role: "artist",
+    status: "active",
+    trustTier: "trusted",
+  },
+  {
+    email: "jonas.berg@greenroom.test",
+    displayName: "Jonas Berg",
+    role: "artist",
+    status: "active",
+  },
+  {
+    email: "lucia.ferraro@greenroom.test",
+    displayName: "Lucía Ferraro",
+    role: "artist",
+    status: "active",
+  },
+  {
+    email: "kenji.watanabe@greenroom.test",
+    displayName: "Kenji Watanabe",
+    role: "artist",
+    status: "active",
+    trustTier: "trusted",
+  },
+  {
+    email: "amara.diallo@greenroom.test",
+    displayName: "Amara Diallo",
+    role: "artist",
+    status: "active",
+  },
+  {
+    email: "theo.marchetti@greenroom.test",
+    displayName: "Theo Marchetti",
+    role: "artist",
+    status: "suspended",
+    reason: "Access shared outside the program (flagged 30 addresses in an hour).",
+  },
+  {
+    email: "sasha.ivanova@greenroom.test",
+    displayName: "Sasha Ivanova",
+    role: "reviewer",
+    status: "active",
+  },
+  {
+    email: "noor.haddad@greenroom.test",
+    displayName: "Noor Haddad",
+    role: "artist",
+    status: "invited",
+  },
   { email: "felix.wong@greenroom.test", displayName: "", role: "artist", status: "invited" },
 ];
 
@@ -38,7 +88,10 @@ export async function seedDemo(db: Db, options: { appUrl: string }) {
   const created: string[] = [];
   const emailIds = await db.transaction(async (tx) => {
     const ids: string[] = [];
-    const people: Person[] = [...DEMO_ACCOUNTS.map((a) => ({ ...a, status: "active" as const })), ...PROGRAM];
+    const people: Person[] = [
+      ...DEMO_ACCOUNTS.map((a) => ({ ...a, status: "active" as const })),
+      ...PROGRAM,
+    ];
     for (const person of people) {
       const [row] = await tx
         .insert(users)
@@ -56,32 +109,55 @@ export async function seedDemo(db: Db, options: { appUrl: string }) {
       if (!row) continue;
       created.push(person.email);
       if (person.status === "suspended") {
-        await recordAudit(tx, { userId: null, ip: "127.0.0.1" }, {
-          action: "user.suspended",
-          subjectType: "user",
-          subjectId: row.id,
-          data: { reason: person.reason, email: person.email, sessionsEnded: 0 },
-        });
+        await recordAudit(
+          tx,
+          { userId: null, ip: "127.0.0.1" },
+          {
+            action: "user.suspended",
+            subjectType: "user",
+            subjectId: row.id,
+            data: { reason: person.reason, email: person.email, sessionsEnded: 0 },
+          },
+        );
       }
       if (person.status === "invited") {
-        const [admin] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = 'admin@greenroom.test'`);
+        const [admin] = await tx
+          .select({ id: users.id })
+          .from(users)
+          .where(sql`lower(${users.email}) = 'admin@greenroom.test'`);
         const token = newToken();
         const expiresAt = new Date(Date.now() + 5 * 24 * 3600_000);
         const [invite] = await tx
           .insert(invites)
-          .values({ tokenHash: hashToken(token), email: person.email, role: person.role, userId: row.id, invitedBy: admin?.id ?? null, expiresAt })
+          .values({
+            tokenHash: hashToken(token),
+            email: person.email,
+            role: person.role,
+            userId: row.id,
+            invitedBy: admin?.id ?? null,
+            expiresAt,
+          })
           .returning({ id: invites.id });
-        await recordAudit(tx, { userId: admin?.id ?? null, ip: "127.0.0.1" }, {
-          action: "invite.created",
-          subjectType: "invite",
-          subjectId: invite!.id,
-          data: { email: person.email, role: person.role },
-        });
+        await recordAudit(
+          tx,
+          { userId: admin?.id ?? null, ip: "127.0.0.1" },
+          {
+            action: "invite.created",
+            subjectType: "invite",
+            subjectId: invite!.id,
+            data: { email: person.email, role: person.role },
+          },
+        );
         ids.push(
           await queueEmail(tx, {
             to: person.email,
             template: "invite",
-            props: { inviteUrl: `${options.appUrl}/invite/${token}`, invitedByName: "Ada Admin", role: person.role, expiresAt: expiresAt.toDateString() },
+            props: {
+              inviteUrl: `${options.appUrl}/invite/${token}`,
+              invitedByName: "Ada Admin",
+              role: person.role,
+              expiresAt: expiresAt.toDateString(),
+            },
           }),
         );
       }
@@ -89,6 +165,10 @@ export async function seedDemo(db: Db, options: { appUrl: string }) {
     return ids;
   });
   // Demo invitations go to the outbox whatever the configuration: the addresses are not real.
-  await deliverEmails(db, createMailer({ EMAIL_FROM: "Greenroom <no-reply@greenroom.test>" }), emailIds);
+  await deliverEmails(
+    db,
+    createMailer({ EMAIL_FROM: "Greenroom <no-reply@greenroom.test>" }),
+    emailIds,
+  );
   return { created };
 }

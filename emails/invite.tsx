@@ -19,12 +19,16 @@ export default function InviteEmail(props: InviteEmailProps) {
         {props.invitedByName} invited you to join the Greenroom early-access program as{" "}
         {props.role === "admin" ? "an admin" : `a ${props.role}`}.
       </Text>
-      <Text>Choose your name and a password to get started. This link works once and expires on {props.expiresAt}.</Text>
+      <Text>
+        Choose your name and a password to get started. This link works once and expires on{" "}
+        {props.expiresAt}.
+      </Text>
       <Button href={props.inviteUrl} style={buttonStyle}>
         Accept the invitation
       </Button>
       <Text style={{ fontSize: 13, color: "#4b5563" }}>
-        Or paste this address into your browser: <Link href={props.inviteUrl}>{props.inviteUrl}</Link>
+        Or paste this address into your browser:{" "}
+        <Link href={props.inviteUrl}>{props.inviteUrl}</Link>
       </Text>
     </EmailLayout>
   );

@@ -24,7 +24,9 @@ export default function PasswordResetEmail(props: PasswordResetEmailProps) {
       <Text style={{ fontSize: 13, color: "#4b5563" }}>
         Or paste this address into your browser: <Link href={props.resetUrl}>{props.resetUrl}</Link>
       </Text>
-      <Text>If you did not ask for this, you can ignore this email: your password stays as it is.</Text>
+      <Text>
+        If you did not ask for this, you can ignore this email: your password stays as it is.
+      </Text>
     </EmailLayout>
   );
 }

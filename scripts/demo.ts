@@ -19,13 +19,18 @@ function newestMtime(dir: string): number {
 
 const buildFile = path.resolve("build/server/index.js");
 const stale =
-  !existsSync(buildFile) || Math.max(newestMtime("app"), newestMtime("emails")) > statSync(buildFile).mtimeMs;
+  !existsSync(buildFile) ||
+  Math.max(newestMtime("app"), newestMtime("emails")) > statSync(buildFile).mtimeMs;
 if (stale) {
   console.log("Building the portal (first run only)…");
-  const result = spawnSync(process.execPath, [path.resolve("node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
-    stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production" },
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.resolve("node_modules/@remix-run/dev/dist/cli.js"), "vite:build"],
+    {
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production" },
+    },
+  );
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
@@ -36,7 +41,9 @@ try {
       if (created.length) console.log(`Seeded ${created.length} demo accounts.`);
     },
   });
-  console.log(`\nGreenroom is running at ${url} (${handle.kind === "pglite" ? "embedded database" : "PostgreSQL"})\n`);
+  console.log(
+    `\nGreenroom is running at ${url} (${handle.kind === "pglite" ? "embedded database" : "PostgreSQL"})\n`,
+  );
   console.log(`Demo accounts (password: ${DEMO_PASSWORD}):`);
   for (const account of DEMO_ACCOUNTS) console.log(`  ${account.role.padEnd(9)} ${account.email}`);
   console.log("\nPress Ctrl+C to stop.");

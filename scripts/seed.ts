@@ -10,7 +10,11 @@ const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.
 try {
   await handle.migrate();
   const { created } = await seedDemo(handle.db, { appUrl: env.APP_URL });
-  console.log(created.length ? `Seeded ${created.length} accounts.` : "Demo data already present; nothing to do.");
+  console.log(
+    created.length
+      ? `Seeded ${created.length} accounts.`
+      : "Demo data already present; nothing to do.",
+  );
 } finally {
   await handle.close();
 }

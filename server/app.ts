@@ -24,7 +24,10 @@ export type AppOptions = {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** The origin the browser must send on writes: APP_URL when set, else the Host header's. */
-export function expectedOrigin(req: { protocol: string; headers: Record<string, unknown> }, env: Env) {
+export function expectedOrigin(
+  req: { protocol: string; headers: Record<string, unknown> },
+  env: Env,
+) {
   const host = req.headers["host"];
   if (typeof host === "string" && host) return `${req.protocol}://${host}`;
   return env.APP_URL;
@@ -58,12 +61,16 @@ export function contentSecurityPolicy(nonce: string, dev: boolean) {
   ].join("; ");
 }
 
-function clientIp(req: Request, env: Env): string | null {
+export function clientIp(
+  req: Pick<Request, "get" | "socket">,
+  env: Pick<Env, "TRUSTED_PROXY_HEADER">,
+): string | null {
   if (env.TRUSTED_PROXY_HEADER) {
     const value = req.get(env.TRUSTED_PROXY_HEADER);
-    // x-forwarded-for lists the client first; the proxy we trust appends the rest.
-    const first = value?.split(",")[0]?.trim();
-    if (first) return first;
+    // A proxy appends the address it saw to x-forwarded-for; anything before it was written by
+    // the client and could be forged, so only the last entry is trusted.
+    const last = value?.split(",").at(-1)?.trim();
+    if (last) return last;
   }
   return req.socket.remoteAddress ?? null;
 }
@@ -96,7 +103,13 @@ export function createApp(options: AppOptions) {
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       logger.info(
-        { requestId, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 },
+        {
+          requestId,
+          method: req.method,
+          url: req.originalUrl,
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+        },
         "request",
       );
     });
@@ -109,7 +122,9 @@ export function createApp(options: AppOptions) {
       res
         .status(403)
         .type("text/plain")
-        .send("This request was refused because it did not come from a Greenroom page. Reload the page and try again.");
+        .send(
+          "This request was refused because it did not come from a Greenroom page. Reload the page and try again.",
+        );
       return;
     }
     next();
@@ -118,7 +133,10 @@ export function createApp(options: AppOptions) {
   if (options.viteMiddleware) {
     app.use(options.viteMiddleware);
   } else if (options.clientAssetsDir) {
-    app.use("/assets", express.static(`${options.clientAssetsDir}/assets`, { immutable: true, maxAge: "1y" }));
+    app.use(
+      "/assets",
+      express.static(`${options.clientAssetsDir}/assets`, { immutable: true, maxAge: "1y" }),
+    );
     app.use(express.static(options.clientAssetsDir, { maxAge: "1h" }));
   }
 
@@ -144,7 +162,11 @@ export function createApp(options: AppOptions) {
   app.all("*", (req, res, next) => {
     Promise.resolve(handler(req, res, next)).catch((error: unknown) => {
       logger.error({ err: error, requestId: res.locals.requestId }, "unhandled request error");
-      if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side. Please try again.");
+      if (!res.headersSent)
+        res
+          .status(500)
+          .type("text/plain")
+          .send("Something went wrong on our side. Please try again.");
     });
   });
   return app;

@@ -42,7 +42,8 @@ export async function startServer(options: StartOptions = {}) {
     closeVite = () => server.close();
   } else {
     const buildPath = path.resolve("build/server/index.js");
-    if (!existsSync(buildPath)) throw new Error("No production build found: run `npm run build` first.");
+    if (!existsSync(buildPath))
+      throw new Error("No production build found: run `npm run build` first.");
     build = (await import(buildPath)) as ServerBuild;
   }
 
@@ -60,13 +61,15 @@ export async function startServer(options: StartOptions = {}) {
   // the reasons of long-ended sessions.
   const timers = [
     setInterval(() => {
-      deliverEmails(handle.db, mailer).catch((err: unknown) => logger.error({ err }, "email delivery failed"));
+      deliverEmails(handle.db, mailer).catch((err: unknown) =>
+        logger.error({ err }, "email delivery failed"),
+      );
     }, 15_000),
     setInterval(() => {
       const day = new Date(Date.now() - 24 * 3600_000);
       const month = new Date(Date.now() - 31 * 24 * 3600_000);
-      Promise.all([pruneCounters(handle.db, day), pruneEndedSessions(handle.db, month)]).catch((err: unknown) =>
-        logger.error({ err }, "housekeeping failed"),
+      Promise.all([pruneCounters(handle.db, day), pruneEndedSessions(handle.db, month)]).catch(
+        (err: unknown) => logger.error({ err }, "housekeeping failed"),
       );
     }, 3600_000),
   ];

@@ -84,6 +84,24 @@ export function acquireDirectoryLock(dir: string): () => void {
   throw new Error(`Could not lock ${dir}`);
 }
 
+// drizzle's migrator takes no lock: several instances starting at once could apply the same
+// migration twice. A session-level advisory lock on one connection makes them take turns.
+const MIGRATION_LOCK_KEY = 7_316_842_001;
+
+async function migratePostgres(databaseUrl: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+    await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    await client
+      .query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY])
+      .catch(() => undefined);
+    await client.end();
+  }
+}
+
 export async function openDatabase(options: {
   databaseUrl?: string;
   dataDir: string;
@@ -93,13 +111,14 @@ export async function openDatabase(options: {
     // An idle connection can die (server restart, failover, a terminated backend). Without a
     // listener that error would crash the process; the pool replaces the connection by itself.
     pool.on("error", (error) => {
-      if ((error as { code?: string }).code !== "57P01") console.error("PostgreSQL pool error:", error.message);
+      if ((error as { code?: string }).code !== "57P01")
+        console.error("PostgreSQL pool error:", error.message);
     });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       db,
       kind: "postgres",
-      migrate: () => migratePg(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
+      migrate: () => migratePostgres(options.databaseUrl!),
       close: () => pool.end(),
     };
   }

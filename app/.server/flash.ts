@@ -6,7 +6,14 @@ const storages = new Map<string, ReturnType<typeof createStorage>>();
 
 function createStorage(secret: string, secure: boolean) {
   return createCookieSessionStorage<Record<string, never>, { flash: Flash }>({
-    cookie: { name: "greenroom_flash", httpOnly: true, sameSite: "lax", path: "/", secure, secrets: [secret] },
+    cookie: {
+      name: "greenroom_flash",
+      httpOnly: true,
+      sameSite: "lax",
+      path: "/",
+      secure,
+      secrets: [secret],
+    },
   });
 }
 
@@ -29,7 +36,12 @@ export async function flashCookie(context: AppLoadContext, flash: Flash) {
   return storage.commitSession(session);
 }
 
-export async function redirectWithFlash(context: AppLoadContext, to: string, flash: Flash, init?: { headers?: HeadersInit }) {
+export async function redirectWithFlash(
+  context: AppLoadContext,
+  to: string,
+  flash: Flash,
+  init?: { headers?: HeadersInit },
+) {
   const headers = new Headers(init?.headers);
   headers.append("Set-Cookie", await flashCookie(context, flash));
   return redirect(to, { headers });

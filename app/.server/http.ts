@@ -18,9 +18,10 @@ export function userErrorToResponse(error: unknown) {
   throw error;
 }
 
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown):
-  | { ok: true; data: z.infer<S> }
-  | { ok: false; response: ReturnType<typeof failure> } {
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+): { ok: true; data: z.infer<S> } | { ok: false; response: ReturnType<typeof failure> } {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, data: result.data };
   return { ok: false, response: failure(fieldErrors(result.error), 422) };
@@ -34,6 +35,7 @@ export function pageParam(url: URL) {
 
 /** A safe place to go after signing in: only paths on this site. */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/") {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\"))
+    return fallback;
   return to;
 }

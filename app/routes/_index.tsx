@@ -12,25 +12,48 @@ export function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 const ROLE_TEXT = {
-  artist: "You are an artist in the program: your work, your quota and your statement are yours alone to see.",
-  reviewer: "You review submitted clips: the queue, comments and decisions. You never see money.",
+  artist:
+    "You are an artist in the program: your work, your quota and your statement are yours alone to see.",
+  reviewer:
+    "You are a reviewer: you decide on the clips artists submit, always with a reason they can read. You never see money.",
   admin: "You run the program: people, invitations, the audit log and the email outbox.",
 } as const;
 
 export default function Home() {
   const { user } = useLoaderData<typeof loader>();
   const adminLinks = [
-    { to: "/admin/people", title: "People", text: "Accounts, roles, trust tiers, suspension and reactivation." },
-    { to: "/admin/invites", title: "Invites", text: "Invite one person or many from a CSV; resend or revoke." },
-    { to: "/admin/audit", title: "Audit log", text: "Every sensitive action: who, what, when and from where." },
-    { to: "/admin/outbox", title: "Outbox", text: "Every email the portal has sent or queued, with its links." },
+    {
+      to: "/admin/people",
+      title: "People",
+      text: "Accounts, roles, trust tiers, suspension and reactivation.",
+    },
+    {
+      to: "/admin/invites",
+      title: "Invites",
+      text: "Invite one person or many from a CSV; resend or revoke.",
+    },
+    {
+      to: "/admin/audit",
+      title: "Audit log",
+      text: "Every sensitive action: who, what, when and from where.",
+    },
+    {
+      to: "/admin/outbox",
+      title: "Outbox",
+      text: "Every email the portal has sent or queued, with its links.",
+    },
   ];
   return (
     <>
-      <PageHeader title={`Hello, ${user.displayName || user.email}`} description={ROLE_TEXT[user.role]} />
+      <PageHeader
+        title={`Hello, ${user.displayName || user.email}`}
+        description={ROLE_TEXT[user.role]}
+      />
       <div className="grid gap-4 md:grid-cols-3">
         <Card>
-          <h2 className="text-sm font-semibold uppercase tracking-wide text-stone-600">Your account</h2>
+          <h2 className="text-sm font-semibold uppercase tracking-wide text-stone-600">
+            Your account
+          </h2>
           <dl className="mt-3 space-y-2 text-sm">
             <div className="flex justify-between gap-2">
               <dt className="text-stone-600">Email</dt>
@@ -45,17 +68,25 @@ export default function Home() {
             <div className="flex justify-between gap-2">
               <dt className="text-stone-600">Trust tier</dt>
               <dd>
-                <Badge tone={user.trustTier === "trusted" ? "blue" : "stone"}>{user.trustTier}</Badge>
+                <Badge tone={user.trustTier === "trusted" ? "blue" : "stone"}>
+                  {user.trustTier}
+                </Badge>
               </dd>
             </div>
           </dl>
         </Card>
         <Card className="md:col-span-2">
-          <h2 className="text-sm font-semibold uppercase tracking-wide text-stone-600">How this program works</h2>
+          <h2 className="text-sm font-semibold uppercase tracking-wide text-stone-600">
+            How this program works
+          </h2>
           <ul className="mt-3 list-disc space-y-1 pl-5 text-sm text-stone-700">
-            <li>Access is by invitation, per person, and every action on an account is recorded.</li>
+            <li>
+              Access is by invitation, per person, and every action on an account is recorded.
+            </li>
             <li>Approval is visible: artists see where each clip stands, who decided and why.</li>
-            <li>Contributions are paid by a published rate card, and statements reconcile to the cent.</li>
+            <li>
+              Contributions are paid by a published rate card, and statements reconcile to the cent.
+            </li>
           </ul>
         </Card>
       </div>
@@ -64,7 +95,11 @@ export default function Home() {
           <h2 className="mb-3 text-lg font-semibold">Administration</h2>
           <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
             {adminLinks.map((link) => (
-              <Link key={link.to} to={link.to} className="rounded-lg border border-stone-200 bg-white p-4 shadow-sm hover:border-brand-700">
+              <Link
+                key={link.to}
+                to={link.to}
+                className="rounded-lg border border-stone-200 bg-white p-4 shadow-sm hover:border-brand-700"
+              >
                 <span className="font-semibold text-brand-800">{link.title}</span>
                 <span className="mt-1 block text-sm text-stone-600">{link.text}</span>
               </Link>

@@ -46,23 +46,61 @@ export default function Audit() {
   };
   return (
     <>
-      <PageHeader title="Audit log" description="Every sensitive action, newest first: who did it, what, when, and from which address." />
-      <Form method="get" role="search" aria-label="Filter the audit log" className="mb-4 grid gap-3 rounded-lg border border-stone-200 bg-white p-4 sm:grid-cols-5 sm:items-end">
+      <PageHeader
+        title="Audit log"
+        description="Every sensitive action, newest first: who did it, what, when, and from which address."
+      />
+      <Form
+        method="get"
+        role="search"
+        aria-label="Filter the audit log"
+        className="mb-4 grid gap-3 rounded-lg border border-stone-200 bg-white p-4 sm:grid-cols-5 sm:items-end"
+      >
         <div>
-          <label htmlFor="action" className="block text-sm font-medium">Action starts with</label>
-          <input id="action" name="action" defaultValue={filter.action ?? ""} placeholder="e.g. user." className="mt-1 block w-full rounded-md border border-stone-300 px-3 py-2 text-sm" />
+          <label htmlFor="action" className="block text-sm font-medium">
+            Action starts with
+          </label>
+          <input
+            id="action"
+            name="action"
+            defaultValue={filter.action ?? ""}
+            placeholder="e.g. user."
+            className="mt-1 block w-full rounded-md border border-stone-300 px-3 py-2 text-sm"
+          />
         </div>
         <div>
-          <label htmlFor="actor" className="block text-sm font-medium">Actor</label>
-          <input id="actor" name="actor" defaultValue={filter.actor ?? ""} placeholder="Name or email" className="mt-1 block w-full rounded-md border border-stone-300 px-3 py-2 text-sm" />
+          <label htmlFor="actor" className="block text-sm font-medium">
+            Actor
+          </label>
+          <input
+            id="actor"
+            name="actor"
+            defaultValue={filter.actor ?? ""}
+            placeholder="Name or email"
+            className="mt-1 block w-full rounded-md border border-stone-300 px-3 py-2 text-sm"
+          />
         </div>
         <div>
-          <label htmlFor="subject" className="block text-sm font-medium">Subject id</label>
-          <input id="subject" name="subject" defaultValue={filter.subject ?? ""} className="mt-1 block w-full rounded-md border border-stone-300 px-3 py-2 text-sm" />
+          <label htmlFor="subject" className="block text-sm font-medium">
+            Subject id
+          </label>
+          <input
+            id="subject"
+            name="subject"
+            defaultValue={filter.subject ?? ""}
+            className="mt-1 block w-full rounded-md border border-stone-300 px-3 py-2 text-sm"
+          />
         </div>
         <div>
-          <label htmlFor="days" className="block text-sm font-medium">Period</label>
-          <select id="days" name="days" defaultValue={filter.days ?? ""} className="mt-1 block w-full rounded-md border border-stone-300 px-3 py-2 text-sm">
+          <label htmlFor="days" className="block text-sm font-medium">
+            Period
+          </label>
+          <select
+            id="days"
+            name="days"
+            defaultValue={filter.days ?? ""}
+            className="mt-1 block w-full rounded-md border border-stone-300 px-3 py-2 text-sm"
+          >
             <option value="">All time</option>
             <option value="1">Last 24 hours</option>
             <option value="7">Last 7 days</option>
@@ -70,7 +108,9 @@ export default function Audit() {
             <option value="365">Last year</option>
           </select>
         </div>
-        <button type="submit" className={buttonClass("secondary")}>Apply</button>
+        <button type="submit" className={buttonClass("secondary")}>
+          Apply
+        </button>
       </Form>
       <div aria-busy={loading} className={loading ? "opacity-60" : ""}>
         {entries.length === 0 ? (
@@ -81,24 +121,45 @@ export default function Audit() {
               <caption className="sr-only">Audit entries</caption>
               <thead className="border-b border-stone-200 bg-stone-50 text-xs uppercase tracking-wide text-stone-600">
                 <tr>
-                  <th scope="col" className="px-4 py-3">When</th>
-                  <th scope="col" className="px-4 py-3">Actor</th>
-                  <th scope="col" className="px-4 py-3">Action</th>
-                  <th scope="col" className="px-4 py-3">Subject</th>
-                  <th scope="col" className="px-4 py-3">Details</th>
-                  <th scope="col" className="px-4 py-3">From</th>
+                  <th scope="col" className="px-4 py-3">
+                    When
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Actor
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Action
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Subject
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Details
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    From
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {entries.map((entry) => (
                   <tr key={entry.id} className="border-b border-stone-100 align-top last:border-0">
-                    <td className="whitespace-nowrap px-4 py-2 text-stone-600">{formatDateTime(entry.createdAt)}</td>
-                    <td className="px-4 py-2">{entry.actorName || entry.actorEmail || <span className="text-stone-500">anonymous</span>}</td>
+                    <td className="whitespace-nowrap px-4 py-2 text-stone-600">
+                      {formatDateTime(entry.createdAt)}
+                    </td>
+                    <td className="px-4 py-2">
+                      {entry.actorName || entry.actorEmail || (
+                        <span className="text-stone-500">anonymous</span>
+                      )}
+                    </td>
                     <td className="px-4 py-2 font-mono text-xs">{entry.action}</td>
                     <td className="px-4 py-2 text-xs">
                       {entry.subjectType}
                       {entry.subjectId ? (
-                        <Link to={`?subject=${entry.subjectId}`} className="block font-mono text-brand-800 underline">
+                        <Link
+                          to={`?subject=${entry.subjectId}`}
+                          className="block font-mono text-brand-800 underline"
+                        >
                           {entry.subjectId.slice(0, 8)}
                         </Link>
                       ) : null}
@@ -108,7 +169,11 @@ export default function Audit() {
                     </td>
                     <td className="px-4 py-2 text-xs text-stone-600">
                       {entry.ip ?? "–"}
-                      {entry.userAgent ? <span className="block max-w-40 truncate" title={entry.userAgent}>{entry.userAgent}</span> : null}
+                      {entry.userAgent ? (
+                        <span className="block max-w-40 truncate" title={entry.userAgent}>
+                          {entry.userAgent}
+                        </span>
+                      ) : null}
                     </td>
                   </tr>
                 ))}
@@ -118,10 +183,21 @@ export default function Audit() {
         )}
         <nav aria-label="Audit log pages" className="mt-4 flex justify-end gap-2 text-sm">
           {!isFirstPage ? (
-            <Link to={firstHref()} className="rounded-md border border-stone-300 bg-white px-3 py-1.5 hover:bg-stone-100">Newest</Link>
+            <Link
+              to={firstHref()}
+              className="rounded-md border border-stone-300 bg-white px-3 py-1.5 hover:bg-stone-100"
+            >
+              Newest
+            </Link>
           ) : null}
           {nextCursor ? (
-            <Link to={nextHref()} rel="next" className="rounded-md border border-stone-300 bg-white px-3 py-1.5 hover:bg-stone-100">Older</Link>
+            <Link
+              to={nextHref()}
+              rel="next"
+              className="rounded-md border border-stone-300 bg-white px-3 py-1.5 hover:bg-stone-100"
+            >
+              Older
+            </Link>
           ) : null}
         </nav>
       </div>

@@ -12,10 +12,20 @@ export const meta: MetaFunction = () => [{ title: "Outbox · Greenroom" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requirePermission(request, context, "outbox:read");
   const url = new URL(request.url);
-  const status = z.enum(["queued", "sent", "failed"]).optional().catch(undefined).parse(url.searchParams.get("status") || undefined);
+  const status = z
+    .enum(["queued", "sent", "failed"])
+    .optional()
+    .catch(undefined)
+    .parse(url.searchParams.get("status") || undefined);
   const page = pageParam(url);
   const result = await listOutbox(context.db, actingUser(request, context, user), { status, page });
-  return { ...result, pageSize: OUTBOX_PAGE_SIZE, status: status ?? null, page, provider: context.mailer.resend ? "Resend" : null };
+  return {
+    ...result,
+    pageSize: OUTBOX_PAGE_SIZE,
+    status: status ?? null,
+    page,
+    provider: context.mailer.resend ? "Resend" : null,
+  };
 }
 
 export default function Outbox() {
@@ -43,17 +53,23 @@ export default function Outbox() {
         ))}
       </nav>
       {messages.length === 0 ? (
-        <EmptyState title="No messages yet">Invitations and password resets appear here as soon as they are sent.</EmptyState>
+        <EmptyState title="No messages yet">
+          Invitations and password resets appear here as soon as they are sent.
+        </EmptyState>
       ) : (
         <ul className="space-y-3">
           {messages.map((message) => (
-            <li key={message.id} className="rounded-lg border border-stone-200 bg-white p-4 shadow-sm">
+            <li
+              key={message.id}
+              className="rounded-lg border border-stone-200 bg-white p-4 shadow-sm"
+            >
               <article aria-label={`${message.subject} to ${message.recipient}`}>
                 <div className="flex flex-wrap items-start justify-between gap-2">
                   <div>
                     <h2 className="font-semibold">{message.subject}</h2>
                     <p className="text-sm text-stone-600">
-                      To <span className="font-medium text-stone-800">{message.recipient}</span> · {message.template} · {formatDateTime(message.createdAt)}
+                      To <span className="font-medium text-stone-800">{message.recipient}</span> ·{" "}
+                      {message.template} · {formatDateTime(message.createdAt)}
                     </p>
                   </div>
                   <div className="text-right text-xs text-stone-600">
@@ -64,7 +80,9 @@ export default function Outbox() {
                     </p>
                   </div>
                 </div>
-                {message.error ? <p className="mt-2 text-sm text-red-800">Last error: {message.error}</p> : null}
+                {message.error ? (
+                  <p className="mt-2 text-sm text-red-800">Last error: {message.error}</p>
+                ) : null}
                 {message.links.length > 0 ? (
                   <ul className="mt-3 space-y-1 text-sm">
                     {message.links.map((href) => (
@@ -77,8 +95,12 @@ export default function Outbox() {
                   </ul>
                 ) : null}
                 <details className="mt-3">
-                  <summary className="cursor-pointer text-sm text-stone-700">Show the text of the message</summary>
-                  <pre className="mt-2 max-h-72 overflow-auto whitespace-pre-wrap rounded bg-stone-50 p-3 text-xs">{message.text}</pre>
+                  <summary className="cursor-pointer text-sm text-stone-700">
+                    Show the text of the message
+                  </summary>
+                  <pre className="mt-2 max-h-72 overflow-auto whitespace-pre-wrap rounded bg-stone-50 p-3 text-xs">
+                    {message.text}
+                  </pre>
                 </details>
               </article>
             </li>

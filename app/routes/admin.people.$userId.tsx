@@ -20,10 +20,15 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = requirePermission(request, context, "people:manage");
   try {
-    const { person, history } = await getPerson(context.db, actingUser(request, context, user), params.userId ?? "");
+    const { person, history } = await getPerson(
+      context.db,
+      actingUser(request, context, user),
+      params.userId ?? "",
+    );
     return { person, history, isSelf: person.id === user.id };
   } catch (error) {
-    if (error instanceof UserError && error.status === 404) throw new Response("Not found", { status: 404 });
+    if (error instanceof UserError && error.status === 404)
+      throw new Response("Not found", { status: 404 });
     throw error;
   }
 }
@@ -31,7 +36,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("suspend"), reason: reasonField }),
   z.object({ intent: z.literal("reactivate"), reason: reasonField }),
-  z.object({ intent: z.literal("access"), role: roleField, trustTier: z.enum(["standard", "trusted"], { error: "Choose a trust tier." }) }),
+  z.object({
+    intent: z.literal("access"),
+    role: roleField,
+    trustTier: z.enum(["standard", "trusted"], { error: "Choose a trust tier." }),
+  }),
 ]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -52,7 +61,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     if (input.intent === "reactivate") {
       await reactivateUser(context.db, by, userId, input.reason);
-      return redirectWithFlash(context, here, { kind: "success", message: "Reactivated. They can sign in again." });
+      return redirectWithFlash(context, here, {
+        kind: "success",
+        message: "Reactivated. They can sign in again.",
+      });
     }
     await updateAccess(context.db, by, userId, { role: input.role, trustTier: input.trustTier });
     return redirectWithFlash(context, here, { kind: "success", message: "Access saved." });
@@ -129,12 +141,26 @@ export default function Person() {
           </p>
           <div className="mt-4">
             {person.status === "active" && !isSelf ? (
-              <ConfirmDialog trigger="Suspend…" title={`Suspend ${person.displayName || person.email}?`}>
+              <ConfirmDialog
+                trigger="Suspend…"
+                title={`Suspend ${person.displayName || person.email}?`}
+              >
                 {(close) => (
                   <Form method="post" className="space-y-4">
                     <input type="hidden" name="intent" value="suspend" />
-                    <p className="text-sm text-stone-700">They are signed out everywhere at once and cannot sign in until reactivated.</p>
-                    <TextAreaField label="Reason" name="reason" required minLength={3} maxLength={500} rows={3} error={errors.reason} hint="Recorded in the audit log." />
+                    <p className="text-sm text-stone-700">
+                      They are signed out everywhere at once and cannot sign in until reactivated.
+                    </p>
+                    <TextAreaField
+                      label="Reason"
+                      name="reason"
+                      required
+                      minLength={3}
+                      maxLength={500}
+                      rows={3}
+                      error={errors.reason}
+                      hint="Recorded in the audit log."
+                    />
                     <div className="flex justify-end gap-2">
                       <Button type="button" variant="secondary" onClick={close}>
                         Cancel
@@ -148,11 +174,24 @@ export default function Person() {
               </ConfirmDialog>
             ) : null}
             {person.status === "suspended" ? (
-              <ConfirmDialog trigger="Reactivate…" triggerVariant="primary" title={`Reactivate ${person.displayName || person.email}?`}>
+              <ConfirmDialog
+                trigger="Reactivate…"
+                triggerVariant="primary"
+                title={`Reactivate ${person.displayName || person.email}?`}
+              >
                 {(close) => (
                   <Form method="post" className="space-y-4">
                     <input type="hidden" name="intent" value="reactivate" />
-                    <TextAreaField label="Reason" name="reason" required minLength={3} maxLength={500} rows={3} error={errors.reason} hint="Recorded in the audit log." />
+                    <TextAreaField
+                      label="Reason"
+                      name="reason"
+                      required
+                      minLength={3}
+                      maxLength={500}
+                      rows={3}
+                      error={errors.reason}
+                      hint="Recorded in the audit log."
+                    />
                     <div className="flex justify-end gap-2">
                       <Button type="button" variant="secondary" onClick={close}>
                         Cancel
@@ -190,7 +229,10 @@ export default function Person() {
             ))}
           </ol>
         )}
-        <Link to={`/admin/audit?subject=${person.id}`} className="mt-3 inline-block text-sm text-brand-800 underline">
+        <Link
+          to={`/admin/audit?subject=${person.id}`}
+          className="mt-3 inline-block text-sm text-brand-800 underline"
+        >
           Full history in the audit log
         </Link>
       </Card>

@@ -18,10 +18,18 @@ export function loader({ context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = parseWith(z.object({ email: emailField }), Object.fromEntries(await request.formData()));
+  const parsed = parseWith(
+    z.object({ email: emailField }),
+    Object.fromEntries(await request.formData()),
+  );
   if (!parsed.ok) return parsed.response;
   try {
-    await requestPasswordReset(context.db, context.mailer, { email: parsed.data.email, appUrl: context.env.APP_URL }, anonymousActor(request, context));
+    await requestPasswordReset(
+      context.db,
+      context.mailer,
+      { email: parsed.data.email, appUrl: context.env.APP_URL },
+      anonymousActor(request, context),
+    );
   } catch (error) {
     return userErrorToResponse(error);
   }
@@ -36,8 +44,8 @@ export default function ForgotPassword() {
     return (
       <AuthLayout title="Check your email">
         <p role="status" className="text-stone-700">
-          If <strong>{actionData.email}</strong> belongs to a Greenroom account, we have sent it a link to choose a new
-          password. The link works once, for one hour.
+          If <strong>{actionData.email}</strong> belongs to a Greenroom account, we have sent it a
+          link to choose a new password. The link works once, for one hour.
         </p>
         <p className="mt-6 text-sm">
           <Link to="/login" className="font-medium text-brand-800 underline">
@@ -49,10 +57,21 @@ export default function ForgotPassword() {
   }
   const errors = actionData && !actionData.ok ? actionData.errors : {};
   return (
-    <AuthLayout title="Forgot your password?" subtitle="Enter your email and we will send you a link to choose a new one.">
+    <AuthLayout
+      title="Forgot your password?"
+      subtitle="Enter your email and we will send you a link to choose a new one."
+    >
       <Form method="post" className="space-y-5" noValidate>
         <FormError message={errors.form} />
-        <TextField label="Email" name="email" type="email" autoComplete="email" required autoFocus error={errors.email} />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          autoFocus
+          error={errors.email}
+        />
         <Button type="submit" className="w-full" busy={busy}>
           {busy ? "Sending…" : "Send reset link"}
         </Button>

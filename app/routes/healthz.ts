@@ -5,9 +5,15 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 export async function loader({ context }: LoaderFunctionArgs) {
   try {
     await context.db.execute(sql`select 1`);
-    return Response.json({ status: "ok", database: "ok" }, { headers: { "Cache-Control": "no-store" } });
+    return Response.json(
+      { status: "ok", database: "ok" },
+      { headers: { "Cache-Control": "no-store" } },
+    );
   } catch (error) {
     context.logger.error({ err: error }, "health check failed");
-    return Response.json({ status: "error", database: "unreachable" }, { status: 503, headers: { "Cache-Control": "no-store" } });
+    return Response.json(
+      { status: "error", database: "unreachable" },
+      { status: 503, headers: { "Cache-Control": "no-store" } },
+    );
   }
 }

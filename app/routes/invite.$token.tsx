@@ -1,4 +1,10 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { acceptInvite, findOpenInvite } from "~/.server/access/invites";
@@ -11,15 +17,33 @@ import { Button } from "~/components/ui/button";
 import { FormError, TextField } from "~/components/ui/field";
 import { displayNameField, passwordField } from "~/lib/validation";
 
-export const meta: MetaFunction = () => [{ title: "Accept your invitation · Greenroom" }, { name: "referrer", content: "no-referrer" }];
+export const meta: MetaFunction = () => [
+  { title: "Accept your invitation · Greenroom" },
+  { name: "referrer", content: "no-referrer" },
+];
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   try {
     const invite = await findOpenInvite(context.db, params.token ?? "");
-    return { valid: true as const, email: invite.email, role: invite.role, displayName: invite.displayName, message: null };
+    return {
+      valid: true as const,
+      email: invite.email,
+      role: invite.role,
+      displayName: invite.displayName,
+      message: null,
+    };
   } catch (error) {
     if (error instanceof UserError) {
-      return data({ valid: false as const, email: null, role: null, displayName: null, message: error.message }, { status: error.status });
+      return data(
+        {
+          valid: false as const,
+          email: null,
+          role: null,
+          displayName: null,
+          message: error.message,
+        },
+        { status: error.status },
+      );
     }
     throw error;
   }
@@ -27,7 +51,10 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 const schema = z
   .object({ displayName: displayNameField, password: passwordField, confirm: z.string() })
-  .refine((v) => v.password === v.confirm, { message: "The two passwords do not match.", path: ["confirm"] });
+  .refine((v) => v.password === v.confirm, {
+    message: "The two passwords do not match.",
+    path: ["confirm"],
+  });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = parseWith(schema, Object.fromEntries(await request.formData()));
@@ -35,11 +62,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     const { cookie } = await acceptInvite(
       context.db,
-      { token: params.token ?? "", displayName: parsed.data.displayName, password: parsed.data.password },
+      {
+        token: params.token ?? "",
+        displayName: parsed.data.displayName,
+        password: parsed.data.password,
+      },
       anonymousActor(request, context),
     );
     const headers = new Headers({ "Set-Cookie": cookie });
-    headers.append("Set-Cookie", await flashCookie(context, { kind: "success", message: `Welcome to Greenroom, ${parsed.data.displayName}.` }));
+    headers.append(
+      "Set-Cookie",
+      await flashCookie(context, {
+        kind: "success",
+        message: `Welcome to Greenroom, ${parsed.data.displayName}.`,
+      }),
+    );
     return redirect("/", { headers });
   } catch (error) {
     return userErrorToResponse(error);
@@ -66,16 +103,49 @@ export default function AcceptInvite() {
       title="Join Greenroom"
       subtitle={
         <>
-          You were invited as <strong>{loaderData.role}</strong>. Choose the name others will see and a password.
+          You were invited as <strong>{loaderData.role}</strong>. Choose the name others will see
+          and a password.
         </>
       }
     >
       <Form method="post" className="space-y-5" noValidate>
         <FormError message={errors.form} />
-        <TextField label="Email" name="email" type="email" value={loaderData.email} readOnly hint="Your account is tied to the address the invitation was sent to." />
-        <TextField label="Your name" name="displayName" autoComplete="name" required maxLength={80} defaultValue={loaderData.displayName ?? ""} error={errors.displayName} />
-        <TextField label="Password" name="password" type="password" autoComplete="new-password" required minLength={8} maxLength={256} hint="8 to 256 characters." error={errors.password} />
-        <TextField label="Repeat the password" name="confirm" type="password" autoComplete="new-password" required error={errors.confirm} />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          value={loaderData.email}
+          readOnly
+          hint="Your account is tied to the address the invitation was sent to."
+        />
+        <TextField
+          label="Your name"
+          name="displayName"
+          autoComplete="name"
+          required
+          maxLength={80}
+          defaultValue={loaderData.displayName ?? ""}
+          error={errors.displayName}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          maxLength={256}
+          hint="8 to 256 characters."
+          error={errors.password}
+        />
+        <TextField
+          label="Repeat the password"
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          required
+          error={errors.confirm}
+        />
         <Button type="submit" className="w-full" busy={busy}>
           {busy ? "Creating your account…" : "Create my account"}
         </Button>

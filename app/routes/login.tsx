@@ -1,5 +1,17 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
 import { z } from "zod";
 import { anonymousActor } from "~/.server/auth/guards";
 import { signIn } from "~/.server/auth/sign-in";
@@ -12,9 +24,10 @@ import { emailField } from "~/lib/validation";
 export const meta: MetaFunction = () => [{ title: "Sign in · Greenroom" }];
 
 const ENDED_MESSAGES: Record<string, string> = {
-  suspended: "Your account has been suspended and you have been signed out. Contact the program team if you think this is a mistake.",
-  password_reset: "Your password was changed, so you were signed out everywhere. Sign in with the new password.",
-  signed_out_everywhere: "You were signed out on all devices.",
+  suspended:
+    "Your account has been suspended and you have been signed out. Contact the program team if you think this is a mistake.",
+  password_reset:
+    "Your password was changed, so you were signed out everywhere. Sign in with the new password.",
 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -26,7 +39,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 const schema = z.object({
   email: emailField,
-  password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(256, "That password is too long."),
+  password: z
+    .string({ error: "Enter your password." })
+    .min(1, "Enter your password.")
+    .max(256, "That password is too long."),
   redirectTo: z.string().optional(),
 });
 
@@ -48,17 +64,38 @@ export default function Login() {
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
   return (
-    <AuthLayout title="Sign in" subtitle="Welcome back. Sign in with the email your invitation was sent to.">
+    <AuthLayout
+      title="Sign in"
+      subtitle="Welcome back. Sign in with the email your invitation was sent to."
+    >
       {notice ? (
-        <div role="status" className="mb-6 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+        <div
+          role="status"
+          className="mb-6 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
           {notice}
         </div>
       ) : null}
       <Form method="post" className="space-y-5" noValidate>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
         <FormError message={errors.form} />
-        <TextField label="Email" name="email" type="email" autoComplete="email" required autoFocus error={errors.email} />
-        <TextField label="Password" name="password" type="password" autoComplete="current-password" required error={errors.password} />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          autoFocus
+          error={errors.email}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={errors.password}
+        />
         <Button type="submit" className="w-full" busy={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </Button>
@@ -68,8 +105,9 @@ export default function Login() {
           Forgot your password?
         </Link>
       </p>
-      <p className="mt-2 text-sm text-stone-600">Greenroom is invitation only. Ask the program team for an invitation.</p>
+      <p className="mt-2 text-sm text-stone-600">
+        Greenroom is invitation only. Ask the program team for an invitation.
+      </p>
     </AuthLayout>
   );
 }
-

@@ -10,10 +10,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { sessionId, user } = context.auth;
   if (!sessionId || !user) return redirect("/login");
   const cookie = await endSession(context.db, sessionId);
-  await recordAudit(context.db, { ...anonymousActor(request, context), userId: user.id }, {
-    action: "auth.sign_out",
-    subjectType: "user",
-    subjectId: user.id,
-  });
+  await recordAudit(
+    context.db,
+    { ...anonymousActor(request, context), userId: user.id },
+    {
+      action: "auth.sign_out",
+      subjectType: "user",
+      subjectId: user.id,
+    },
+  );
   return redirect("/login", { headers: { "Set-Cookie": cookie } });
 }

@@ -1,4 +1,9 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { anonymousActor } from "~/.server/auth/guards";
@@ -11,31 +16,48 @@ import { Button } from "~/components/ui/button";
 import { FormError, TextField } from "~/components/ui/field";
 import { passwordField } from "~/lib/validation";
 
-export const meta: MetaFunction = () => [{ title: "Choose a new password · Greenroom" }, { name: "referrer", content: "no-referrer" }];
+export const meta: MetaFunction = () => [
+  { title: "Choose a new password · Greenroom" },
+  { name: "referrer", content: "no-referrer" },
+];
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   try {
     const { email } = await checkResetToken(context.db, params.token ?? "");
     return { valid: true as const, email, message: null };
   } catch (error) {
-    if (error instanceof UserError) return data({ valid: false as const, email: null, message: error.message }, { status: error.status });
+    if (error instanceof UserError)
+      return data(
+        { valid: false as const, email: null, message: error.message },
+        { status: error.status },
+      );
     throw error;
   }
 }
 
 const schema = z
   .object({ password: passwordField, confirm: z.string() })
-  .refine((v) => v.password === v.confirm, { message: "The two passwords do not match.", path: ["confirm"] });
+  .refine((v) => v.password === v.confirm, {
+    message: "The two passwords do not match.",
+    path: ["confirm"],
+  });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = parseWith(schema, Object.fromEntries(await request.formData()));
   if (!parsed.ok) return parsed.response;
   try {
-    await resetPassword(context.db, { token: params.token ?? "", password: parsed.data.password }, anonymousActor(request, context));
+    await resetPassword(
+      context.db,
+      { token: params.token ?? "", password: parsed.data.password },
+      anonymousActor(request, context),
+    );
   } catch (error) {
     return userErrorToResponse(error);
   }
-  return redirectWithFlash(context, "/login", { kind: "success", message: "Your password was changed. Sign in with the new one." });
+  return redirectWithFlash(context, "/login", {
+    kind: "success",
+    message: "Your password was changed. Sign in with the new one.",
+  });
 }
 
 export default function ResetPassword() {
@@ -46,7 +68,10 @@ export default function ResetPassword() {
     return (
       <AuthLayout title="This link no longer works">
         <p className="text-stone-700">{loaderData.message}</p>
-        <Link to="/forgot-password" className="mt-6 inline-block font-medium text-brand-800 underline">
+        <Link
+          to="/forgot-password"
+          className="mt-6 inline-block font-medium text-brand-800 underline"
+        >
           Ask for a new link
         </Link>
       </AuthLayout>
@@ -54,11 +79,31 @@ export default function ResetPassword() {
   }
   const errors = actionData && !actionData.ok ? actionData.errors : {};
   return (
-    <AuthLayout title="Choose a new password" subtitle={<>For {loaderData.email}. You will be signed out everywhere.</>}>
+    <AuthLayout
+      title="Choose a new password"
+      subtitle={<>For {loaderData.email}. You will be signed out everywhere.</>}
+    >
       <Form method="post" className="space-y-5" noValidate>
         <FormError message={errors.form} />
-        <TextField label="New password" name="password" type="password" autoComplete="new-password" required minLength={8} maxLength={256} hint="8 to 256 characters." error={errors.password} />
-        <TextField label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required error={errors.confirm} />
+        <TextField
+          label="New password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          maxLength={256}
+          hint="8 to 256 characters."
+          error={errors.password}
+        />
+        <TextField
+          label="Repeat the new password"
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          required
+          error={errors.confirm}
+        />
         <Button type="submit" className="w-full" busy={busy}>
           {busy ? "Saving…" : "Save the new password"}
         </Button>

@@ -21,7 +21,7 @@ export const endedSessions = pgTable(
   "ended_sessions",
   {
     id: text("id").primaryKey(),
-    reason: text("reason", { enum: ["suspended", "password_reset", "signed_out_everywhere"] }).notNull(),
+    reason: text("reason", { enum: ["suspended", "password_reset"] }).notNull(),
     endedAt: timestamp("ended_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("ended_sessions_ended_at_idx").on(t.endedAt)],

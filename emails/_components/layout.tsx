@@ -1,4 +1,14 @@
-import { Body, Container, Head, Heading, Hr, Html, Preview, Section, Text } from "@react-email/components";
+import {
+  Body,
+  Container,
+  Head,
+  Heading,
+  Hr,
+  Html,
+  Preview,
+  Section,
+  Text,
+} from "@react-email/components";
 import type { ReactNode } from "react";
 
 export function EmailLayout(props: { preview: string; heading: string; children: ReactNode }) {
@@ -6,9 +16,25 @@ export function EmailLayout(props: { preview: string; heading: string; children:
     <Html lang="en">
       <Head />
       <Preview>{props.preview}</Preview>
-      <Body style={{ backgroundColor: "#f4f4f0", fontFamily: "Helvetica, Arial, sans-serif", margin: 0 }}>
-        <Container style={{ maxWidth: 560, margin: "32px auto", backgroundColor: "#ffffff", padding: 32, borderRadius: 8 }}>
-          <Text style={{ color: "#166534", fontWeight: 700, letterSpacing: 1, margin: 0 }}>GREENROOM</Text>
+      <Body
+        style={{
+          backgroundColor: "#f4f4f0",
+          fontFamily: "Helvetica, Arial, sans-serif",
+          margin: 0,
+        }}
+      >
+        <Container
+          style={{
+            maxWidth: 560,
+            margin: "32px auto",
+            backgroundColor: "#ffffff",
+            padding: 32,
+            borderRadius: 8,
+          }}
+        >
+          <Text style={{ color: "#166534", fontWeight: 700, letterSpacing: 1, margin: 0 }}>
+            GREENROOM
+          </Text>
           <Heading as="h1" style={{ fontSize: 22, color: "#111827", margin: "16px 0" }}>
             {props.heading}
           </Heading>

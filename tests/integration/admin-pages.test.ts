@@ -9,14 +9,25 @@ import { callRoute, createUser, makeRequest, sessionCookieFor } from "../support
 
 const t = useTestDatabase();
 
-type AuditBody = { entries: { id: number; action: string; actorEmail: string | null }[]; nextCursor: string | null };
+type AuditBody = {
+  entries: { id: number; action: string; actorEmail: string | null }[];
+  nextCursor: string | null;
+};
 
 describe("the audit log page", () => {
   it("filters by action prefix and actor, and pages by keyset without gaps or repeats", async () => {
     const admin = await createUser(t.db, { role: "admin", email: "ada@example.test" });
     const other = await createUser(t.db, { role: "admin", email: "otto@example.test" });
     for (let i = 0; i < 120; i++) {
-      await recordAudit(t.db, { userId: i % 2 ? admin.id : other.id, ip: "127.0.0.1" }, { action: i % 3 ? "user.updated" : "invite.created", subjectType: "user", subjectId: String(i) });
+      await recordAudit(
+        t.db,
+        { userId: i % 2 ? admin.id : other.id, ip: "127.0.0.1" },
+        {
+          action: i % 3 ? "user.updated" : "invite.created",
+          subjectType: "user",
+          subjectId: String(i),
+        },
+      );
     }
     const cookie = await sessionCookieFor(t.db, admin);
     const seen: number[] = [];
@@ -32,12 +43,20 @@ describe("the audit log page", () => {
     expect(new Set(seen).size).toBe(120);
     expect([...seen].sort((a, b) => b - a)).toEqual(seen);
 
-    const invites = (await callRoute(t.db, auditLoader, makeRequest("/admin/audit?action=invite.", { cookie }))).body as AuditBody;
+    const invites = (
+      await callRoute(t.db, auditLoader, makeRequest("/admin/audit?action=invite.", { cookie }))
+    ).body as AuditBody;
     expect(invites.entries).toHaveLength(40);
     expect(invites.entries.every((e) => e.action === "invite.created")).toBe(true);
-    const byOtto = (await callRoute(t.db, auditLoader, makeRequest("/admin/audit?actor=otto", { cookie }))).body as AuditBody;
+    const byOtto = (
+      await callRoute(t.db, auditLoader, makeRequest("/admin/audit?actor=otto", { cookie }))
+    ).body as AuditBody;
     expect(byOtto.entries.every((e) => e.actorEmail === "otto@example.test")).toBe(true);
-    const odd = await callRoute(t.db, auditLoader, makeRequest("/admin/audit?before=nonsense&days=9999", { cookie }));
+    const odd = await callRoute(
+      t.db,
+      auditLoader,
+      makeRequest("/admin/audit?before=nonsense&days=9999", { cookie }),
+    );
     expect(odd.status).toBe(200);
   });
 });
@@ -45,14 +64,30 @@ describe("the audit log page", () => {
 describe("the outbox page", () => {
   it("shows each message with its links and filters by status", async () => {
     const admin = await createUser(t.db, { role: "admin" });
-    const id = await queueEmail(t.db, { to: "ari@example.test", template: "password-reset", props: { resetUrl: "http://localhost:3000/reset-password/tok", displayName: "Ari" } });
-    await queueEmail(t.db, { to: "bea@example.test", template: "password-reset", props: { resetUrl: "http://localhost:3000/reset-password/tok2", displayName: "Bea" } });
+    const id = await queueEmail(t.db, {
+      to: "ari@example.test",
+      template: "password-reset",
+      props: { resetUrl: "http://localhost:3000/reset-password/tok", displayName: "Ari" },
+    });
+    await queueEmail(t.db, {
+      to: "bea@example.test",
+      template: "password-reset",
+      props: { resetUrl: "http://localhost:3000/reset-password/tok2", displayName: "Bea" },
+    });
     await deliverEmails(t.db, createMailer({ EMAIL_FROM: "x@example.test" }), [id]);
     const cookie = await sessionCookieFor(t.db, admin);
-    const all = (await callRoute(t.db, outboxLoader, makeRequest("/admin/outbox", { cookie }))).body as { messages: { recipient: string; links: string[]; status: string }[]; total: number };
+    const all = (await callRoute(t.db, outboxLoader, makeRequest("/admin/outbox", { cookie })))
+      .body as {
+      messages: { recipient: string; links: string[]; status: string }[];
+      total: number;
+    };
     expect(all.total).toBe(2);
-    expect(all.messages.find((m) => m.recipient === "ari@example.test")!.links).toEqual(["http://localhost:3000/reset-password/tok"]);
-    const queued = (await callRoute(t.db, outboxLoader, makeRequest("/admin/outbox?status=queued", { cookie }))).body as { messages: { recipient: string }[] };
+    expect(all.messages.find((m) => m.recipient === "ari@example.test")!.links).toEqual([
+      "http://localhost:3000/reset-password/tok",
+    ]);
+    const queued = (
+      await callRoute(t.db, outboxLoader, makeRequest("/admin/outbox?status=queued", { cookie }))
+    ).body as { messages: { recipient: string }[] };
     expect(queued.messages.map((m) => m.recipient)).toEqual(["bea@example.test"]);
   });
 });

@@ -21,11 +21,11 @@ describe("the embedded database lock", () => {
     await handle.migrate();
     await handle.db.insert(users).values({ email: "kept@example.test", displayName: "Kept" });
 
-    const child = spawnSync(
-      process.execPath,
-      ["--import", "tsx", "scripts/migrate.ts"],
-      { env: { ...process.env, DATA_DIR: dir, DATABASE_URL: "" }, encoding: "utf8", timeout: 60_000 },
-    );
+    const child = spawnSync(process.execPath, ["--import", "tsx", "scripts/migrate.ts"], {
+      env: { ...process.env, DATA_DIR: dir, DATABASE_URL: "" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(child.status).not.toBe(0);
     expect(child.stderr + child.stdout).toContain(`in use by process ${process.pid}`);
 
@@ -48,7 +48,9 @@ describe("the embedded database lock", () => {
 
   it("takes over a lock left by a process that no longer exists", () => {
     const dir = tempDir();
-    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+      encoding: "utf8",
+    });
     const deadPid = dead.stdout.trim();
     spawnSync("sh", ["-c", `printf ${deadPid} > ${path.join(dir, "greenroom.lock")}`]);
     const release = acquireDirectoryLock(dir);

@@ -38,7 +38,10 @@ async function copyTemplate(): Promise<DatabaseHandle> {
 }
 
 async function truncateAll(db: Db) {
-  const rows = await selectRows<{ tablename: string }>(db, sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
+  const rows = await selectRows<{ tablename: string }>(
+    db,
+    sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`,
+  );
   if (rows.length === 0) return;
   const tables = rows.map((r) => `"${r.tablename}"`).join(", ");
   await db.execute(sql.raw(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`));

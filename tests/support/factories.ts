@@ -16,9 +16,15 @@ let passwordHash: Promise<string> | undefined;
 
 export async function createUser(
   db: Db,
-  overrides: Partial<Pick<User, "email" | "displayName" | "trustTier">> & { role?: Role; status?: UserStatus; password?: string } = {},
+  overrides: Partial<Pick<User, "email" | "displayName" | "trustTier">> & {
+    role?: Role;
+    status?: UserStatus;
+    password?: string;
+  } = {},
 ): Promise<User> {
-  const hash = overrides.password ? hashPassword(overrides.password) : (passwordHash ??= hashPassword(TEST_PASSWORD));
+  const hash = overrides.password
+    ? hashPassword(overrides.password)
+    : (passwordHash ??= hashPassword(TEST_PASSWORD));
   const role = overrides.role ?? "artist";
   const [user] = await db
     .insert(users)
@@ -61,7 +67,11 @@ export const testEnv = parseEnv({
 });
 
 /** The load context the server would build for this request (server/app.ts does the same). */
-export async function contextFor(db: Db, request: Request, options: { mailer?: Mailer; ip?: string } = {}): Promise<AppLoadContext> {
+export async function contextFor(
+  db: Db,
+  request: Request,
+  options: { mailer?: Mailer; ip?: string } = {},
+): Promise<AppLoadContext> {
   return {
     db,
     env: testEnv,
@@ -76,7 +86,12 @@ export async function contextFor(db: Db, request: Request, options: { mailer?: M
 
 export function makeRequest(
   path: string,
-  options: { method?: string; cookie?: string; form?: Record<string, string> | FormData; headers?: Record<string, string> } = {},
+  options: {
+    method?: string;
+    cookie?: string;
+    form?: Record<string, string> | FormData;
+    headers?: Record<string, string>;
+  } = {},
 ) {
   const headers = new Headers(options.headers);
   if (options.cookie) headers.set("cookie", options.cookie);
@@ -85,10 +100,18 @@ export function makeRequest(
   let body: BodyInit | undefined;
   if (options.form instanceof FormData) body = options.form;
   else if (options.form) body = new URLSearchParams(options.form);
-  return new Request(`${APP_URL}${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body });
+  return new Request(`${APP_URL}${path}`, {
+    method: options.method ?? (body ? "POST" : "GET"),
+    headers,
+    body,
+  });
 }
 
-type RouteFn = (args: { request: Request; params: Record<string, string>; context: AppLoadContext }) => unknown;
+type RouteFn = (args: {
+  request: Request;
+  params: Record<string, string>;
+  context: AppLoadContext;
+}) => unknown;
 
 /**
  * Calls a route's loader or action the way Remix does and returns a Response either way: a
@@ -119,7 +142,12 @@ export async function callRoute(
     }
     return { status: result.status, headers: result.headers, body };
   }
-  if (result && typeof result === "object" && "type" in result && (result as { type: unknown }).type === "DataWithResponseInit") {
+  if (
+    result &&
+    typeof result === "object" &&
+    "type" in result &&
+    (result as { type: unknown }).type === "DataWithResponseInit"
+  ) {
     const d = result as unknown as { data: unknown; init?: ResponseInit | null };
     return { status: d.init?.status ?? 200, headers: new Headers(d.init?.headers), body: d.data };
   }

@@ -28,16 +28,28 @@ export async function startFakeResend(options: { apiKey?: string } = {}) {
         res.end(JSON.stringify(body));
       };
       if (req.headers.authorization !== `Bearer ${apiKey}`) {
-        return send(401, { statusCode: 401, name: "missing_api_key", message: "Missing API key in the authorization header." });
+        return send(401, {
+          statusCode: 401,
+          name: "missing_api_key",
+          message: "Missing API key in the authorization header.",
+        });
       }
       if (req.method !== "POST" || req.url !== "/emails") {
-        return send(404, { statusCode: 404, name: "not_found", message: "The requested endpoint does not exist." });
+        return send(404, {
+          statusCode: 404,
+          name: "not_found",
+          message: "The requested endpoint does not exist.",
+        });
       }
       const body = JSON.parse(raw) as RecordedEmail["body"];
       requests.push({ method: req.method, path: req.url, headers: req.headers, body });
       if (failNext > 0) {
         failNext--;
-        return send(500, { statusCode: 500, name: "application_error", message: "An unexpected error occurred." });
+        return send(500, {
+          statusCode: 500,
+          name: "application_error",
+          message: "An unexpected error occurred.",
+        });
       }
       const key = req.headers["idempotency-key"];
       if (typeof key === "string" && seenKeys.has(key)) return send(200, { id: seenKeys.get(key) });

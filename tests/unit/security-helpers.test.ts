@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, isAllowedOrigin } from "../../server/app";
+import { clientIp, contentSecurityPolicy, isAllowedOrigin } from "../../server/app";
 import { safeRedirect } from "~/.server/http";
 import { can, permissions, roles } from "~/lib/permissions";
 import { parseEnv } from "~/.server/env";
@@ -60,7 +60,12 @@ describe("the permission table", () => {
 
 describe("the environment", () => {
   it("treats blank values as unset and fills defaults", () => {
-    const env = parseEnv({ DATABASE_URL: "", PORT: "4000", SESSION_SECRET: "s".repeat(40), DATA_DIR: "/tmp/greenroom-env-test" });
+    const env = parseEnv({
+      DATABASE_URL: "",
+      PORT: "4000",
+      SESSION_SECRET: "s".repeat(40),
+      DATA_DIR: "/tmp/greenroom-env-test",
+    });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.APP_URL).toBe("http://localhost:4000");
     expect(env.DATA_DIR).toBe("/tmp/greenroom-env-test");
@@ -73,14 +78,32 @@ describe("the environment", () => {
 
 describe("small helpers", () => {
   it("finds the links in an email", () => {
-    expect(linksIn('<a href="https://x.test/a?b=1&amp;c=2">x</a><a href="mailto:y">y</a><a href="https://x.test/a?b=1&amp;c=2">again</a>')).toEqual([
-      "https://x.test/a?b=1&c=2",
-    ]);
+    expect(
+      linksIn(
+        '<a href="https://x.test/a?b=1&amp;c=2">x</a><a href="mailto:y">y</a><a href="https://x.test/a?b=1&amp;c=2">again</a>',
+      ),
+    ).toEqual(["https://x.test/a?b=1&c=2"]);
   });
   it("round-trips audit cursors and ignores garbage", () => {
     expect(decodeCursor(encodeCursor({ id: 42 }))).toBe(42);
     expect(decodeCursor("1 or 1=1")).toBeUndefined();
     expect(decodeCursor("garbage")).toBeUndefined();
     expect(decodeCursor(null)).toBeUndefined();
+  });
+});
+
+describe("the client address", () => {
+  const req = (header?: string) => ({
+    get: (name: string) => (name.toLowerCase() === "x-forwarded-for" ? header : undefined),
+    socket: { remoteAddress: "10.0.0.1" },
+  });
+  it("is the socket's address unless a trusted proxy header is configured", () => {
+    expect(clientIp(req("1.2.3.4") as never, {})).toBe("10.0.0.1");
+  });
+  it("takes the entry the trusted proxy appended, not one the client could forge", () => {
+    const env = { TRUSTED_PROXY_HEADER: "x-forwarded-for" };
+    expect(clientIp(req("6.6.6.6, 198.51.100.9") as never, env)).toBe("198.51.100.9");
+    expect(clientIp(req("198.51.100.9") as never, env)).toBe("198.51.100.9");
+    expect(clientIp(req(undefined) as never, env)).toBe("10.0.0.1");
   });
 });

@@ -17,7 +17,10 @@ export const MAX_CSV_ROWS = 500;
 
 export type InviteState = "pending" | "accepted" | "expired" | "revoked";
 
-export function inviteState(invite: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date }, now = new Date()): InviteState {
+export function inviteState(
+  invite: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date },
+  now = new Date(),
+): InviteState {
   if (invite.acceptedAt) return "accepted";
   if (invite.revokedAt) return "revoked";
   if (invite.expiresAt <= now) return "expired";
@@ -25,7 +28,12 @@ export function inviteState(invite: { acceptedAt: Date | null; revokedAt: Date |
 }
 
 const formatDate = (date: Date) =>
-  date.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  date.toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
 
 type NewInvite = { email: string; role: Role; displayName?: string };
 
@@ -47,16 +55,27 @@ async function createInvite(tx: DbOrTx, by: ActingUser, input: NewInvite, appUrl
     userId = existing.id;
     await tx
       .update(users)
-      .set({ role: input.role, displayName: input.displayName ?? existing.displayName, updatedAt: sql`now()` })
+      .set({
+        role: input.role,
+        displayName: input.displayName ?? existing.displayName,
+        updatedAt: sql`now()`,
+      })
       .where(eq(users.id, userId));
     await tx
       .update(invites)
       .set({ revokedAt: sql`now()` })
-      .where(and(eq(invites.userId, userId), isNull(invites.acceptedAt), isNull(invites.revokedAt)));
+      .where(
+        and(eq(invites.userId, userId), isNull(invites.acceptedAt), isNull(invites.revokedAt)),
+      );
   } else {
     const [created] = await tx
       .insert(users)
-      .values({ email: input.email, role: input.role, displayName: input.displayName ?? "", status: "invited" })
+      .values({
+        email: input.email,
+        role: input.role,
+        displayName: input.displayName ?? "",
+        status: "invited",
+      })
       .returning({ id: users.id });
     userId = created!.id;
   }
@@ -64,7 +83,14 @@ async function createInvite(tx: DbOrTx, by: ActingUser, input: NewInvite, appUrl
   const expiresAt = new Date(Date.now() + INVITE_TTL_MS);
   const [invite] = await tx
     .insert(invites)
-    .values({ tokenHash: hashToken(token), email: input.email, role: input.role, userId, invitedBy: by.id, expiresAt })
+    .values({
+      tokenHash: hashToken(token),
+      email: input.email,
+      role: input.role,
+      userId,
+      invitedBy: by.id,
+      expiresAt,
+    })
     .returning({ id: invites.id });
   await recordAudit(tx, auditActor(by), {
     action: existing ? "invite.resent" : "invite.created",
@@ -96,7 +122,13 @@ export const inviteInput = z.object({
     .transform((v) => v || undefined),
 });
 
-export async function inviteOne(db: Db, mailer: Mailer, by: ActingUser, input: NewInvite, appUrl: string) {
+export async function inviteOne(
+  db: Db,
+  mailer: Mailer,
+  by: ActingUser,
+  input: NewInvite,
+  appUrl: string,
+) {
   assertCan(by, "invites:manage");
   const result = await db.transaction((tx) => createInvite(tx, by, input, appUrl));
   await deliverEmails(db, mailer, [result.emailId]);
@@ -132,15 +164,30 @@ function splitCsvLine(line: string): string[] {
  * Parses a CSV of invitations: a header with `email`, optionally `role` (default artist) and
  * `name`. Returns the rows or every row's problem; nothing is written here.
  */
-export function parseInviteCsv(text: string): { rows: (NewInvite & { line: number })[]; errors: CsvRowError[] } {
+export function parseInviteCsv(text: string): {
+  rows: (NewInvite & { line: number })[];
+  errors: CsvRowError[];
+} {
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   const header = splitCsvLine(lines[0] ?? "").map((h) => h.toLowerCase());
   const emailCol = header.indexOf("email");
   if (emailCol === -1) {
-    return { rows: [], errors: [{ line: 1, email: "", message: 'The first line must be a header with an "email" column (and optionally "role" and "name").' }] };
+    return {
+      rows: [],
+      errors: [
+        {
+          line: 1,
+          email: "",
+          message:
+            'The first line must be a header with an "email" column (and optionally "role" and "name").',
+        },
+      ],
+    };
   }
   const roleCol = header.indexOf("role");
-  const nameCol = header.findIndex((h) => h === "name" || h === "display name" || h === "display_name");
+  const nameCol = header.findIndex(
+    (h) => h === "name" || h === "display name" || h === "display_name",
+  );
   const rows: (NewInvite & { line: number })[] = [];
   const errors: CsvRowError[] = [];
   const seen = new Map<string, number>();
@@ -166,20 +213,40 @@ export function parseInviteCsv(text: string): { rows: (NewInvite & { line: numbe
     seen.set(parsed.data.email, line);
     rows.push({ ...parsed.data, line });
   });
-  if (rows.length + errors.length === 0) errors.push({ line: 1, email: "", message: "The file has no invitations in it." });
-  if (rows.length > MAX_CSV_ROWS) errors.push({ line: 1, email: "", message: `At most ${MAX_CSV_ROWS} invitations per file; this one has ${rows.length}.` });
+  if (rows.length + errors.length === 0)
+    errors.push({ line: 1, email: "", message: "The file has no invitations in it." });
+  if (rows.length > MAX_CSV_ROWS)
+    errors.push({
+      line: 1,
+      email: "",
+      message: `At most ${MAX_CSV_ROWS} invitations per file; this one has ${rows.length}.`,
+    });
   return { rows, errors };
 }
 
 /** All or nothing: every row is checked first, and one transaction creates them all. */
-export async function inviteMany(db: Db, mailer: Mailer, by: ActingUser, csv: string, appUrl: string) {
+export async function inviteMany(
+  db: Db,
+  mailer: Mailer,
+  by: ActingUser,
+  csv: string,
+  appUrl: string,
+) {
   assertCan(by, "invites:manage");
   const { rows, errors } = parseInviteCsv(csv);
   if (errors.length > 0) return { ok: false as const, errors, created: 0 };
   const taken = await db
     .select({ email: sql<string>`lower(${users.email})` })
     .from(users)
-    .where(and(inArray(sql`lower(${users.email})`, rows.map((r) => r.email)), sql`${users.status} <> 'invited'`));
+    .where(
+      and(
+        inArray(
+          sql`lower(${users.email})`,
+          rows.map((r) => r.email),
+        ),
+        sql`${users.status} <> 'invited'`,
+      ),
+    );
   const takenSet = new Set(taken.map((t) => t.email));
   const rowErrors = rows
     .filter((r) => takenSet.has(r.email))
@@ -196,7 +263,11 @@ export async function inviteMany(db: Db, mailer: Mailer, by: ActingUser, csv: st
   } catch (error) {
     if (error instanceof UserError) {
       // Someone registered one of these addresses between our check and the transaction.
-      return { ok: false as const, errors: [{ line: 0, email: "", message: error.message }], created: 0 };
+      return {
+        ok: false as const,
+        errors: [{ line: 0, email: "", message: error.message }],
+        created: 0,
+      };
     }
     throw error;
   }
@@ -208,13 +279,24 @@ async function loadInvite(tx: DbOrTx, inviteId: string) {
   return invite;
 }
 
-export async function resendInvite(db: Db, mailer: Mailer, by: ActingUser, inviteId: string, appUrl: string) {
+export async function resendInvite(
+  db: Db,
+  mailer: Mailer,
+  by: ActingUser,
+  inviteId: string,
+  appUrl: string,
+) {
   assertCan(by, "invites:manage");
   const result = await db.transaction(async (tx) => {
     const invite = await loadInvite(tx, inviteId);
     if (invite.acceptedAt) throw new UserError("That invitation was already accepted.", 409);
     const [user] = await tx.select().from(users).where(eq(users.id, invite.userId));
-    return createInvite(tx, by, { email: invite.email, role: invite.role, displayName: user?.displayName || undefined }, appUrl);
+    return createInvite(
+      tx,
+      by,
+      { email: invite.email, role: invite.role, displayName: user?.displayName || undefined },
+      appUrl,
+    );
   });
   await deliverEmails(db, mailer, [result.emailId]);
   return result;
@@ -243,13 +325,25 @@ export async function revokeInvite(db: Db, by: ActingUser, inviteId: string) {
 
 export const INVITES_PAGE_SIZE = 25;
 
-export async function listInvites(db: Db, by: ActingUser, filter: { state?: InviteState; page: number }) {
+export async function listInvites(
+  db: Db,
+  by: ActingUser,
+  filter: { state?: InviteState; page: number },
+) {
   assertCan(by, "invites:manage");
   const conditions: Record<InviteState, SQL> = {
     accepted: sql`${invites.acceptedAt} is not null`,
     revoked: and(isNull(invites.acceptedAt), sql`${invites.revokedAt} is not null`)!,
-    expired: and(isNull(invites.acceptedAt), isNull(invites.revokedAt), lt(invites.expiresAt, sql`now()`))!,
-    pending: and(isNull(invites.acceptedAt), isNull(invites.revokedAt), gt(invites.expiresAt, sql`now()`))!,
+    expired: and(
+      isNull(invites.acceptedAt),
+      isNull(invites.revokedAt),
+      lt(invites.expiresAt, sql`now()`),
+    )!,
+    pending: and(
+      isNull(invites.acceptedAt),
+      isNull(invites.revokedAt),
+      gt(invites.expiresAt, sql`now()`),
+    )!,
   };
   const where = filter.state ? conditions[filter.state] : undefined;
   const [rows, [total]] = await Promise.all([
@@ -277,11 +371,17 @@ export async function listInvites(db: Db, by: ActingUser, filter: { state?: Invi
 
 // --- the invited person's side ---
 
-const INVITE_GONE = "This invitation link has expired, was revoked or was already used. Ask the program team for a new one.";
+const INVITE_GONE =
+  "This invitation link has expired, was revoked or was already used. Ask the program team for a new one.";
 
 export async function findOpenInvite(db: Db, token: string) {
   const [row] = await db
-    .select({ id: invites.id, email: invites.email, role: invites.role, displayName: users.displayName })
+    .select({
+      id: invites.id,
+      email: invites.email,
+      role: invites.role,
+      displayName: users.displayName,
+    })
     .from(invites)
     .innerJoin(users, eq(users.id, invites.userId))
     .where(
@@ -325,16 +425,26 @@ export async function acceptInvite(
     if (!accepted) throw new UserError(INVITE_GONE, 410);
     const [activated] = await tx
       .update(users)
-      .set({ displayName: input.displayName, passwordHash, status: "active", role: accepted.role, updatedAt: sql`now()` })
+      .set({
+        displayName: input.displayName,
+        passwordHash,
+        status: "active",
+        role: accepted.role,
+        updatedAt: sql`now()`,
+      })
       .where(and(eq(users.id, accepted.userId), eq(users.status, "invited")))
       .returning();
     if (!activated) throw new UserError(INVITE_GONE, 410);
-    await recordAudit(tx, { ...actor, userId: activated.id }, {
-      action: "invite.accepted",
-      subjectType: "invite",
-      subjectId: accepted.id,
-      data: { email: activated.email },
-    });
+    await recordAudit(
+      tx,
+      { ...actor, userId: activated.id },
+      {
+        action: "invite.accepted",
+        subjectType: "invite",
+        subjectId: accepted.id,
+        data: { email: activated.email },
+      },
+    );
     return activated;
   });
   const { cookie } = await startSession(db, user.id);

@@ -66,15 +66,27 @@ export async function getPerson(db: Db, by: ActingUser, userId: string) {
   const history = await db
     .select()
     .from(auditLog)
-    .where(or(and(eq(auditLog.subjectType, "user"), eq(auditLog.subjectId, userId)), eq(auditLog.actorId, userId)))
+    .where(
+      or(
+        and(eq(auditLog.subjectType, "user"), eq(auditLog.subjectId, userId)),
+        eq(auditLog.actorId, userId),
+      ),
+    )
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
     .limit(20);
   return { person, history };
 }
 
-async function changeStatus(db: Db, by: ActingUser, userId: string, to: "active" | "suspended", reason: string) {
+async function changeStatus(
+  db: Db,
+  by: ActingUser,
+  userId: string,
+  to: "active" | "suspended",
+  reason: string,
+) {
   assertCan(by, "people:manage");
-  if (userId === by.id) throw new UserError("You cannot change the status of your own account.", 400);
+  if (userId === by.id)
+    throw new UserError("You cannot change the status of your own account.", 400);
   const from: UserStatus = to === "suspended" ? "active" : "suspended";
   return db.transaction(async (tx) => {
     const [changed] = await tx
@@ -83,9 +95,15 @@ async function changeStatus(db: Db, by: ActingUser, userId: string, to: "active"
       .where(and(eq(users.id, userId), eq(users.status, from)))
       .returning({ id: users.id, email: users.email });
     if (!changed) {
-      const [current] = await tx.select({ status: users.status }).from(users).where(eq(users.id, userId));
+      const [current] = await tx
+        .select({ status: users.status })
+        .from(users)
+        .where(eq(users.id, userId));
       if (!current) throw new UserError("There is no such person.", 404);
-      throw new UserError(`This account is ${current.status}, so it cannot be ${to === "suspended" ? "suspended" : "reactivated"}.`, 409);
+      throw new UserError(
+        `This account is ${current.status}, so it cannot be ${to === "suspended" ? "suspended" : "reactivated"}.`,
+        409,
+      );
     }
     // Suspension takes effect at once: every session of the account ends in the same transaction.
     const sessionsEnded = to === "suspended" ? await endAllSessions(tx, userId, "suspended") : 0;
@@ -116,10 +134,17 @@ export async function updateAccess(
     throw new UserError("You cannot change your own role; ask another admin.", 400, "role");
   }
   await db.transaction(async (tx) => {
-    const [before] = await tx.select({ role: users.role, trustTier: users.trustTier }).from(users).where(eq(users.id, userId)).for("update");
+    const [before] = await tx
+      .select({ role: users.role, trustTier: users.trustTier })
+      .from(users)
+      .where(eq(users.id, userId))
+      .for("update");
     if (!before) throw new UserError("There is no such person.", 404);
     if (before.role === change.role && before.trustTier === change.trustTier) return;
-    await tx.update(users).set({ ...change, updatedAt: sql`now()` }).where(eq(users.id, userId));
+    await tx
+      .update(users)
+      .set({ ...change, updatedAt: sql`now()` })
+      .where(eq(users.id, userId));
     await recordAudit(tx, auditActor(by), {
       action: "user.access_changed",
       subjectType: "user",

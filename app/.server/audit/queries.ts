@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, ilike, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, ilike, lt, or, type SQL } from "drizzle-orm";
 import { auditLog, users } from "~db/schema";
 import { assertCan, type ActingUser } from "../auth/guards";
 import type { Db } from "../db";
@@ -30,7 +30,8 @@ export function decodeCursor(cursor: string | null) {
 export async function listAudit(db: Db, by: ActingUser, filter: AuditFilter) {
   assertCan(by, "audit:read");
   const conditions: SQL[] = [];
-  if (filter.action) conditions.push(ilike(auditLog.action, `${filter.action.replace(/[\\%_]/g, "\\$&")}%`));
+  if (filter.action)
+    conditions.push(ilike(auditLog.action, `${filter.action.replace(/[\\%_]/g, "\\$&")}%`));
   if (filter.actor) {
     const pattern = `%${filter.actor.replace(/[\\%_]/g, "\\$&")}%`;
     conditions.push(or(ilike(users.email, pattern), ilike(users.displayName, pattern))!);

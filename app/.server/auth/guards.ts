@@ -52,7 +52,11 @@ export function requireRole(request: Request, context: AppLoadContext, roles: re
 /** A person acting through a request: who they are and where the request came from, for audit. */
 export type ActingUser = SessionUser & { ip: string | null; userAgent: string | null };
 
-export function actingUser(request: Request, context: AppLoadContext, user: SessionUser): ActingUser {
+export function actingUser(
+  request: Request,
+  context: AppLoadContext,
+  user: SessionUser,
+): ActingUser {
   return { ...user, ip: context.clientIp, userAgent: request.headers.get("user-agent") };
 }
 

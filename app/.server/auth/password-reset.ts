@@ -37,11 +37,15 @@ export async function requestPasswordReset(
       tokenHash: hashToken(token),
       expiresAt: new Date(Date.now() + RESET_TOKEN_TTL_MS),
     });
-    await recordAudit(tx, { ...actor, userId: user.id }, {
-      action: "auth.password_reset_requested",
-      subjectType: "user",
-      subjectId: user.id,
-    });
+    await recordAudit(
+      tx,
+      { ...actor, userId: user.id },
+      {
+        action: "auth.password_reset_requested",
+        subjectType: "user",
+        subjectId: user.id,
+      },
+    );
     return queueEmail(tx, {
       to: user.email,
       template: "password-reset",
@@ -76,7 +80,11 @@ export async function checkResetToken(db: Db, token: string) {
 }
 
 /** Sets the new password, uses the token up and ends every session of the account. */
-export async function resetPassword(db: Db, input: { token: string; password: string }, actor: Actor) {
+export async function resetPassword(
+  db: Db,
+  input: { token: string; password: string },
+  actor: Actor,
+) {
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     // The conditional update is the single use: of two parallel submissions only one matches.
@@ -99,12 +107,16 @@ export async function resetPassword(db: Db, input: { token: string; password: st
       .returning({ id: users.id, email: users.email });
     if (!user) throw new UserError(LINK_GONE, 410);
     const ended = await endAllSessions(tx, user.id, "password_reset");
-    await recordAudit(tx, { ...actor, userId: user.id }, {
-      action: "auth.password_reset",
-      subjectType: "user",
-      subjectId: user.id,
-      data: { sessionsEnded: ended },
-    });
+    await recordAudit(
+      tx,
+      { ...actor, userId: user.id },
+      {
+        action: "auth.password_reset",
+        subjectType: "user",
+        subjectId: user.id,
+        data: { sessionsEnded: ended },
+      },
+    );
     return user;
   });
 }

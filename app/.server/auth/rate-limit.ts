@@ -46,7 +46,9 @@ export async function hit(db: DbOrTx, limit: Limit, key: string, now = new Date(
     })
     .returning({ hits: rateLimitCounters.hits });
   if ((row?.hits ?? 0) > limit.max) {
-    const retryAfter = Math.ceil((start.getTime() + limit.windowSeconds * 1000 - now.getTime()) / 1000);
+    const retryAfter = Math.ceil(
+      (start.getTime() + limit.windowSeconds * 1000 - now.getTime()) / 1000,
+    );
     throw new RateLimitedError(Math.max(1, retryAfter));
   }
 }

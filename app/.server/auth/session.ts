@@ -69,7 +69,10 @@ export async function resolveSession(db: Db, cookieHeader: string | null): Promi
   };
 }
 
-export async function startSession(db: Db, userId: string): Promise<{ session: Session; cookie: string }> {
+export async function startSession(
+  db: Db,
+  userId: string,
+): Promise<{ session: Session; cookie: string }> {
   const lucia = getLucia(db);
   const session = await lucia.createSession(userId, {});
   return { session, cookie: lucia.createSessionCookie(session.id).serialize() };
@@ -86,7 +89,10 @@ export async function endSession(db: Db, sessionId: string): Promise<string> {
  * next request can say so. Runs inside the caller's transaction.
  */
 export async function endAllSessions(tx: DbOrTx, userId: string, reason: EndedReason) {
-  const ended = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+  const ended = await tx
+    .delete(sessions)
+    .where(eq(sessions.userId, userId))
+    .returning({ id: sessions.id });
   if (ended.length > 0) {
     await tx
       .insert(endedSessions)

@@ -33,20 +33,32 @@ export async function signIn(db: Db, input: { email: string; password: string },
     throw new UserError(WRONG, 400, "form");
   }
   if (!(await verifyPassword(user.passwordHash, input.password))) {
-    await recordAudit(db, { ...actor, userId: user.id }, {
-      action: "auth.sign_in_failed",
-      subjectType: "user",
-      subjectId: user.id,
-    });
+    await recordAudit(
+      db,
+      { ...actor, userId: user.id },
+      {
+        action: "auth.sign_in_failed",
+        subjectType: "user",
+        subjectId: user.id,
+      },
+    );
     throw new UserError(WRONG, 400, "form");
   }
   if (user.status === "suspended") {
-    throw new UserError("This account is suspended. Contact the program team if you think this is a mistake.", 403, "form");
+    throw new UserError(
+      "This account is suspended. Contact the program team if you think this is a mistake.",
+      403,
+      "form",
+    );
   }
   if (user.status !== "active") throw new UserError(WRONG, 400, "form");
 
   await clearHits(db, LIMITS.loginPerAccount, email);
   const { cookie } = await startSession(db, user.id);
-  await recordAudit(db, { ...actor, userId: user.id }, { action: "auth.sign_in", subjectType: "user", subjectId: user.id });
+  await recordAudit(
+    db,
+    { ...actor, userId: user.id },
+    { action: "auth.sign_in", subjectType: "user", subjectId: user.id },
+  );
   return { user, cookie };
 }

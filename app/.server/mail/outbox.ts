@@ -15,7 +15,11 @@ export function linksIn(html: string): string[] {
   return [...found];
 }
 
-export async function listOutbox(db: Db, by: ActingUser, filter: { status?: "queued" | "sent" | "failed"; recipient?: string; page: number }) {
+export async function listOutbox(
+  db: Db,
+  by: ActingUser,
+  filter: { status?: "queued" | "sent" | "failed"; recipient?: string; page: number },
+) {
   assertCan(by, "outbox:read");
   const conditions: SQL[] = [];
   if (filter.status) conditions.push(eq(emailOutbox.status, filter.status));
@@ -36,4 +40,3 @@ export async function listOutbox(db: Db, by: ActingUser, filter: { status?: "que
     total: total?.n ?? 0,
   };
 }
-

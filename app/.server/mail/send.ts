@@ -80,7 +80,13 @@ export async function deliverEmails(db: DbOrTx, mailer: Mailer, ids?: string[]) 
     if (!mailer.resend) {
       await db
         .update(emailOutbox)
-        .set({ status: "sent", provider: "outbox", sentAt: sql`now()`, updatedAt: sql`now()`, error: null })
+        .set({
+          status: "sent",
+          provider: "outbox",
+          sentAt: sql`now()`,
+          updatedAt: sql`now()`,
+          error: null,
+        })
         .where(eq(emailOutbox.id, message.id));
       sent++;
       continue;
@@ -89,7 +95,13 @@ export async function deliverEmails(db: DbOrTx, mailer: Mailer, ids?: string[]) 
     let providerId: string | null = null;
     try {
       const result = await mailer.resend.emails.send(
-        { from: mailer.from, to: message.recipient, subject: message.subject, html: message.html, text: message.text },
+        {
+          from: mailer.from,
+          to: message.recipient,
+          subject: message.subject,
+          html: message.html,
+          text: message.text,
+        },
         { idempotencyKey: `outbox-${message.id}` },
       );
       if (result.error) error = `${result.error.name}: ${result.error.message}`;
@@ -100,7 +112,14 @@ export async function deliverEmails(db: DbOrTx, mailer: Mailer, ids?: string[]) 
     if (!error) {
       await db
         .update(emailOutbox)
-        .set({ status: "sent", provider: "resend", providerMessageId: providerId, sentAt: sql`now()`, error: null, updatedAt: sql`now()` })
+        .set({
+          status: "sent",
+          provider: "resend",
+          providerMessageId: providerId,
+          sentAt: sql`now()`,
+          error: null,
+          updatedAt: sql`now()`,
+        })
         .where(eq(emailOutbox.id, message.id));
       sent++;
     } else {

@@ -1,12 +1,22 @@
 import { Link, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 
-export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div>
         <h1 className="text-2xl font-bold tracking-tight text-stone-900">{title}</h1>
-        {description ? <p className="mt-1 max-w-2xl text-sm text-stone-600">{description}</p> : null}
+        {description ? (
+          <p className="mt-1 max-w-2xl text-sm text-stone-600">{description}</p>
+        ) : null}
       </div>
       {actions}
     </div>
@@ -21,8 +31,20 @@ const badgeTones = {
   blue: "bg-sky-100 text-sky-900",
 } as const;
 
-export function Badge({ tone = "stone", children }: { tone?: keyof typeof badgeTones; children: ReactNode }) {
-  return <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ${badgeTones[tone]}`}>{children}</span>;
+export function Badge({
+  tone = "stone",
+  children,
+}: {
+  tone?: keyof typeof badgeTones;
+  children: ReactNode;
+}) {
+  return (
+    <span
+      className={`inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ${badgeTones[tone]}`}
+    >
+      {children}
+    </span>
+  );
 }
 
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
@@ -35,11 +57,25 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
 }
 
 export function Card({ children, className = "" }: { children: ReactNode; className?: string }) {
-  return <section className={`rounded-lg border border-stone-200 bg-white p-5 shadow-sm ${className}`}>{children}</section>;
+  return (
+    <section className={`rounded-lg border border-stone-200 bg-white p-5 shadow-sm ${className}`}>
+      {children}
+    </section>
+  );
 }
 
 /** Numbered pages, keeping the other search parameters. */
-export function Pagination({ page, pageSize, total, label }: { page: number; pageSize: number; total: number; label: string }) {
+export function Pagination({
+  page,
+  pageSize,
+  total,
+  label,
+}: {
+  page: number;
+  pageSize: number;
+  total: number;
+  label: string;
+}) {
   const [params] = useSearchParams();
   const pages = Math.max(1, Math.ceil(total / pageSize));
   if (pages <= 1) return null;
@@ -55,12 +91,20 @@ export function Pagination({ page, pageSize, total, label }: { page: number; pag
       </span>
       <div className="flex gap-2">
         {page > 1 ? (
-          <Link className="rounded-md border border-stone-300 bg-white px-3 py-1.5 hover:bg-stone-100" to={hrefFor(page - 1)} rel="prev">
+          <Link
+            className="rounded-md border border-stone-300 bg-white px-3 py-1.5 hover:bg-stone-100"
+            to={hrefFor(page - 1)}
+            rel="prev"
+          >
             Previous
           </Link>
         ) : null}
         {page < pages ? (
-          <Link className="rounded-md border border-stone-300 bg-white px-3 py-1.5 hover:bg-stone-100" to={hrefFor(page + 1)} rel="next">
+          <Link
+            className="rounded-md border border-stone-300 bg-white px-3 py-1.5 hover:bg-stone-100"
+            to={hrefFor(page + 1)}
+            rel="next"
+          >
             Next
           </Link>
         ) : null}

@@ -6,7 +6,14 @@ import { createMailer } from "~/.server/mail/mailer";
 import { action as invitesAction, loader as invitesLoader } from "~/routes/admin.invites";
 import { action as acceptAction, loader as acceptLoader } from "~/routes/invite.$token";
 import { useTestDatabase } from "../../support/db";
-import { acting, APP_URL, callRoute, createUser, makeRequest, sessionCookieFor } from "../../support/factories";
+import {
+  acting,
+  APP_URL,
+  callRoute,
+  createUser,
+  makeRequest,
+  sessionCookieFor,
+} from "../../support/factories";
 import { lastEmailTo } from "../../support/outbox";
 
 const t = useTestDatabase();
@@ -18,7 +25,11 @@ async function adminCookie() {
 }
 
 async function invite(cookie: string, form: Record<string, string>) {
-  return callRoute(t.db, invitesAction, makeRequest("/admin/invites", { cookie, form: { intent: "invite", ...form } }));
+  return callRoute(
+    t.db,
+    invitesAction,
+    makeRequest("/admin/invites", { cookie, form: { intent: "invite", ...form } }),
+  );
 }
 
 const accept = (token: string, form: Record<string, string>) =>
@@ -38,20 +49,37 @@ describe("invitations", () => {
     const token = path!.split("/").pop()!;
     const [stored] = await t.db.select().from(invites);
     expect(stored!.tokenHash).not.toBe(token);
-    expect(stored!.expiresAt.getTime() - stored!.createdAt.getTime()).toBeGreaterThan(7 * 86400_000 - 5_000);
+    expect(stored!.expiresAt.getTime() - stored!.createdAt.getTime()).toBeGreaterThan(
+      7 * 86400_000 - 5_000,
+    );
 
     const page = await callRoute(t.db, acceptLoader, makeRequest(path!), { token });
-    expect(page.body).toMatchObject({ valid: true, email: "new.artist@example.test", role: "artist" });
+    expect(page.body).toMatchObject({
+      valid: true,
+      email: "new.artist@example.test",
+      role: "artist",
+    });
 
-    const done = await accept(token, { displayName: "Nia New", password: "my own password", confirm: "my own password" });
+    const done = await accept(token, {
+      displayName: "Nia New",
+      password: "my own password",
+      confirm: "my own password",
+    });
     expect(done.status).toBe(302);
     expect(done.headers.get("set-cookie")).toMatch(/greenroom_session=\w+/);
-    const [user] = await t.db.select().from(users).where(eq(users.email, "new.artist@example.test"));
+    const [user] = await t.db
+      .select()
+      .from(users)
+      .where(eq(users.email, "new.artist@example.test"));
     expect(user).toMatchObject({ status: "active", displayName: "Nia New", role: "artist" });
     expect(await t.db.select().from(sessions).where(eq(sessions.userId, user!.id))).toHaveLength(1);
 
     // Single use.
-    const again = await accept(token, { displayName: "Mallory", password: "another password", confirm: "another password" });
+    const again = await accept(token, {
+      displayName: "Mallory",
+      password: "another password",
+      confirm: "another password",
+    });
     expect(again.status).toBe(410);
     expect((await callRoute(t.db, acceptLoader, makeRequest(path!), { token })).status).toBe(410);
     const actions = (await t.db.select({ a: auditLog.action }).from(auditLog)).map((r) => r.a);
@@ -63,8 +91,15 @@ describe("invitations", () => {
     await invite(cookie, { email: "bound@example.test", role: "reviewer" });
     const { path } = await lastEmailTo(t.db, "bound@example.test");
     const token = path!.split("/").pop()!;
-    await accept(token, { email: "attacker@example.test", displayName: "B", password: "password123", confirm: "password123" });
-    const emails = (await t.db.select({ e: users.email, role: users.role }).from(users)).map((u) => `${u.e}:${u.role}`);
+    await accept(token, {
+      email: "attacker@example.test",
+      displayName: "B",
+      password: "password123",
+      confirm: "password123",
+    });
+    const emails = (await t.db.select({ e: users.email, role: users.role }).from(users)).map(
+      (u) => `${u.e}:${u.role}`,
+    );
     expect(emails).toContain("bound@example.test:reviewer");
     expect(emails.some((e) => e.startsWith("attacker"))).toBe(false);
   });
@@ -75,7 +110,10 @@ describe("invitations", () => {
     await t.db.update(invites).set({ expiresAt: sql`now() - interval '1 minute'` });
     const { path } = await lastEmailTo(t.db, "late@example.test");
     const token = path!.split("/").pop()!;
-    expect((await accept(token, { displayName: "L", password: "password123", confirm: "password123" })).status).toBe(410);
+    expect(
+      (await accept(token, { displayName: "L", password: "password123", confirm: "password123" }))
+        .status,
+    ).toBe(410);
   });
 
   it("resending makes the old link stop working; revoking stops the new one", async () => {
@@ -83,18 +121,39 @@ describe("invitations", () => {
     await invite(cookie, { email: "twice@example.test", role: "artist" });
     const first = (await lastEmailTo(t.db, "twice@example.test")).path!.split("/").pop()!;
     const [inv] = await t.db.select().from(invites);
-    const resent = await callRoute(t.db, invitesAction, makeRequest("/admin/invites", { cookie, form: { intent: "resend", inviteId: inv!.id } }));
+    const resent = await callRoute(
+      t.db,
+      invitesAction,
+      makeRequest("/admin/invites", { cookie, form: { intent: "resend", inviteId: inv!.id } }),
+    );
     expect(resent.status).toBe(302);
     const second = (await lastEmailTo(t.db, "twice@example.test")).path!.split("/").pop()!;
     expect(second).not.toBe(first);
-    expect((await callRoute(t.db, acceptLoader, makeRequest(`/invite/${first}`), { token: first })).status).toBe(410);
-    expect((await callRoute(t.db, acceptLoader, makeRequest(`/invite/${second}`), { token: second })).status).toBe(200);
+    expect(
+      (await callRoute(t.db, acceptLoader, makeRequest(`/invite/${first}`), { token: first }))
+        .status,
+    ).toBe(410);
+    expect(
+      (await callRoute(t.db, acceptLoader, makeRequest(`/invite/${second}`), { token: second }))
+        .status,
+    ).toBe(200);
 
     const open = (await t.db.select().from(invites)).find((i) => !i.revokedAt)!;
-    const revoked = await callRoute(t.db, invitesAction, makeRequest("/admin/invites", { cookie, form: { intent: "revoke", inviteId: open.id } }));
+    const revoked = await callRoute(
+      t.db,
+      invitesAction,
+      makeRequest("/admin/invites", { cookie, form: { intent: "revoke", inviteId: open.id } }),
+    );
     expect(revoked.status).toBe(302);
-    expect((await callRoute(t.db, acceptLoader, makeRequest(`/invite/${second}`), { token: second })).status).toBe(410);
-    const twice = await callRoute(t.db, invitesAction, makeRequest("/admin/invites", { cookie, form: { intent: "revoke", inviteId: open.id } }));
+    expect(
+      (await callRoute(t.db, acceptLoader, makeRequest(`/invite/${second}`), { token: second }))
+        .status,
+    ).toBe(410);
+    const twice = await callRoute(
+      t.db,
+      invitesAction,
+      makeRequest("/admin/invites", { cookie, form: { intent: "revoke", inviteId: open.id } }),
+    );
     expect(twice.status).toBe(409);
   });
 
@@ -103,7 +162,9 @@ describe("invitations", () => {
     await createUser(t.db, { email: "taken@example.test" });
     const res = await invite(cookie, { email: "TAKEN@example.test", role: "artist" });
     expect(res.status).toBe(409);
-    expect((res.body as { errors: Record<string, string> }).errors.email).toMatch(/already has an account/);
+    expect((res.body as { errors: Record<string, string> }).errors.email).toMatch(
+      /already has an account/,
+    );
   });
 
   it("the database itself refuses two accounts whose emails differ only in case", async () => {
@@ -122,9 +183,25 @@ describe("invitations", () => {
 
   it("lists invitations with their state", async () => {
     const { cookie, admin } = await adminCookie();
-    await inviteOne(t.db, outbox, acting(admin), { email: "a@example.test", role: "artist" }, APP_URL);
-    await inviteOne(t.db, outbox, acting(admin), { email: "b@example.test", role: "reviewer" }, APP_URL);
-    const res = await callRoute(t.db, invitesLoader, makeRequest("/admin/invites?state=pending", { cookie }));
+    await inviteOne(
+      t.db,
+      outbox,
+      acting(admin),
+      { email: "a@example.test", role: "artist" },
+      APP_URL,
+    );
+    await inviteOne(
+      t.db,
+      outbox,
+      acting(admin),
+      { email: "b@example.test", role: "reviewer" },
+      APP_URL,
+    );
+    const res = await callRoute(
+      t.db,
+      invitesLoader,
+      makeRequest("/admin/invites?state=pending", { cookie }),
+    );
     const body = res.body as { invites: { email: string; state: string }[]; total: number };
     expect(body.total).toBe(2);
     expect(body.invites.every((i) => i.state === "pending")).toBe(true);
@@ -151,14 +228,30 @@ describe("inviting many from a CSV", () => {
   it("writes nothing when any row is wrong, and everything when all are right", async () => {
     const admin = await createUser(t.db, { role: "admin" });
     await createUser(t.db, { email: "exists@example.test" });
-    const bad = await inviteMany(t.db, outbox, acting(admin), "email\nfresh@example.test\nexists@example.test\n", APP_URL);
+    const bad = await inviteMany(
+      t.db,
+      outbox,
+      acting(admin),
+      "email\nfresh@example.test\nexists@example.test\n",
+      APP_URL,
+    );
     expect(bad.ok).toBe(false);
-    expect(bad.errors).toEqual([{ line: 3, email: "exists@example.test", message: "Already has an account." }]);
+    expect(bad.errors).toEqual([
+      { line: 3, email: "exists@example.test", message: "Already has an account." },
+    ]);
     expect(await t.db.select().from(invites)).toHaveLength(0);
     expect(await t.db.select().from(emailOutbox)).toHaveLength(0);
-    expect((await t.db.select().from(users)).map((u) => u.email).sort()).toEqual([admin.email, "exists@example.test"].sort());
+    expect((await t.db.select().from(users)).map((u) => u.email).sort()).toEqual(
+      [admin.email, "exists@example.test"].sort(),
+    );
 
-    const good = await inviteMany(t.db, outbox, acting(admin), "email,role\none@example.test,artist\ntwo@example.test,reviewer\n", APP_URL);
+    const good = await inviteMany(
+      t.db,
+      outbox,
+      acting(admin),
+      "email,role\none@example.test,artist\ntwo@example.test,reviewer\n",
+      APP_URL,
+    );
     expect(good).toMatchObject({ ok: true, created: 2 });
     expect(await t.db.select().from(invites)).toHaveLength(2);
     expect(await t.db.select().from(emailOutbox)).toHaveLength(2);
@@ -168,10 +261,21 @@ describe("inviting many from a CSV", () => {
     const { cookie } = await adminCookie();
     const form = new FormData();
     form.set("intent", "csv");
-    form.set("file", new File(["email,role\nok@example.test,artist\nbroken,artist\n"], "people.csv", { type: "text/csv" }));
-    const res = await callRoute(t.db, invitesAction, makeRequest("/admin/invites", { cookie, form }));
+    form.set(
+      "file",
+      new File(["email,role\nok@example.test,artist\nbroken,artist\n"], "people.csv", {
+        type: "text/csv",
+      }),
+    );
+    const res = await callRoute(
+      t.db,
+      invitesAction,
+      makeRequest("/admin/invites", { cookie, form }),
+    );
     expect(res.status).toBe(422);
-    expect((res.body as { rows: { line: number }[] }).rows).toEqual([expect.objectContaining({ line: 3 })]);
+    expect((res.body as { rows: { line: number }[] }).rows).toEqual([
+      expect.objectContaining({ line: 3 }),
+    ]);
     expect(await t.db.select().from(invites)).toHaveLength(0);
   });
 
@@ -179,17 +283,26 @@ describe("inviting many from a CSV", () => {
     const { cookie } = await adminCookie();
     const empty = new FormData();
     empty.set("intent", "csv");
-    expect((await callRoute(t.db, invitesAction, makeRequest("/admin/invites", { cookie, form: empty }))).status).toBe(400);
+    expect(
+      (await callRoute(t.db, invitesAction, makeRequest("/admin/invites", { cookie, form: empty })))
+        .status,
+    ).toBe(400);
     const binary = new FormData();
     binary.set("intent", "csv");
     binary.set("file", new File([new Uint8Array([0, 1, 2, 0, 255])], "x.csv"));
-    const res = await callRoute(t.db, invitesAction, makeRequest("/admin/invites", { cookie, form: binary }));
+    const res = await callRoute(
+      t.db,
+      invitesAction,
+      makeRequest("/admin/invites", { cookie, form: binary }),
+    );
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toMatch(/not a text CSV/);
   });
 
   it("non-admins cannot invite, even by calling the domain directly", async () => {
     const artist = await createUser(t.db, { role: "artist" });
-    await expect(inviteOne(t.db, outbox, acting(artist), { email: "x@example.test", role: "admin" }, APP_URL)).rejects.toThrow(/permission/);
+    await expect(
+      inviteOne(t.db, outbox, acting(artist), { email: "x@example.test", role: "admin" }, APP_URL),
+    ).rejects.toThrow(/permission/);
   });
 });

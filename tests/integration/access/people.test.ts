@@ -7,7 +7,14 @@ import { loader as peopleLoader } from "~/routes/admin.people._index";
 import { loader as homeLoader } from "~/routes/_index";
 import { action as loginAction } from "~/routes/login";
 import { useTestDatabase } from "../../support/db";
-import { acting, callRoute, createUser, makeRequest, sessionCookieFor, TEST_PASSWORD } from "../../support/factories";
+import {
+  acting,
+  callRoute,
+  createUser,
+  makeRequest,
+  sessionCookieFor,
+  TEST_PASSWORD,
+} from "../../support/factories";
 
 const t = useTestDatabase();
 
@@ -18,16 +25,23 @@ describe("people", () => {
     const adminCookie = await sessionCookieFor(t.db, admin);
     const tabA = await sessionCookieFor(t.db, artist);
     const tabB = await sessionCookieFor(t.db, artist);
-    expect((await callRoute(t.db, homeLoader, makeRequest("/", { cookie: tabA }))).status).toBe(200);
+    expect((await callRoute(t.db, homeLoader, makeRequest("/", { cookie: tabA }))).status).toBe(
+      200,
+    );
 
     const res = await callRoute(
       t.db,
       personAction,
-      makeRequest(`/admin/people/${artist.id}`, { cookie: adminCookie, form: { intent: "suspend", reason: "Shared their access" } }),
+      makeRequest(`/admin/people/${artist.id}`, {
+        cookie: adminCookie,
+        form: { intent: "suspend", reason: "Shared their access" },
+      }),
       { userId: artist.id },
     );
     expect(res.status).toBe(302);
-    expect(await t.db.select().from(sessions).where(eq(sessions.userId, artist.id))).toHaveLength(0);
+    expect(await t.db.select().from(sessions).where(eq(sessions.userId, artist.id))).toHaveLength(
+      0,
+    );
 
     for (const cookie of [tabA, tabB]) {
       const next = await callRoute(t.db, homeLoader, makeRequest("/", { cookie }));
@@ -35,7 +49,11 @@ describe("people", () => {
       expect(next.headers.get("location")).toBe("/login?ended=suspended");
       expect(next.headers.get("set-cookie")).toMatch(/greenroom_session=;/);
     }
-    const login = await callRoute(t.db, loginAction, makeRequest("/login", { form: { email: artist.email, password: TEST_PASSWORD } }));
+    const login = await callRoute(
+      t.db,
+      loginAction,
+      makeRequest("/login", { form: { email: artist.email, password: TEST_PASSWORD } }),
+    );
     expect(login.status).toBe(403);
 
     const [entry] = await t.db.select().from(auditLog).where(eq(auditLog.action, "user.suspended"));
@@ -43,10 +61,30 @@ describe("people", () => {
     expect(entry!.data).toMatchObject({ reason: "Shared their access", sessionsEnded: 2 });
 
     // Reactivation needs a reason and restores sign-in.
-    const noReason = await callRoute(t.db, personAction, makeRequest(`/admin/people/${artist.id}`, { cookie: adminCookie, form: { intent: "reactivate", reason: "" } }), { userId: artist.id });
+    const noReason = await callRoute(
+      t.db,
+      personAction,
+      makeRequest(`/admin/people/${artist.id}`, {
+        cookie: adminCookie,
+        form: { intent: "reactivate", reason: "" },
+      }),
+      { userId: artist.id },
+    );
     expect(noReason.status).toBe(422);
-    await callRoute(t.db, personAction, makeRequest(`/admin/people/${artist.id}`, { cookie: adminCookie, form: { intent: "reactivate", reason: "Talked it through" } }), { userId: artist.id });
-    const back = await callRoute(t.db, loginAction, makeRequest("/login", { form: { email: artist.email, password: TEST_PASSWORD } }));
+    await callRoute(
+      t.db,
+      personAction,
+      makeRequest(`/admin/people/${artist.id}`, {
+        cookie: adminCookie,
+        form: { intent: "reactivate", reason: "Talked it through" },
+      }),
+      { userId: artist.id },
+    );
+    const back = await callRoute(
+      t.db,
+      loginAction,
+      makeRequest("/login", { form: { email: artist.email, password: TEST_PASSWORD } }),
+    );
     expect(back.status).toBe(302);
   });
 
@@ -54,14 +92,20 @@ describe("people", () => {
     const admin = await createUser(t.db, { role: "admin" });
     const artist = await createUser(t.db);
     await suspendUser(t.db, acting(admin), artist.id, "first time");
-    await expect(suspendUser(t.db, acting(admin), artist.id, "second time")).rejects.toMatchObject({ status: 409 });
-    await expect(suspendUser(t.db, acting(admin), admin.id, "oops")).rejects.toMatchObject({ status: 400 });
+    await expect(suspendUser(t.db, acting(admin), artist.id, "second time")).rejects.toMatchObject({
+      status: 409,
+    });
+    await expect(suspendUser(t.db, acting(admin), admin.id, "oops")).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   it("a reviewer cannot suspend, even calling the domain directly", async () => {
     const reviewer = await createUser(t.db, { role: "reviewer" });
     const artist = await createUser(t.db);
-    await expect(suspendUser(t.db, acting(reviewer), artist.id, "no")).rejects.toMatchObject({ status: 403 });
+    await expect(suspendUser(t.db, acting(reviewer), artist.id, "no")).rejects.toMatchObject({
+      status: 403,
+    });
     const [row] = await t.db.select().from(users).where(eq(users.id, artist.id));
     expect(row!.status).toBe("active");
   });
@@ -70,39 +114,91 @@ describe("people", () => {
     const admin = await createUser(t.db, { role: "admin" });
     const artist = await createUser(t.db);
     const cookie = await sessionCookieFor(t.db, admin);
-    const res = await callRoute(t.db, personAction, makeRequest(`/admin/people/${artist.id}`, { cookie, form: { intent: "access", role: "reviewer", trustTier: "trusted" } }), { userId: artist.id });
+    const res = await callRoute(
+      t.db,
+      personAction,
+      makeRequest(`/admin/people/${artist.id}`, {
+        cookie,
+        form: { intent: "access", role: "reviewer", trustTier: "trusted" },
+      }),
+      { userId: artist.id },
+    );
     expect(res.status).toBe(302);
     const [row] = await t.db.select().from(users).where(eq(users.id, artist.id));
     expect(row).toMatchObject({ role: "reviewer", trustTier: "trusted" });
-    const [entry] = await t.db.select().from(auditLog).where(eq(auditLog.action, "user.access_changed"));
-    expect(entry!.data).toMatchObject({ from: { role: "artist", trustTier: "standard" }, to: { role: "reviewer", trustTier: "trusted" } });
+    const [entry] = await t.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, "user.access_changed"));
+    expect(entry!.data).toMatchObject({
+      from: { role: "artist", trustTier: "standard" },
+      to: { role: "reviewer", trustTier: "trusted" },
+    });
     // An admin cannot demote themselves.
-    const self = await callRoute(t.db, personAction, makeRequest(`/admin/people/${admin.id}`, { cookie, form: { intent: "access", role: "artist", trustTier: "standard" } }), { userId: admin.id });
+    const self = await callRoute(
+      t.db,
+      personAction,
+      makeRequest(`/admin/people/${admin.id}`, {
+        cookie,
+        form: { intent: "access", role: "artist", trustTier: "standard" },
+      }),
+      { userId: admin.id },
+    );
     expect(self.status).toBe(400);
   });
 
   it("searches by name or email, filters by role and status, and paginates", async () => {
     const admin = await createUser(t.db, { role: "admin", email: "boss@example.test" });
-    for (let i = 0; i < 30; i++) await createUser(t.db, { email: `artist${String(i).padStart(2, "0")}@example.test`, displayName: `Painter ${i}` });
-    await createUser(t.db, { email: "odd_one@example.test", displayName: "Zed", status: "suspended" });
+    for (let i = 0; i < 30; i++)
+      await createUser(t.db, {
+        email: `artist${String(i).padStart(2, "0")}@example.test`,
+        displayName: `Painter ${i}`,
+      });
+    await createUser(t.db, {
+      email: "odd_one@example.test",
+      displayName: "Zed",
+      status: "suspended",
+    });
     const cookie = await sessionCookieFor(t.db, admin);
-    const page2 = await callRoute(t.db, peopleLoader, makeRequest("/admin/people?role=artist&page=2", { cookie }));
+    const page2 = await callRoute(
+      t.db,
+      peopleLoader,
+      makeRequest("/admin/people?role=artist&page=2", { cookie }),
+    );
     const body = page2.body as { people: { email: string }[]; total: number };
     expect(body.total).toBe(31);
     expect(body.people).toHaveLength(6);
-    const search = await callRoute(t.db, peopleLoader, makeRequest("/admin/people?q=painter%2012", { cookie }));
-    expect((search.body as { people: { email: string }[] }).people.map((p) => p.email)).toEqual(["artist12@example.test"]);
+    const search = await callRoute(
+      t.db,
+      peopleLoader,
+      makeRequest("/admin/people?q=painter%2012", { cookie }),
+    );
+    expect((search.body as { people: { email: string }[] }).people.map((p) => p.email)).toEqual([
+      "artist12@example.test",
+    ]);
     // LIKE wildcards in the search are literal.
-    const underscore = await callRoute(t.db, peopleLoader, makeRequest("/admin/people?q=_", { cookie }));
-    expect((underscore.body as { people: { email: string }[] }).people.map((p) => p.email)).toEqual(["odd_one@example.test"]);
-    const suspended = await callRoute(t.db, peopleLoader, makeRequest("/admin/people?status=suspended&role=bogus", { cookie }));
+    const underscore = await callRoute(
+      t.db,
+      peopleLoader,
+      makeRequest("/admin/people?q=_", { cookie }),
+    );
+    expect((underscore.body as { people: { email: string }[] }).people.map((p) => p.email)).toEqual(
+      ["odd_one@example.test"],
+    );
+    const suspended = await callRoute(
+      t.db,
+      peopleLoader,
+      makeRequest("/admin/people?status=suspended&role=bogus", { cookie }),
+    );
     expect((suspended.body as { total: number }).total).toBe(1);
   });
 
   it("an unknown person is a 404", async () => {
     const admin = await createUser(t.db, { role: "admin" });
     const cookie = await sessionCookieFor(t.db, admin);
-    const res = await callRoute(t.db, personLoader, makeRequest("/admin/people/nope", { cookie }), { userId: "nope" });
+    const res = await callRoute(t.db, personLoader, makeRequest("/admin/people/nope", { cookie }), {
+      userId: "nope",
+    });
     expect(res.status).toBe(404);
   });
 });

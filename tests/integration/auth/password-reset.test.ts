@@ -6,13 +6,25 @@ import { action as resetAction, loader as resetLoader } from "~/routes/reset-pas
 import { action as loginAction } from "~/routes/login";
 import { loader as homeLoader } from "~/routes/_index";
 import { useTestDatabase } from "../../support/db";
-import { callRoute, createUser, makeRequest, sessionCookieFor, TEST_PASSWORD } from "../../support/factories";
+import {
+  callRoute,
+  createUser,
+  makeRequest,
+  sessionCookieFor,
+  TEST_PASSWORD,
+} from "../../support/factories";
 import { lastEmailTo } from "../../support/outbox";
 
 const t = useTestDatabase();
 
 async function forgot(email: string, ip = "198.51.100.20") {
-  return callRoute(t.db, forgotAction, makeRequest("/forgot-password", { form: { email } }), {}, { ip });
+  return callRoute(
+    t.db,
+    forgotAction,
+    makeRequest("/forgot-password", { form: { email } }),
+    {},
+    { ip },
+  );
 }
 
 function tokenFrom(path: string) {
@@ -26,7 +38,10 @@ describe("password reset", () => {
     const unknown = await forgot("ghost@example.test");
     expect(known.status).toBe(200);
     expect(unknown.status).toBe(200);
-    expect({ ...(known.body as object), email: "x" }).toEqual({ ...(unknown.body as object), email: "x" });
+    expect({ ...(known.body as object), email: "x" }).toEqual({
+      ...(unknown.body as object),
+      email: "x",
+    });
     const messages = await t.db.select().from(emailOutbox);
     expect(messages.map((m) => m.recipient)).toEqual(["real@example.test"]);
     expect(messages[0]!.template).toBe("password-reset");
@@ -44,7 +59,14 @@ describe("password reset", () => {
     expect(stored!.tokenHash).toMatch(/^[0-9a-f]{64}$/);
 
     expect((await callRoute(t.db, resetLoader, makeRequest(path!), { token })).status).toBe(200);
-    const done = await callRoute(t.db, resetAction, makeRequest(path!, { form: { password: "a brand new password", confirm: "a brand new password" } }), { token });
+    const done = await callRoute(
+      t.db,
+      resetAction,
+      makeRequest(path!, {
+        form: { password: "a brand new password", confirm: "a brand new password" },
+      }),
+      { token },
+    );
     expect(done.status).toBe(302);
     expect(done.headers.get("location")).toBe("/login");
     expect(await t.db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
@@ -54,14 +76,27 @@ describe("password reset", () => {
     expect(home.headers.get("location")).toBe("/login?ended=password_reset");
 
     // Second use of the same link is refused.
-    const again = await callRoute(t.db, resetAction, makeRequest(path!, { form: { password: "another password!", confirm: "another password!" } }), { token });
+    const again = await callRoute(
+      t.db,
+      resetAction,
+      makeRequest(path!, { form: { password: "another password!", confirm: "another password!" } }),
+      { token },
+    );
     expect(again.status).toBe(410);
     expect((await callRoute(t.db, resetLoader, makeRequest(path!), { token })).status).toBe(410);
 
     // The new password works, the old one does not.
-    const oldLogin = await callRoute(t.db, loginAction, makeRequest("/login", { form: { email: user.email, password: TEST_PASSWORD } }));
+    const oldLogin = await callRoute(
+      t.db,
+      loginAction,
+      makeRequest("/login", { form: { email: user.email, password: TEST_PASSWORD } }),
+    );
     expect(oldLogin.status).toBe(400);
-    const newLogin = await callRoute(t.db, loginAction, makeRequest("/login", { form: { email: user.email, password: "a brand new password" } }));
+    const newLogin = await callRoute(
+      t.db,
+      loginAction,
+      makeRequest("/login", { form: { email: user.email, password: "a brand new password" } }),
+    );
     expect(newLogin.status).toBe(302);
   });
 
@@ -71,9 +106,19 @@ describe("password reset", () => {
     const { path } = await lastEmailTo(t.db, user.email);
     await t.db.update(passwordResetTokens).set({ expiresAt: sql`now() - interval '1 second'` });
     const token = tokenFrom(path!);
-    const res = await callRoute(t.db, resetAction, makeRequest(path!, { form: { password: "a brand new password", confirm: "a brand new password" } }), { token });
+    const res = await callRoute(
+      t.db,
+      resetAction,
+      makeRequest(path!, {
+        form: { password: "a brand new password", confirm: "a brand new password" },
+      }),
+      { token },
+    );
     expect(res.status).toBe(410);
-    const [row] = await t.db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, user.id));
+    const [row] = await t.db
+      .select({ hash: users.passwordHash })
+      .from(users)
+      .where(eq(users.id, user.id));
     expect(row!.hash).toBe(user.passwordHash);
   });
 
@@ -91,8 +136,13 @@ describe("password reset", () => {
     const { path } = await lastEmailTo(t.db, user.email);
     const token = tokenFrom(path!);
     const submit = (password: string) =>
-      callRoute(t.db, resetAction, makeRequest(path!, { form: { password, confirm: password } }), { token });
-    const results = await Promise.all([submit("first new password"), submit("second new password")]);
+      callRoute(t.db, resetAction, makeRequest(path!, { form: { password, confirm: password } }), {
+        token,
+      });
+    const results = await Promise.all([
+      submit("first new password"),
+      submit("second new password"),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([302, 410]);
   });
 
@@ -101,18 +151,42 @@ describe("password reset", () => {
     await forgot(user.email);
     const { path } = await lastEmailTo(t.db, user.email);
     const token = tokenFrom(path!);
-    const short = await callRoute(t.db, resetAction, makeRequest(path!, { form: { password: "short", confirm: "short" } }), { token });
+    const short = await callRoute(
+      t.db,
+      resetAction,
+      makeRequest(path!, { form: { password: "short", confirm: "short" } }),
+      { token },
+    );
     expect(short.status).toBe(422);
-    expect((short.body as { errors: Record<string, string> }).errors.password).toMatch(/at least 8/);
+    expect((short.body as { errors: Record<string, string> }).errors.password).toMatch(
+      /at least 8/,
+    );
     const long = "x".repeat(257);
-    expect((await callRoute(t.db, resetAction, makeRequest(path!, { form: { password: long, confirm: long } }), { token })).status).toBe(422);
-    const mismatch = await callRoute(t.db, resetAction, makeRequest(path!, { form: { password: "long enough 1", confirm: "long enough 2" } }), { token });
-    expect((mismatch.body as { errors: Record<string, string> }).errors.confirm).toMatch(/do not match/);
+    expect(
+      (
+        await callRoute(
+          t.db,
+          resetAction,
+          makeRequest(path!, { form: { password: long, confirm: long } }),
+          { token },
+        )
+      ).status,
+    ).toBe(422);
+    const mismatch = await callRoute(
+      t.db,
+      resetAction,
+      makeRequest(path!, { form: { password: "long enough 1", confirm: "long enough 2" } }),
+      { token },
+    );
+    expect((mismatch.body as { errors: Record<string, string> }).errors.confirm).toMatch(
+      /do not match/,
+    );
   });
 
   it("throttles requests per account", async () => {
     const user = await createUser(t.db);
-    for (let i = 0; i < 3; i++) expect((await forgot(user.email, `198.51.100.${30 + i}`)).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await forgot(user.email, `198.51.100.${30 + i}`)).status).toBe(200);
     const blocked = await forgot(user.email, "198.51.100.40");
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get("retry-after")).toBeTruthy();

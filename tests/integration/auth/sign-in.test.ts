@@ -6,12 +6,24 @@ import { action as loginAction, loader as loginLoader } from "~/routes/login";
 import { action as logoutAction } from "~/routes/logout";
 import { loader as homeLoader } from "~/routes/_index";
 import { useTestDatabase } from "../../support/db";
-import { callRoute, createUser, makeRequest, sessionCookieFor, TEST_PASSWORD } from "../../support/factories";
+import {
+  callRoute,
+  createUser,
+  makeRequest,
+  sessionCookieFor,
+  TEST_PASSWORD,
+} from "../../support/factories";
 
 const t = useTestDatabase();
 
 function login(email: string, password: string, ip = "198.51.100.1") {
-  return callRoute(t.db, loginAction, makeRequest("/login", { form: { email, password } }), {}, { ip });
+  return callRoute(
+    t.db,
+    loginAction,
+    makeRequest("/login", { form: { email, password } }),
+    {},
+    { ip },
+  );
 }
 
 describe("signing in", () => {
@@ -32,13 +44,20 @@ describe("signing in", () => {
     expect(rows[0]!.id).not.toBe(token);
     expect(rows[0]!.id).toMatch(/^[0-9a-f]{64}$/);
     // The raw token appears nowhere in the database.
-    const dump = await selectRows(t.db, sql`SELECT row_to_json(s)::text AS j FROM sessions s UNION ALL SELECT row_to_json(a)::text FROM audit_log a UNION ALL SELECT row_to_json(u)::text FROM users u`);
+    const dump = await selectRows(
+      t.db,
+      sql`SELECT row_to_json(s)::text AS j FROM sessions s UNION ALL SELECT row_to_json(a)::text FROM audit_log a UNION ALL SELECT row_to_json(u)::text FROM users u`,
+    );
     const text = JSON.stringify(dump);
     expect(text).toContain(rows[0]!.id);
     expect(text).not.toContain(token);
 
     // The cookie opens the portal.
-    const home = await callRoute(t.db, homeLoader, makeRequest("/", { cookie: `greenroom_session=${token}` }));
+    const home = await callRoute(
+      t.db,
+      homeLoader,
+      makeRequest("/", { cookie: `greenroom_session=${token}` }),
+    );
     expect(home.status).toBe(200);
     expect((home.body as { user: { email: string } }).user.email).toBe("ari@example.test");
   });
@@ -66,7 +85,11 @@ describe("signing in", () => {
   });
 
   it("validates the form with messages per field", async () => {
-    const res = await callRoute(t.db, loginAction, makeRequest("/login", { form: { email: "not-an-email", password: "" } }));
+    const res = await callRoute(
+      t.db,
+      loginAction,
+      makeRequest("/login", { form: { email: "not-an-email", password: "" } }),
+    );
     expect(res.status).toBe(422);
     const errors = (res.body as { errors: Record<string, string> }).errors;
     expect(errors.email).toMatch(/valid email/);
@@ -75,15 +98,28 @@ describe("signing in", () => {
 
   it("only redirects to paths on this site after signing in", async () => {
     const user = await createUser(t.db);
-    const ok = await callRoute(t.db, loginAction, makeRequest("/login", { form: { email: user.email, password: TEST_PASSWORD, redirectTo: "/admin/people" } }));
+    const ok = await callRoute(
+      t.db,
+      loginAction,
+      makeRequest("/login", {
+        form: { email: user.email, password: TEST_PASSWORD, redirectTo: "/admin/people" },
+      }),
+    );
     expect(ok.headers.get("location")).toBe("/admin/people");
-    const evil = await callRoute(t.db, loginAction, makeRequest("/login", { form: { email: user.email, password: TEST_PASSWORD, redirectTo: "//evil.example" } }));
+    const evil = await callRoute(
+      t.db,
+      loginAction,
+      makeRequest("/login", {
+        form: { email: user.email, password: TEST_PASSWORD, redirectTo: "//evil.example" },
+      }),
+    );
     expect(evil.headers.get("location")).toBe("/");
   });
 
   it("throttles one account after 5 attempts, with Retry-After, even with the right password", async () => {
     const user = await createUser(t.db, { email: "target@example.test" });
-    for (let i = 0; i < 5; i++) expect((await login(user.email, `guess-${i}`, `198.51.100.${i}`)).status).toBe(400);
+    for (let i = 0; i < 5; i++)
+      expect((await login(user.email, `guess-${i}`, `198.51.100.${i}`)).status).toBe(400);
     const blocked = await login(user.email, TEST_PASSWORD, "198.51.100.99");
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -101,13 +137,19 @@ describe("signing in", () => {
 
   it("counts parallel attempts exactly: no burst slips under the limit", async () => {
     const user = await createUser(t.db);
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => login(user.email, `p-${i}`, `203.0.113.${i + 10}`)));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => login(user.email, `p-${i}`, `203.0.113.${i + 10}`)),
+    );
     expect(results.filter((r) => r.status === 429)).toHaveLength(7);
   });
 
   it("a signed-in person visiting /login goes home", async () => {
     const user = await createUser(t.db);
-    const res = await callRoute(t.db, loginLoader, makeRequest("/login", { cookie: await sessionCookieFor(t.db, user) }));
+    const res = await callRoute(
+      t.db,
+      loginLoader,
+      makeRequest("/login", { cookie: await sessionCookieFor(t.db, user) }),
+    );
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/");
   });
@@ -115,7 +157,11 @@ describe("signing in", () => {
   it("signing out ends the session in the database and clears the cookie", async () => {
     const user = await createUser(t.db);
     const cookie = await sessionCookieFor(t.db, user);
-    const res = await callRoute(t.db, logoutAction, makeRequest("/logout", { method: "POST", cookie }));
+    const res = await callRoute(
+      t.db,
+      logoutAction,
+      makeRequest("/logout", { method: "POST", cookie }),
+    );
     expect(res.status).toBe(302);
     expect(res.headers.get("set-cookie")).toMatch(/greenroom_session=;.*Max-Age=0/);
     expect(await t.db.select().from(sessions)).toHaveLength(0);

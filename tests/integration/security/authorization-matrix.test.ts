@@ -10,7 +10,14 @@ import { callRoute, createUser, makeRequest, sessionCookieFor } from "../../supp
  * the first test, so each new route must state who may open it.
  */
 type Persona = "anonymous" | "artist" | "otherArtist" | "reviewer" | "admin" | "suspended";
-const personas: Persona[] = ["anonymous", "artist", "otherArtist", "reviewer", "admin", "suspended"];
+const personas: Persona[] = [
+  "anonymous",
+  "artist",
+  "otherArtist",
+  "reviewer",
+  "admin",
+  "suspended",
+];
 
 /** ok: 200 · login: redirect to /login · home: redirect elsewhere · forbidden: 403 · notFound: 404 · gone: 410 · invalid: 4xx form error (allowed to try) · done: 3xx after a permitted write */
 type Outcome = "ok" | "login" | "home" | "forbidden" | "notFound" | "gone" | "invalid" | "done";
@@ -51,7 +58,11 @@ const everyone = (outcome: Outcome): Record<Persona, Outcome> => ({
 
 const matrix: Record<string, Entry> = {
   "_index.tsx": { path: () => "/", loader: signedIn("ok") },
-  "$.tsx": { path: () => "/no/such/page", params: () => ({ "*": "no/such/page" }), loader: everyone("notFound") },
+  "$.tsx": {
+    path: () => "/no/such/page",
+    params: () => ({ "*": "no/such/page" }),
+    loader: everyone("notFound"),
+  },
   "healthz.ts": { path: () => "/healthz", loader: everyone("ok") },
   "login.tsx": {
     path: () => "/login",
@@ -72,13 +83,19 @@ const matrix: Record<string, Entry> = {
     path: () => "/reset-password/not-a-token",
     params: () => ({ token: "not-a-token" }),
     loader: everyone("gone"),
-    action: { form: () => ({ password: "long enough pw", confirm: "long enough pw" }), expect: everyone("gone") },
+    action: {
+      form: () => ({ password: "long enough pw", confirm: "long enough pw" }),
+      expect: everyone("gone"),
+    },
   },
   "invite.$token.tsx": {
     path: () => "/invite/not-a-token",
     params: () => ({ token: "not-a-token" }),
     loader: everyone("gone"),
-    action: { form: () => ({ displayName: "X", password: "long enough pw", confirm: "long enough pw" }), expect: everyone("gone") },
+    action: {
+      form: () => ({ displayName: "X", password: "long enough pw", confirm: "long enough pw" }),
+      expect: everyone("gone"),
+    },
   },
   "admin.tsx": { path: () => "/admin", loader: adminOnly("ok") },
   "admin._index.tsx": { path: () => "/admin", loader: adminOnly("home") },
@@ -92,7 +109,10 @@ const matrix: Record<string, Entry> = {
   "admin.invites.tsx": {
     path: () => "/admin/invites",
     loader: adminOnly("ok"),
-    action: { form: () => ({ intent: "invite", email: "not an email", role: "artist" }), expect: adminOnly("invalid") },
+    action: {
+      form: () => ({ intent: "invite", email: "not an email", role: "artist" }),
+      expect: adminOnly("invalid"),
+    },
   },
   "admin.audit.tsx": { path: () => "/admin/audit", loader: adminOnly("ok") },
   "admin.outbox.tsx": { path: () => "/admin/outbox", loader: adminOnly("ok") },
@@ -100,7 +120,9 @@ const matrix: Record<string, Entry> = {
 
 type RouteModule = { loader?: unknown; action?: unknown };
 const modules = import.meta.glob<RouteModule>("../../../app/routes/*.{ts,tsx}", { eager: true });
-const byFile = Object.fromEntries(Object.entries(modules).map(([file, mod]) => [path.basename(file), mod]));
+const byFile = Object.fromEntries(
+  Object.entries(modules).map(([file, mod]) => [path.basename(file), mod]),
+);
 
 const t = useTestDatabase();
 
@@ -112,7 +134,13 @@ async function world(): Promise<World> {
     createUser(t.db, { role: "admin" }),
     createUser(t.db, { role: "artist" }),
   ]);
-  return { artist: artist!, otherArtist: otherArtist!, reviewer: reviewer!, admin: admin!, suspended: suspended! };
+  return {
+    artist: artist!,
+    otherArtist: otherArtist!,
+    reviewer: reviewer!,
+    admin: admin!,
+    suspended: suspended!,
+  };
 }
 
 async function cookies(w: World): Promise<Record<Persona, string | undefined>> {
@@ -138,7 +166,8 @@ function outcomeOf(res: { status: number; headers: Headers }): Outcome {
   if (res.status === 403) return "forbidden";
   if (res.status === 404) return "notFound";
   if (res.status === 410) return "gone";
-  if (res.status === 400 || res.status === 409 || res.status === 413 || res.status === 422) return "invalid";
+  if (res.status === 400 || res.status === 409 || res.status === 413 || res.status === 422)
+    return "invalid";
   return `status ${res.status}` as Outcome;
 }
 
@@ -146,7 +175,9 @@ describe("authorization matrix", () => {
   it("covers every route module under app/routes", () => {
     const files = readdirSync(path.resolve("app/routes")).filter((f) => /\.(ts|tsx)$/.test(f));
     const missing = files.filter((f) => !(f in matrix));
-    expect(missing, `routes missing from the authorization matrix: ${missing.join(", ")}`).toEqual([]);
+    expect(missing, `routes missing from the authorization matrix: ${missing.join(", ")}`).toEqual(
+      [],
+    );
     const stale = Object.keys(matrix).filter((f) => !files.includes(f));
     expect(stale, `matrix entries without a route: ${stale.join(", ")}`).toEqual([]);
     for (const [file, entry] of Object.entries(matrix)) {
@@ -174,7 +205,10 @@ describe("authorization matrix", () => {
           const fn = mod[kind] as Parameters<typeof callRoute>[1];
           const res = await callRoute(t.db, fn, request, entry.params?.(w) ?? {});
           const actual = outcomeOf(res);
-          if (actual !== expected[persona]) failures.push(`${kind} ${file} as ${persona}: expected ${expected[persona]}, got ${actual}`);
+          if (actual !== expected[persona])
+            failures.push(
+              `${kind} ${file} as ${persona}: expected ${expected[persona]}, got ${actual}`,
+            );
         }
       }
     }
