@@ -96,7 +96,8 @@ export function createApp(options: AppOptions) {
     res.setHeader("X-Frame-Options", "DENY");
     res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
     res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-    if (env.NODE_ENV === "production" && env.APP_URL.startsWith("https://")) {
+    // Browsers ignore HSTS received over plain HTTP, so the local demo is unaffected.
+    if (env.NODE_ENV === "production") {
       res.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
     }
     const started = process.hrtime.bigint();
