@@ -2,11 +2,12 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~db/seed";
-import { loadDotEnv, startServer } from "../server/start";
 
-loadDotEnv();
+// Production mode must be set before React and the app load: they pick their build on import.
 process.env.NODE_ENV = "production";
+const { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } = await import("~db/seed");
+const { loadDotEnv, startServer } = await import("../server/start");
+loadDotEnv();
 
 function newestMtime(dir: string): number {
   let newest = 0;

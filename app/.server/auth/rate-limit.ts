@@ -1,4 +1,4 @@
-import { and, lt, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import { rateLimitCounters } from "~db/schema";
 import type { DbOrTx } from "../db";
 import { UserError } from "../errors";
@@ -53,14 +53,25 @@ export async function hit(db: DbOrTx, limit: Limit, key: string, now = new Date(
   }
 }
 
+/** Takes back one hit of the current window (a sign-in that succeeded was not an attack). */
+export async function refundHit(db: DbOrTx, limit: Limit, key: string, now = new Date()) {
+  await db
+    .update(rateLimitCounters)
+    .set({ hits: sql`greatest(${rateLimitCounters.hits} - 1, 0)` })
+    .where(
+      and(
+        eq(rateLimitCounters.bucket, limit.bucket),
+        eq(rateLimitCounters.key, key.toLowerCase()),
+        eq(rateLimitCounters.windowStart, windowStart(limit, now)),
+      ),
+    );
+}
+
 export async function clearHits(db: DbOrTx, limit: Limit, key: string) {
   await db
     .delete(rateLimitCounters)
     .where(
-      and(
-        sql`${rateLimitCounters.bucket} = ${limit.bucket}`,
-        sql`${rateLimitCounters.key} = ${key.toLowerCase()}`,
-      ),
+      and(eq(rateLimitCounters.bucket, limit.bucket), eq(rateLimitCounters.key, key.toLowerCase())),
     );
 }
 

@@ -4,7 +4,7 @@ import { recordAudit, type Actor } from "../audit/audit-log";
 import type { Db } from "../db";
 import { UserError } from "../errors";
 import { verifyAgainstDummy, verifyPassword } from "./passwords";
-import { clearHits, hit, LIMITS } from "./rate-limit";
+import { clearHits, hit, LIMITS, refundHit } from "./rate-limit";
 import { startSession } from "./session";
 
 const WRONG = "That email and password do not match an account. Check both and try again.";
@@ -53,7 +53,9 @@ export async function signIn(db: Db, input: { email: string; password: string },
   }
   if (user.status !== "active") throw new UserError(WRONG, 400, "form");
 
+  // Only failures should count: many people behind one office address may all sign in.
   await clearHits(db, LIMITS.loginPerAccount, email);
+  if (actor.ip) await refundHit(db, LIMITS.loginPerIp, actor.ip);
   const { cookie } = await startSession(db, user.id);
   await recordAudit(
     db,

@@ -135,6 +135,12 @@ describe("signing in", () => {
     expect(blocked.status).toBe(429);
   });
 
+  it("does not count successful sign-ins against a shared address", async () => {
+    const people = await Promise.all(Array.from({ length: 35 }, () => createUser(t.db)));
+    for (const person of people)
+      expect((await login(person.email, TEST_PASSWORD, "192.0.2.77")).status).toBe(302);
+  });
+
   it("counts parallel attempts exactly: no burst slips under the limit", async () => {
     const user = await createUser(t.db);
     const results = await Promise.all(
