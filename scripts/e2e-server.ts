@@ -19,6 +19,8 @@ import { constants, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+// Safe to load early: it reads no environment at import time.
+import { isProcessAlive } from "../app/.server/db";
 
 const buildFile = path.resolve("build/server/index.js");
 if (!existsSync(buildFile)) {
@@ -72,15 +74,6 @@ async function serve() {
     }
   }
 
-  function isAlive(pid: number) {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === "EPERM";
-    }
-  }
-
   /** Databases left by runs that were killed outright (SIGKILL leaves no chance to clean up). */
   async function dropAbandonedDatabases(client: pg.Client) {
     const { rows } = await client.query<{ datname: string }>(
@@ -89,7 +82,7 @@ async function serve() {
     for (const { datname } of rows) {
       const [, pid, time] = datname.split("_").slice(1);
       const ageMs = Date.now() - Number(time);
-      if (!isAlive(Number(pid)) && ageMs > 3600_000) {
+      if (!isProcessAlive(Number(pid)) && ageMs > 3600_000) {
         await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => {});
       }
     }

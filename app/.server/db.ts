@@ -37,7 +37,7 @@ export class DatabaseLockedError extends Error {
   }
 }
 
-function isAlive(pid: number) {
+export function isProcessAlive(pid: number) {
   try {
     process.kill(pid, 0);
     return true;
@@ -75,7 +75,7 @@ export function acquireDirectoryLock(dir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = Number.parseInt(readFileSync(lockPath, "utf8").trim(), 10);
-      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
+      if (Number.isInteger(holder) && holder > 0 && isProcessAlive(holder)) {
         throw new DatabaseLockedError(dir, holder);
       }
       rmSync(lockPath, { force: true });

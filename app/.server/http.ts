@@ -39,3 +39,18 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
     return fallback;
   return to;
 }
+
+/**
+ * Loads what a page behind an emailed link needs. A used, expired or unknown link is the
+ * person's situation, not our error: it becomes `{ valid: false, message }` with its 4xx status.
+ */
+export async function loadLinkPage<T extends object>(load: () => Promise<T>) {
+  try {
+    return { valid: true as const, message: null, ...(await load()) };
+  } catch (error) {
+    if (error instanceof UserError) {
+      return data({ valid: false as const, message: error.message }, { status: error.status });
+    }
+    throw error;
+  }
+}

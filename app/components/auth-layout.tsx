@@ -1,3 +1,4 @@
+import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 
 /** The signed-out pages: a calm two-column layout that says what the program is. */
@@ -47,5 +48,17 @@ export function AuthLayout({
         </div>
       </div>
     </div>
+  );
+}
+
+/** What an emailed link shows once it is used, expired or unknown: why, and what to do next. */
+export function LinkGone(props: { title: string; message: string; to: string; action: string }) {
+  return (
+    <AuthLayout title={props.title}>
+      <p className="text-stone-700">{props.message}</p>
+      <Link to={props.to} className="mt-6 inline-block font-medium text-brand-800 underline">
+        {props.action}
+      </Link>
+    </AuthLayout>
   );
 }

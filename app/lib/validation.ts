@@ -40,3 +40,13 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   }
   return out;
 }
+
+/** A form that sets a password asks for it twice; the mismatch is shown next to the second. */
+export function withConfirmedPassword<T extends z.ZodRawShape>(shape: T) {
+  return z
+    .object({ ...shape, password: passwordField, confirm: z.string() })
+    .refine((v) => (v as { password: string }).password === (v as { confirm: string }).confirm, {
+      message: "The two passwords do not match.",
+      path: ["confirm"],
+    });
+}

@@ -23,7 +23,9 @@ import { StatusBadge } from "~/components/status-badge";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { FormError, SelectField, TextField } from "~/components/ui/field";
+import { FilterTabs } from "~/components/ui/filters";
 import { Card, EmptyState, formatDateTime, PageHeader, Pagination } from "~/components/ui/misc";
+import { cellClass, DataTable, rowClass } from "~/components/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Invites · Greenroom" }];
 
@@ -245,111 +247,92 @@ export default function Invites() {
           <h2 id="invites-heading" className="text-lg font-semibold">
             Invitations
           </h2>
-          <nav aria-label="Filter invitations" className="flex gap-1 text-sm">
-            {[null, "pending", "accepted", "expired", "revoked"].map((s) => (
-              <a
-                key={s ?? "all"}
-                href={s ? `?state=${s}` : "?"}
-                aria-current={state === s ? "page" : undefined}
-                className={`rounded-md px-3 py-1.5 capitalize ${state === s ? "bg-brand-100 font-semibold text-brand-900" : "text-stone-700 hover:bg-stone-100"}`}
-              >
-                {s ?? "all"}
-              </a>
-            ))}
-          </nav>
+          <FilterTabs
+            label="Filter invitations"
+            param="state"
+            values={["pending", "accepted", "expired", "revoked"]}
+            current={state}
+          />
         </div>
         {invites.length === 0 ? (
           <EmptyState title={state ? `No ${state} invitations` : "No invitations yet"}>
             Invite someone with the form above.
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-stone-200 bg-white">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Invitations, {total} in all</caption>
-              <thead className="border-b border-stone-200 bg-stone-50 text-xs uppercase tracking-wide text-stone-600">
-                <tr>
-                  <th scope="col" className="px-4 py-3">
-                    Email
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Role
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Status
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Sent
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Expires
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {invites.map((invite) => (
-                  <tr key={invite.id} className="border-b border-stone-100 last:border-0">
-                    <td className="px-4 py-3 font-medium">{invite.email}</td>
-                    <td className="px-4 py-3 capitalize">{invite.role}</td>
-                    <td className="px-4 py-3">
-                      <StatusBadge status={invite.state} />
-                    </td>
-                    <td className="px-4 py-3 text-stone-600">
-                      {formatDateTime(invite.createdAt)}
-                      {invite.invitedByName ? (
-                        <span className="block text-xs">by {invite.invitedByName}</span>
+          <DataTable
+            caption={`Invitations, ${total} in all`}
+            columns={[
+              "Email",
+              "Role",
+              "Status",
+              "Sent",
+              "Expires",
+              <span key="actions" className="sr-only">
+                Actions
+              </span>,
+            ]}
+          >
+            {invites.map((invite) => (
+              <tr key={invite.id} className={rowClass}>
+                <td className={`${cellClass} font-medium`}>{invite.email}</td>
+                <td className={`${cellClass} capitalize`}>{invite.role}</td>
+                <td className={cellClass}>
+                  <StatusBadge status={invite.state} />
+                </td>
+                <td className={`${cellClass} text-stone-600`}>
+                  {formatDateTime(invite.createdAt)}
+                  {invite.invitedByName ? (
+                    <span className="block text-xs">by {invite.invitedByName}</span>
+                  ) : null}
+                </td>
+                <td className={`${cellClass} text-stone-600`}>
+                  {formatDateTime(invite.expiresAt)}
+                </td>
+                <td className={cellClass}>
+                  {invite.state !== "accepted" ? (
+                    <div className="flex justify-end gap-2">
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="resend" />
+                        <input type="hidden" name="inviteId" value={invite.id} />
+                        <Button
+                          type="submit"
+                          variant="secondary"
+                          className="px-3 py-1"
+                          aria-label={`Resend the invitation to ${invite.email}`}
+                        >
+                          Resend
+                        </Button>
+                      </Form>
+                      {invite.state === "pending" ? (
+                        <ConfirmDialog
+                          trigger="Revoke…"
+                          title={`Revoke the invitation to ${invite.email}?`}
+                        >
+                          {(close) => (
+                            <Form method="post" className="space-y-4">
+                              <input type="hidden" name="intent" value="revoke" />
+                              <input type="hidden" name="inviteId" value={invite.id} />
+                              <p className="text-sm text-stone-700">
+                                The link stops working at once. You can send a new one later.
+                              </p>
+                              <div className="flex justify-end gap-2">
+                                <Button type="button" variant="secondary" onClick={close}>
+                                  Cancel
+                                </Button>
+                                <Button type="submit" variant="danger">
+                                  Revoke
+                                </Button>
+                              </div>
+                            </Form>
+                          )}
+                        </ConfirmDialog>
                       ) : null}
-                    </td>
-                    <td className="px-4 py-3 text-stone-600">{formatDateTime(invite.expiresAt)}</td>
-                    <td className="px-4 py-3">
-                      {invite.state !== "accepted" ? (
-                        <div className="flex justify-end gap-2">
-                          <Form method="post">
-                            <input type="hidden" name="intent" value="resend" />
-                            <input type="hidden" name="inviteId" value={invite.id} />
-                            <Button
-                              type="submit"
-                              variant="secondary"
-                              className="px-3 py-1"
-                              aria-label={`Resend the invitation to ${invite.email}`}
-                            >
-                              Resend
-                            </Button>
-                          </Form>
-                          {invite.state === "pending" ? (
-                            <ConfirmDialog
-                              trigger="Revoke…"
-                              title={`Revoke the invitation to ${invite.email}?`}
-                            >
-                              {(close) => (
-                                <Form method="post" className="space-y-4">
-                                  <input type="hidden" name="intent" value="revoke" />
-                                  <input type="hidden" name="inviteId" value={invite.id} />
-                                  <p className="text-sm text-stone-700">
-                                    The link stops working at once. You can send a new one later.
-                                  </p>
-                                  <div className="flex justify-end gap-2">
-                                    <Button type="button" variant="secondary" onClick={close}>
-                                      Cancel
-                                    </Button>
-                                    <Button type="submit" variant="danger">
-                                      Revoke
-                                    </Button>
-                                  </div>
-                                </Form>
-                              )}
-                            </ConfirmDialog>
-                          ) : null}
-                        </div>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                    </div>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         <Pagination page={page} pageSize={pageSize} total={total} label="Invitations" />
       </section>

@@ -5,6 +5,7 @@ import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { listOutbox, OUTBOX_PAGE_SIZE } from "~/.server/mail/outbox";
 import { pageParam } from "~/.server/http";
 import { StatusBadge } from "~/components/status-badge";
+import { FilterTabs } from "~/components/ui/filters";
 import { EmptyState, formatDateTime, PageHeader, Pagination } from "~/components/ui/misc";
 
 export const meta: MetaFunction = () => [{ title: "Outbox · Greenroom" }];
@@ -40,18 +41,14 @@ export default function Outbox() {
             : "No email provider is configured (RESEND_API_KEY is empty), so email is delivered here: open the links below as the recipient would."
         }
       />
-      <nav aria-label="Filter messages" className="mb-4 flex gap-1 text-sm">
-        {[null, "queued", "sent", "failed"].map((s) => (
-          <a
-            key={s ?? "all"}
-            href={s ? `?status=${s}` : "?"}
-            aria-current={status === s ? "page" : undefined}
-            className={`rounded-md px-3 py-1.5 capitalize ${status === s ? "bg-brand-100 font-semibold text-brand-900" : "text-stone-700 hover:bg-stone-100"}`}
-          >
-            {s ?? "all"}
-          </a>
-        ))}
-      </nav>
+      <div className="mb-4">
+        <FilterTabs
+          label="Filter messages"
+          param="status"
+          values={["queued", "sent", "failed"]}
+          current={status}
+        />
+      </div>
       {messages.length === 0 ? (
         <EmptyState title="No messages yet">
           Invitations and password resets appear here as soon as they are sent.

@@ -141,68 +141,22 @@ export default function Person() {
           </p>
           <div className="mt-4">
             {person.status === "active" && !isSelf ? (
-              <ConfirmDialog
-                trigger="Suspend…"
+              <StatusChangeDialog
+                intent="suspend"
                 title={`Suspend ${person.displayName || person.email}?`}
-              >
-                {(close) => (
-                  <Form method="post" className="space-y-4">
-                    <input type="hidden" name="intent" value="suspend" />
-                    <p className="text-sm text-stone-700">
-                      They are signed out everywhere at once and cannot sign in until reactivated.
-                    </p>
-                    <TextAreaField
-                      label="Reason"
-                      name="reason"
-                      required
-                      minLength={3}
-                      maxLength={500}
-                      rows={3}
-                      error={errors.reason}
-                      hint="Recorded in the audit log."
-                    />
-                    <div className="flex justify-end gap-2">
-                      <Button type="button" variant="secondary" onClick={close}>
-                        Cancel
-                      </Button>
-                      <Button type="submit" variant="danger" busy={busyIntent === "suspend"}>
-                        Suspend
-                      </Button>
-                    </div>
-                  </Form>
-                )}
-              </ConfirmDialog>
+                explanation="They are signed out everywhere at once and cannot sign in until reactivated."
+                error={errors.reason}
+                busy={busyIntent === "suspend"}
+              />
             ) : null}
             {person.status === "suspended" ? (
-              <ConfirmDialog
-                trigger="Reactivate…"
-                triggerVariant="primary"
+              <StatusChangeDialog
+                intent="reactivate"
                 title={`Reactivate ${person.displayName || person.email}?`}
-              >
-                {(close) => (
-                  <Form method="post" className="space-y-4">
-                    <input type="hidden" name="intent" value="reactivate" />
-                    <TextAreaField
-                      label="Reason"
-                      name="reason"
-                      required
-                      minLength={3}
-                      maxLength={500}
-                      rows={3}
-                      error={errors.reason}
-                      hint="Recorded in the audit log."
-                    />
-                    <div className="flex justify-end gap-2">
-                      <Button type="button" variant="secondary" onClick={close}>
-                        Cancel
-                      </Button>
-                      <Button type="submit" busy={busyIntent === "reactivate"}>
-                        Reactivate
-                      </Button>
-                    </div>
-                  </Form>
-                )}
-              </ConfirmDialog>
+                explanation="They can sign in again with their password."
+                error={errors.reason}
+                busy={busyIntent === "reactivate"}
+              />
             ) : null}
             {errors.reason ? (
               <p className="mt-2 text-sm text-red-700" role="alert">
@@ -237,5 +191,48 @@ export default function Person() {
         </Link>
       </Card>
     </>
+  );
+}
+
+/** Suspending and reactivating both ask for a reason, behind a dialog so neither happens by accident. */
+function StatusChangeDialog(props: {
+  intent: "suspend" | "reactivate";
+  title: string;
+  explanation: string;
+  error?: string;
+  busy: boolean;
+}) {
+  const suspend = props.intent === "suspend";
+  return (
+    <ConfirmDialog
+      trigger={suspend ? "Suspend…" : "Reactivate…"}
+      triggerVariant={suspend ? "danger" : "primary"}
+      title={props.title}
+    >
+      {(close) => (
+        <Form method="post" className="space-y-4">
+          <input type="hidden" name="intent" value={props.intent} />
+          <p className="text-sm text-stone-700">{props.explanation}</p>
+          <TextAreaField
+            label="Reason"
+            name="reason"
+            required
+            minLength={3}
+            maxLength={500}
+            rows={3}
+            error={props.error}
+            hint="Recorded in the audit log."
+          />
+          <div className="flex justify-end gap-2">
+            <Button type="button" variant="secondary" onClick={close}>
+              Cancel
+            </Button>
+            <Button type="submit" variant={suspend ? "danger" : "primary"} busy={props.busy}>
+              {suspend ? "Suspend" : "Reactivate"}
+            </Button>
+          </div>
+        </Form>
+      )}
+    </ConfirmDialog>
   );
 }

@@ -1,60 +1,29 @@
 import {
-  data,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { acceptInvite, findOpenInvite } from "~/.server/access/invites";
 import { anonymousActor } from "~/.server/auth/guards";
-import { UserError } from "~/.server/errors";
 import { flashCookie } from "~/.server/flash";
-import { parseWith, userErrorToResponse } from "~/.server/http";
-import { AuthLayout } from "~/components/auth-layout";
+import { loadLinkPage, parseWith, userErrorToResponse } from "~/.server/http";
+import { AuthLayout, LinkGone } from "~/components/auth-layout";
 import { Button } from "~/components/ui/button";
 import { FormError, TextField } from "~/components/ui/field";
-import { displayNameField, passwordField } from "~/lib/validation";
+import { displayNameField, withConfirmedPassword } from "~/lib/validation";
 
 export const meta: MetaFunction = () => [
   { title: "Accept your invitation · Greenroom" },
   { name: "referrer", content: "no-referrer" },
 ];
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
-  try {
-    const invite = await findOpenInvite(context.db, params.token ?? "");
-    return {
-      valid: true as const,
-      email: invite.email,
-      role: invite.role,
-      displayName: invite.displayName,
-      message: null,
-    };
-  } catch (error) {
-    if (error instanceof UserError) {
-      return data(
-        {
-          valid: false as const,
-          email: null,
-          role: null,
-          displayName: null,
-          message: error.message,
-        },
-        { status: error.status },
-      );
-    }
-    throw error;
-  }
+export function loader({ params, context }: LoaderFunctionArgs) {
+  return loadLinkPage(() => findOpenInvite(context.db, params.token ?? ""));
 }
 
-const schema = z
-  .object({ displayName: displayNameField, password: passwordField, confirm: z.string() })
-  .refine((v) => v.password === v.confirm, {
-    message: "The two passwords do not match.",
-    path: ["confirm"],
-  });
+const schema = withConfirmedPassword({ displayName: displayNameField });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = parseWith(schema, Object.fromEntries(await request.formData()));
@@ -89,12 +58,12 @@ export default function AcceptInvite() {
   const busy = useNavigation().state === "submitting";
   if (!loaderData.valid) {
     return (
-      <AuthLayout title="This invitation no longer works">
-        <p className="text-stone-700">{loaderData.message}</p>
-        <Link to="/login" className="mt-6 inline-block font-medium text-brand-800 underline">
-          Go to sign in
-        </Link>
-      </AuthLayout>
+      <LinkGone
+        title="This invitation no longer works"
+        message={loaderData.message}
+        to="/login"
+        action="Go to sign in"
+      />
     );
   }
   const errors = actionData && !actionData.ok ? actionData.errors : {};

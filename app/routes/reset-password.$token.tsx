@@ -1,46 +1,28 @@
 import {
-  data,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { anonymousActor } from "~/.server/auth/guards";
 import { checkResetToken, resetPassword } from "~/.server/auth/password-reset";
-import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { parseWith, userErrorToResponse } from "~/.server/http";
-import { AuthLayout } from "~/components/auth-layout";
+import { loadLinkPage, parseWith, userErrorToResponse } from "~/.server/http";
+import { AuthLayout, LinkGone } from "~/components/auth-layout";
 import { Button } from "~/components/ui/button";
 import { FormError, TextField } from "~/components/ui/field";
-import { passwordField } from "~/lib/validation";
+import { withConfirmedPassword } from "~/lib/validation";
 
 export const meta: MetaFunction = () => [
   { title: "Choose a new password · Greenroom" },
   { name: "referrer", content: "no-referrer" },
 ];
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
-  try {
-    const { email } = await checkResetToken(context.db, params.token ?? "");
-    return { valid: true as const, email, message: null };
-  } catch (error) {
-    if (error instanceof UserError)
-      return data(
-        { valid: false as const, email: null, message: error.message },
-        { status: error.status },
-      );
-    throw error;
-  }
+export function loader({ params, context }: LoaderFunctionArgs) {
+  return loadLinkPage(() => checkResetToken(context.db, params.token ?? ""));
 }
 
-const schema = z
-  .object({ password: passwordField, confirm: z.string() })
-  .refine((v) => v.password === v.confirm, {
-    message: "The two passwords do not match.",
-    path: ["confirm"],
-  });
+const schema = withConfirmedPassword({});
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = parseWith(schema, Object.fromEntries(await request.formData()));
@@ -66,15 +48,12 @@ export default function ResetPassword() {
   const busy = useNavigation().state === "submitting";
   if (!loaderData.valid) {
     return (
-      <AuthLayout title="This link no longer works">
-        <p className="text-stone-700">{loaderData.message}</p>
-        <Link
-          to="/forgot-password"
-          className="mt-6 inline-block font-medium text-brand-800 underline"
-        >
-          Ask for a new link
-        </Link>
-      </AuthLayout>
+      <LinkGone
+        title="This link no longer works"
+        message={loaderData.message}
+        to="/forgot-password"
+        action="Ask for a new link"
+      />
     );
   }
   const errors = actionData && !actionData.ok ? actionData.errors : {};

@@ -42,11 +42,26 @@ function FieldShell({
   );
 }
 
-function describedBy(id: string, error?: string | null, hint?: ReactNode) {
-  return (
-    [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") ||
-    undefined
-  );
+/** The id and ARIA wiring every control shares: its label, hint and error point at it. */
+function useControl(
+  props: { id?: string; className?: string },
+  error?: string | null,
+  hint?: ReactNode,
+) {
+  const generated = useId();
+  const id = props.id ?? generated;
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null]
+    .filter(Boolean)
+    .join(" ");
+  return {
+    id,
+    control: {
+      id,
+      "aria-invalid": error ? true : undefined,
+      "aria-describedby": describedBy || undefined,
+      className: `${inputClass} ${props.className ?? ""}`,
+    },
+  };
 }
 
 export function TextField({
@@ -55,17 +70,10 @@ export function TextField({
   hint,
   ...props
 }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
-  const generated = useId();
-  const id = props.id ?? generated;
+  const { id, control } = useControl(props, error, hint);
   return (
     <FieldShell id={id} label={label} error={error} hint={hint}>
-      <input
-        {...props}
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, error, hint)}
-        className={`${inputClass} ${props.className ?? ""}`}
-      />
+      <input {...props} {...control} />
     </FieldShell>
   );
 }
@@ -76,17 +84,10 @@ export function TextAreaField({
   hint,
   ...props
 }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const generated = useId();
-  const id = props.id ?? generated;
+  const { id, control } = useControl(props, error, hint);
   return (
     <FieldShell id={id} label={label} error={error} hint={hint}>
-      <textarea
-        {...props}
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, error, hint)}
-        className={`${inputClass} ${props.className ?? ""}`}
-      />
+      <textarea {...props} {...control} />
     </FieldShell>
   );
 }
@@ -101,17 +102,10 @@ export function SelectField({
   SelectHTMLAttributes<HTMLSelectElement> & {
     options: readonly { value: string; label: string }[];
   }) {
-  const generated = useId();
-  const id = props.id ?? generated;
+  const { id, control } = useControl(props, error, hint);
   return (
     <FieldShell id={id} label={label} error={error} hint={hint}>
-      <select
-        {...props}
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, error, hint)}
-        className={`${inputClass} ${props.className ?? ""}`}
-      >
+      <select {...props} {...control}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

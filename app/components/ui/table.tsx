@@ -1,0 +1,33 @@
+import type { ReactNode } from "react";
+
+/** The bordered, scrollable table used by every list page. `columns` are the header labels. */
+export function DataTable({
+  caption,
+  columns,
+  children,
+}: {
+  caption: string;
+  columns: readonly ReactNode[];
+  children: ReactNode;
+}) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-stone-200 bg-white">
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">{caption}</caption>
+        <thead className="border-b border-stone-200 bg-stone-50 text-xs uppercase tracking-wide text-stone-600">
+          <tr>
+            {columns.map((column, i) => (
+              <th key={i} scope="col" className="px-4 py-3">
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+export const rowClass = "border-b border-stone-100 align-top last:border-0";
+export const cellClass = "px-4 py-3";
