@@ -21,7 +21,7 @@ function newestMtime(dir: string): number {
 const buildFile = path.resolve("build/server/index.js");
 const stale =
   !existsSync(buildFile) ||
-  Math.max(newestMtime("app"), newestMtime("emails")) > statSync(buildFile).mtimeMs;
+  Math.max(...["app", "emails", "db"].map(newestMtime)) > statSync(buildFile).mtimeMs;
 if (stale) {
   console.log("Building the portal (first run only)…");
   const result = spawnSync(
