@@ -134,7 +134,7 @@ export default function Person() {
           <h2 className="text-lg font-semibold">Status</h2>
           <p className="mt-2 text-sm text-stone-700">
             {person.status === "suspended"
-              ? `Suspended${person.statusReason ? `: “${person.statusReason}”` : ""}. They cannot sign in or do anything.`
+              ? `Suspended${person.statusReason ? `: “${person.statusReason}”` : ""} — they cannot sign in or do anything.`
               : person.status === "invited"
                 ? "Invited; they have not accepted yet. Manage the invitation on the Invites page."
                 : "Active. Suspending ends all of their sessions at once."}
