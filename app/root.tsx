@@ -19,7 +19,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { readFlash } from "~/.server/flash";
 import { useNonce } from "~/components/nonce";
 import { can, type Permission } from "~/lib/permissions";
@@ -116,8 +116,31 @@ function UserMenu({
   email: string;
   role: string;
 }) {
+  const ref = useRef<HTMLDetailsElement>(null);
+  // A menu closes on Escape (focus back on its button) and when you click or tab away from it.
+  useEffect(() => {
+    const menu = ref.current;
+    if (!menu) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary")?.focus();
+      }
+    };
+    const onOutside = (event: Event) => {
+      if (menu.open && !menu.contains(event.target as Node)) menu.open = false;
+    };
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("pointerdown", onOutside);
+    document.addEventListener("focusin", onOutside);
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      document.removeEventListener("pointerdown", onOutside);
+      document.removeEventListener("focusin", onOutside);
+    };
+  }, []);
   return (
-    <details className="relative">
+    <details ref={ref} className="relative">
       <summary className="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1.5 text-sm hover:bg-stone-100">
         <span
           aria-hidden="true"

@@ -96,6 +96,12 @@ test("an invited artist joins, signs out and in, and is signed out at once when 
     await expect(signOut).toBeVisible();
     await expect(me.getByRole("banner")).toContainText(artist.email);
     await expectNoSeriousA11yViolations(me, "the home page with the account menu open");
+    // Escape closes the menu and leaves focus on its button; it opens again from there.
+    await me.keyboard.press("Escape");
+    await expect(signOut).toBeHidden();
+    await expect(me.getByRole("banner").locator("details > summary")).toBeFocused();
+    await me.keyboard.press("Enter");
+    await expect(signOut).toBeVisible();
     await signOut.click();
     await expect(me).toHaveURL("/login");
     await expectNoSeriousA11yViolations(me, "the sign-in page after signing out");
