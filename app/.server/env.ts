@@ -15,6 +15,10 @@ const schema = z.object({
   DATA_DIR: z.string().default("./data"),
   // Signs the flash-message cookie. When empty a random one is generated once into $DATA_DIR.
   SESSION_SECRET: z.string().min(32).optional(),
+  // Signs the provenance metadata of every output (HMAC-SHA256). When empty a random one is
+  // generated once into $DATA_DIR; set it in production, the same for every instance, and keep it:
+  // files signed with a lost key can no longer be verified.
+  PROVENANCE_SECRET: z.string().min(32).optional(),
   // Resend: without a key every email stays in the outbox (/admin/outbox).
   RESEND_API_KEY: z.string().optional(),
   RESEND_BASE_URL: z.url().optional(),
@@ -24,7 +28,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type Env = z.infer<typeof schema> & { SESSION_SECRET: string; APP_URL: string };
+export type Env = z.infer<typeof schema> & {
+  SESSION_SECRET: string;
+  PROVENANCE_SECRET: string;
+  APP_URL: string;
+};
 
 function blankToUndefined(source: Record<string, string | undefined>) {
   const out: Record<string, string> = {};
@@ -34,8 +42,8 @@ function blankToUndefined(source: Record<string, string | undefined>) {
   return out;
 }
 
-function persistentSecret(dataDir: string): string {
-  const file = path.join(dataDir, ".session-secret");
+function persistentSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, `.${name}`);
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString("hex");
@@ -52,7 +60,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const env = result.data;
   return {
     ...env,
-    SESSION_SECRET: env.SESSION_SECRET ?? persistentSecret(env.DATA_DIR),
+    SESSION_SECRET: env.SESSION_SECRET ?? persistentSecret(env.DATA_DIR, "session-secret"),
+    PROVENANCE_SECRET: env.PROVENANCE_SECRET ?? persistentSecret(env.DATA_DIR, "provenance-secret"),
     APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
   };
 }

@@ -62,6 +62,7 @@ export const testEnv = parseEnv({
   NODE_ENV: "test",
   APP_URL,
   SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
+  PROVENANCE_SECRET: "test-provenance-secret-test-provenance-01",
   DATA_DIR: "./data/test",
   LOG_LEVEL: "silent",
 });

@@ -1,0 +1,212 @@
+import { createHash } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { frameSize, type AspectRatio, type Resolution, type StylePreset } from "~/lib/generation";
+import { FONT, MediaError, probe, runFfmpeg, type ProbeResult } from "../media";
+import { encodeProvenance, PROVENANCE_TAG, type SignedProvenance } from "../provenance";
+
+// The `local` provider's renderer: a stand-in for the model that makes a real H.264 clip. The scene
+// (source, colours, motion) follows from the prompt and the seed, the look from the style preset;
+// the prompt is the caption, and every clip carries the visible watermark and signed provenance.
+
+export const FPS = 24;
+
+export type LocalRenderInput = {
+  prompt: string;
+  seed: number;
+  style: StylePreset;
+  durationSeconds: number;
+  resolution: Resolution;
+  aspectRatio: AspectRatio;
+  /** Burned into a corner, e.g. "GREENROOM · 3f9a1c2e". */
+  watermark: string;
+  /** Written into the file's metadata; null for a clip without provenance (never for outputs). */
+  provenance: SignedProvenance | null;
+};
+
+export type RenderedClip = { videoPath: string; posterPath: string; probe: ProbeResult };
+
+/** A deterministic stream of numbers in [0, 1) from the prompt and the seed. */
+function randomFrom(prompt: string, seed: number) {
+  let state = createHash("sha256").update(`${seed}:${prompt}`).digest();
+  let index = 0;
+  return () => {
+    if (index + 4 > state.length) {
+      state = createHash("sha256").update(state).digest();
+      index = 0;
+    }
+    const value = state.readUInt32BE(index) / 2 ** 32;
+    index += 4;
+    return value;
+  };
+}
+
+const hex = (r: () => number) =>
+  `0x${Math.floor(r() * 0xffffff)
+    .toString(16)
+    .padStart(6, "0")}`;
+
+/** The moving picture behind the caption: one of several generators, seeded. */
+function sceneSource(r: () => number, width: number, height: number, duration: number) {
+  const kind = Math.floor(r() * 4);
+  // Cheap generators render at a quarter of the size and are scaled up.
+  const small = `${Math.max(2, Math.round(width / 4 / 2) * 2)}x${Math.max(2, Math.round(height / 4 / 2) * 2)}`;
+  const hueSpeed = Math.round(20 + r() * 60);
+  switch (kind) {
+    case 0: {
+      const points = [
+        [-0.743643887037151, 0.13182590420533],
+        [-0.7453, 0.1127],
+        [-0.16, 1.0405],
+        [-1.25066, 0.02012],
+        [-0.722, 0.246],
+      ];
+      const [x, y] = points[Math.floor(r() * points.length)]!;
+      return {
+        name: "mandelbrot",
+        filter: `mandelbrot=size=${small}:rate=${FPS}:start_x=${x}:start_y=${y}:start_scale=${(2 + r() * 2).toFixed(2)}:end_scale=${(0.01 + r() * 0.2).toFixed(3)}:end_pts=${duration * FPS},scale=${width}:${height}:flags=bicubic,hue=h=${hueSpeed}*t`,
+      };
+    }
+    case 1:
+      return {
+        name: "life",
+        filter: `life=size=${small}:rate=${FPS}:random_seed=${Math.floor(r() * 1e6)}:ratio=${(0.08 + r() * 0.2).toFixed(2)}:mold=${Math.floor(5 + r() * 40)}:life_color=${hex(r)}:death_color=${hex(r)}:mold_color=${hex(r)},scale=${width}:${height}:flags=neighbor`,
+      };
+    case 2:
+      return {
+        name: "cellular",
+        filter: `cellauto=size=${small}:rate=${FPS}:rule=${[18, 22, 30, 45, 60, 90, 105, 110, 150][Math.floor(r() * 9)]}:random_seed=${Math.floor(r() * 1e6)}:scroll=1,scale=${width}:${height}:flags=neighbor,lutrgb=r='val*${(0.3 + r() * 0.7).toFixed(2)}':g='val*${(0.3 + r() * 0.7).toFixed(2)}':b='val*${(0.3 + r() * 0.7).toFixed(2)}',hue=h=${hueSpeed}*t`,
+      };
+    default: {
+      // Wavelengths of a few to a few dozen (quarter-size) pixels: broad, slowly drifting bands.
+      const [a, b, c] = [r(), r(), r()].map((v) => (6 + v * 30).toFixed(1));
+      const speed = (0.5 + r() * 2).toFixed(2);
+      return {
+        name: "plasma",
+        filter: `color=c=black:size=${small}:rate=${FPS},geq=r='128+127*sin(X/${a}+T*${speed})':g='128+127*sin(Y/${b}+T*${speed}*1.3)':b='128+127*sin((X+Y)/${c}+T*${speed}*0.7)',scale=${width}:${height}:flags=bicubic`,
+      };
+    }
+  }
+}
+
+/** The look of each style preset, as ffmpeg filters applied over the scene. */
+function styleFilter(style: StylePreset, height: number): string | null {
+  const bar = Math.round(height * 0.1);
+  switch (style) {
+    case "cinematic":
+      return `eq=contrast=1.15:saturation=1.1,colorbalance=rs=0.08:bs=-0.08,drawbox=x=0:y=0:w=iw:h=${bar}:color=black:t=fill,drawbox=x=0:y=ih-${bar}:w=iw:h=${bar}:color=black:t=fill`;
+    case "animation":
+      return "eq=saturation=1.8:contrast=1.1,lutrgb=r='floor(val/48)*48':g='floor(val/48)*48':b='floor(val/48)*48'";
+    case "documentary":
+      return "eq=saturation=0.6,noise=alls=12:allf=t";
+    case "noir":
+      return "hue=s=0,eq=contrast=1.5:brightness=-0.05";
+    case "dreamlike":
+      return "gblur=sigma=4,eq=saturation=1.3,hue=h=15*t";
+    case "retro":
+      return "curves=preset=vintage,vignette";
+    default:
+      return null;
+  }
+}
+
+/** The caption is one line: long prompts are cut with an ellipsis. */
+export function captionFor(prompt: string, max = 64) {
+  const line = prompt.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
+}
+
+/** The ffmpeg arguments for a clip; text goes through files so no prompt needs escaping. */
+export function renderArgs(
+  input: LocalRenderInput,
+  files: { caption: string; watermark: string; output: string },
+) {
+  const { width, height } = frameSize(input.resolution, input.aspectRatio);
+  const r = randomFrom(input.prompt, input.seed);
+  const scene = sceneSource(r, width, height, input.durationSeconds);
+  const captionSize = Math.max(14, Math.round(Math.min(width, height) / 18));
+  const markSize = Math.max(12, Math.round(Math.min(width, height) / 26));
+  const filters = [
+    scene.filter,
+    styleFilter(input.style, height),
+    `drawtext=fontfile=${FONT}:textfile=${files.caption}:fontcolor=white:fontsize=${captionSize}:box=1:boxcolor=black@0.5:boxborderw=${Math.round(captionSize / 2)}:x=(w-text_w)/2:y=h-text_h-${Math.round(height * 0.12)}`,
+    `drawtext=fontfile=${FONT}:textfile=${files.watermark}:fontcolor=white@0.7:fontsize=${markSize}:box=1:boxcolor=black@0.35:boxborderw=${Math.round(markSize / 3)}:x=w-text_w-${markSize}:y=${markSize}`,
+    "format=yuv420p",
+  ].filter(Boolean);
+  const args = [
+    "-y",
+    "-f",
+    "lavfi",
+    "-i",
+    filters.join(","),
+    "-t",
+    String(input.durationSeconds),
+    "-r",
+    String(FPS),
+  ];
+  args.push("-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p");
+  args.push(
+    "-movflags",
+    "+faststart+use_metadata_tags",
+    "-metadata",
+    "comment=Greenroom stand-in renderer (not the model)",
+  );
+  if (input.provenance)
+    args.push("-metadata", `${PROVENANCE_TAG}=${encodeProvenance(input.provenance)}`);
+  args.push(files.output);
+  return { args, width, height, scene: scene.name };
+}
+
+/**
+ * Renders the clip and its poster into `dir`, then checks with ffprobe that the file is what was
+ * asked (codec, size, duration) before anyone may accept it.
+ */
+export async function renderLocalClip(
+  input: LocalRenderInput,
+  dir: string,
+  options: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {},
+): Promise<RenderedClip> {
+  await mkdir(dir, { recursive: true });
+  const files = {
+    caption: path.join(dir, "caption.txt"),
+    watermark: path.join(dir, "watermark.txt"),
+    output: path.join(dir, "video.mp4"),
+  };
+  // drawtext treats % in text files as expansions; doubling it shows a literal percent sign.
+  await writeFile(files.caption, captionFor(input.prompt).replace(/%/g, "%%"));
+  await writeFile(files.watermark, input.watermark.replace(/%/g, "%%"));
+  const { args, width, height } = renderArgs(input, files);
+  await runFfmpeg(args, {
+    expectedSeconds: input.durationSeconds,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+
+  const result = await probe(files.output);
+  const frame = 1 / FPS;
+  if (
+    result.codec !== "h264" ||
+    result.width !== width ||
+    result.height !== height ||
+    Math.abs(result.durationSeconds - input.durationSeconds) > frame + 0.01
+  ) {
+    throw new MediaError(
+      `The rendered file is not what was asked: ${result.codec} ${result.width}×${result.height}, ${result.durationSeconds.toFixed(2)} s instead of h264 ${width}×${height}, ${input.durationSeconds} s.`,
+    );
+  }
+  const posterPath = path.join(dir, "poster.jpg");
+  await runFfmpeg([
+    "-y",
+    "-ss",
+    String(Math.min(1, input.durationSeconds / 2)),
+    "-i",
+    files.output,
+    "-frames:v",
+    "1",
+    "-q:v",
+    "3",
+    posterPath,
+  ]);
+  options.onProgress?.(1);
+  return { videoPath: files.output, posterPath, probe: result };
+}
