@@ -1,0 +1,121 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  check,
+  date,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { users } from "./users";
+
+export const resolutionEnum = pgEnum("resolution", ["480p", "720p", "1080p"]);
+
+// What each artist may generate. One row per artist; an artist without a row has no access yet.
+export const accessSettings = pgTable(
+  "access_settings",
+  {
+    userId: text("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    monthlyQuotaSeconds: integer("monthly_quota_seconds").notNull().default(300),
+    maxDurationSeconds: integer("max_duration_seconds").notNull().default(10),
+    maxResolution: resolutionEnum("max_resolution").notNull().default("720p"),
+    maxConcurrentJobs: integer("max_concurrent_jobs").notNull().default(2),
+    accessFrom: timestamp("access_from", { withTimezone: true }),
+    accessUntil: timestamp("access_until", { withTimezone: true }),
+    cohort: text("cohort"),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: text("updated_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    check("access_settings_quota_nonnegative", sql`${t.monthlyQuotaSeconds} >= 0`),
+    check("access_settings_duration_positive", sql`${t.maxDurationSeconds} > 0`),
+    check("access_settings_concurrency_positive", sql`${t.maxConcurrentJobs} > 0`),
+    check(
+      "access_settings_window_ordered",
+      sql`${t.accessFrom} IS NULL OR ${t.accessUntil} IS NULL OR ${t.accessFrom} < ${t.accessUntil}`,
+    ),
+    index("access_settings_cohort_idx").on(t.cohort),
+  ],
+);
+
+export const jobStatus = pgEnum("generation_job_status", [
+  "queued",
+  "running",
+  "succeeded",
+  "failed",
+  "canceled",
+]);
+
+// One request to generate a clip. Its quota is reserved in the transaction that inserts it.
+export const generationJobs = pgTable(
+  "generation_jobs",
+  {
+    id: text("id")
+      .primaryKey()
+      .$defaultFn(() => crypto.randomUUID()),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    prompt: text("prompt").notNull(),
+    durationSeconds: integer("duration_seconds").notNull(),
+    resolution: resolutionEnum("resolution").notNull(),
+    aspectRatio: text("aspect_ratio").notNull(),
+    style: text("style").notNull(),
+    seed: integer("seed").notNull(),
+    status: jobStatus("status").notNull().default("queued"),
+    progress: real("progress").notNull().default(0),
+    error: text("error"),
+    attempts: integer("attempts").notNull().default(0),
+    providerJobId: text("provider_job_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("generation_jobs_user_created_idx").on(t.userId, t.createdAt),
+    index("generation_jobs_status_created_idx").on(t.status, t.createdAt),
+    check("generation_jobs_progress_range", sql`${t.progress} >= 0 AND ${t.progress} <= 1`),
+  ],
+);
+
+export const quotaMovementKind = pgEnum("quota_movement_kind", ["reserve", "commit", "release"]);
+
+// The quota ledger: seconds reserved when a job is queued, then committed on success or released
+// on failure or cancel. The unique (job, kind) makes each movement happen at most once, whatever
+// crashes or retries; the month is the one the job was queued in.
+export const quotaMovements = pgTable(
+  "quota_movements",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    jobId: text("job_id")
+      .notNull()
+      .references(() => generationJobs.id, { onDelete: "cascade" }),
+    kind: quotaMovementKind("kind").notNull(),
+    seconds: integer("seconds").notNull(),
+    month: date("month", { mode: "string" }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("quota_movements_job_kind_unique").on(t.jobId, t.kind),
+    // A job is settled once: committed or released, never both.
+    uniqueIndex("quota_movements_one_settlement")
+      .on(t.jobId)
+      .where(sql`${t.kind} <> 'reserve'`),
+    index("quota_movements_user_month_idx").on(t.userId, t.month),
+    check("quota_movements_seconds_positive", sql`${t.seconds} > 0`),
+  ],
+);
+
+export type AccessSettings = typeof accessSettings.$inferSelect;
+export type GenerationJob = typeof generationJobs.$inferSelect;
