@@ -5,7 +5,14 @@ import type { Db } from "~/.server/db";
 import { createMailer } from "~/.server/mail/mailer";
 import { deliverEmails, queueEmail } from "~/.server/mail/send";
 import { hashToken, newToken } from "~/.server/tokens";
-import { invites, users, type Role, type TrustTier, type UserStatus } from "./schema";
+import {
+  accessSettings,
+  invites,
+  users,
+  type Role,
+  type TrustTier,
+  type UserStatus,
+} from "./schema";
 
 export const DEMO_PASSWORD = "greenroom-demo";
 
@@ -108,6 +115,20 @@ export async function seedDemo(db: Db, options: { appUrl: string }) {
         .returning({ id: users.id });
       if (!row) continue;
       created.push(person.email);
+      if (person.role === "artist" && person.status !== "invited") {
+        // A working quota, so the studio has something to spend the moment an artist signs in.
+        await tx
+          .insert(accessSettings)
+          .values({
+            userId: row.id,
+            monthlyQuotaSeconds: person.trustTier === "trusted" ? 600 : 300,
+            maxDurationSeconds: 20,
+            maxResolution: person.trustTier === "trusted" ? "1080p" : "720p",
+            maxConcurrentJobs: 2,
+            cohort: "Autumn 2026",
+          })
+          .onConflictDoNothing();
+      }
       if (person.status === "suspended") {
         await recordAudit(
           tx,

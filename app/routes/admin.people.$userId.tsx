@@ -2,6 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { getPerson, reactivateUser, suspendUser, updateAccess } from "~/.server/access/people";
+import {
+  accessSettingsInput,
+  getGenerationAccess,
+  updateAccessSettings,
+} from "~/.server/access/settings";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
@@ -9,7 +14,7 @@ import { parseWith, userErrorToResponse } from "~/.server/http";
 import { StatusBadge } from "~/components/status-badge";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
-import { FormError, SelectField, TextAreaField } from "~/components/ui/field";
+import { FormError, SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { Card, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { reasonField, roleField } from "~/lib/validation";
 
@@ -25,7 +30,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       actingUser(request, context, user),
       params.userId ?? "",
     );
-    return { person, history, isSelf: person.id === user.id };
+    const generation =
+      person.role === "artist"
+        ? await getGenerationAccess(context.db, actingUser(request, context, user), person.id)
+        : null;
+    return { person, history, generation, isSelf: person.id === user.id };
   } catch (error) {
     if (error instanceof UserError && error.status === 404)
       throw new Response("Not found", { status: 404 });
@@ -46,10 +55,24 @@ const actionSchema = z.discriminatedUnion("intent", [
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "people:manage");
   const by = actingUser(request, context, user);
-  const parsed = parseWith(actionSchema, Object.fromEntries(await request.formData()));
-  if (!parsed.ok) return parsed.response;
+  const form = Object.fromEntries(await request.formData());
   const userId = params.userId ?? "";
   const here = `/admin/people/${userId}`;
+  if (form.intent === "generation") {
+    const settings = parseWith(accessSettingsInput, form);
+    if (!settings.ok) return settings.response;
+    try {
+      await updateAccessSettings(context.db, by, userId, settings.data);
+    } catch (error) {
+      return userErrorToResponse(error);
+    }
+    return redirectWithFlash(context, here, {
+      kind: "success",
+      message: "Generation access saved.",
+    });
+  }
+  const parsed = parseWith(actionSchema, form);
+  if (!parsed.ok) return parsed.response;
   try {
     const input = parsed.data;
     if (input.intent === "suspend") {
@@ -74,7 +97,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function Person() {
-  const { person, history, isSelf } = useLoaderData<typeof loader>();
+  const { person, history, generation, isSelf } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = actionData && !actionData.ok ? actionData.errors : {};
   const navigation = useNavigation();
@@ -166,6 +189,14 @@ export default function Person() {
           </div>
         </Card>
       </div>
+      {generation ? (
+        <GenerationAccessCard
+          settings={generation.settings}
+          usage={generation.usage}
+          errors={errors}
+          busy={busyIntent === "generation"}
+        />
+      ) : null}
       <Card className="mt-6">
         <h2 className="text-lg font-semibold">Recent activity</h2>
         {history.length === 0 ? (
@@ -234,5 +265,100 @@ function StatusChangeDialog(props: {
         </Form>
       )}
     </ConfirmDialog>
+  );
+}
+
+const dateInput = (value: string | Date | null | undefined) =>
+  value ? new Date(value).toISOString().slice(0, 10) : "";
+
+/** What the artist may generate: quota, limits, access window and cohort, with this month's use. */
+function GenerationAccessCard(props: {
+  settings: {
+    monthlyQuotaSeconds: number;
+    maxDurationSeconds: number;
+    maxResolution: string;
+    maxConcurrentJobs: number;
+    accessFrom: string | Date | null;
+    accessUntil: string | Date | null;
+    cohort: string | null;
+  } | null;
+  usage: { committedSeconds: number; reservedSeconds: number; remainingSeconds: number } | null;
+  errors: Record<string, string | undefined>;
+  busy: boolean;
+}) {
+  const s = props.settings;
+  return (
+    <Card className="mt-6">
+      <h2 className="text-lg font-semibold">Generation access</h2>
+      <p className="mt-1 text-sm text-stone-600">
+        {props.usage
+          ? `This month: ${props.usage.committedSeconds} s used, ${props.usage.reservedSeconds} s held by jobs in progress, ${props.usage.remainingSeconds} s left.`
+          : "Not set up yet: this artist cannot generate until you save these settings."}
+      </p>
+      <Form method="post" className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <input type="hidden" name="intent" value="generation" />
+        <TextField
+          label="Monthly quota (seconds)"
+          name="monthlyQuotaSeconds"
+          type="number"
+          min={0}
+          required
+          defaultValue={s?.monthlyQuotaSeconds ?? 300}
+          error={props.errors.monthlyQuotaSeconds}
+        />
+        <SelectField
+          label="Longest clip"
+          name="maxDurationSeconds"
+          defaultValue={String(s?.maxDurationSeconds ?? 10)}
+          error={props.errors.maxDurationSeconds}
+          options={[5, 10, 15, 20].map((n) => ({ value: String(n), label: `${n} seconds` }))}
+        />
+        <SelectField
+          label="Highest resolution"
+          name="maxResolution"
+          defaultValue={s?.maxResolution ?? "720p"}
+          error={props.errors.maxResolution}
+          options={["480p", "720p", "1080p"].map((r) => ({ value: r, label: r }))}
+        />
+        <TextField
+          label="Jobs at once"
+          name="maxConcurrentJobs"
+          type="number"
+          min={1}
+          max={10}
+          required
+          defaultValue={s?.maxConcurrentJobs ?? 2}
+          error={props.errors.maxConcurrentJobs}
+        />
+        <TextField
+          label="Access from"
+          name="accessFrom"
+          type="date"
+          defaultValue={dateInput(s?.accessFrom)}
+          error={props.errors.accessFrom}
+          hint="Empty: no start date."
+        />
+        <TextField
+          label="Access until"
+          name="accessUntil"
+          type="date"
+          defaultValue={dateInput(s?.accessUntil)}
+          error={props.errors.accessUntil}
+          hint="Access ends as this day starts (UTC). Empty: no end date."
+        />
+        <TextField
+          label="Cohort"
+          name="cohort"
+          maxLength={60}
+          defaultValue={s?.cohort ?? ""}
+          error={props.errors.cohort}
+        />
+        <div className="flex items-end">
+          <Button type="submit" variant="secondary" busy={props.busy}>
+            Save generation access
+          </Button>
+        </div>
+      </Form>
+    </Card>
   );
 }

@@ -1,6 +1,7 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~db/seed";
-import { emailOutbox, invites, users } from "~db/schema";
+import { accessSettings, emailOutbox, invites, users } from "~db/schema";
 import { action as loginAction } from "~/routes/login";
 import { loader as acceptLoader } from "~/routes/invite.$token";
 import { useTestDatabase } from "../support/db";
@@ -33,6 +34,16 @@ describe("the demo seed", () => {
       );
       expect(res.status, account.email).toBe(302);
     }
+    // Demo artists can generate from the first minute; other roles have no generation settings.
+    const settings = await t.db
+      .select({ email: users.email, quota: accessSettings.monthlyQuotaSeconds })
+      .from(accessSettings)
+      .innerJoin(users, eq(users.id, accessSettings.userId));
+    const byEmail = new Map(settings.map((r) => [r.email, r.quota]));
+    expect(byEmail.get("artist@greenroom.test")).toBe(300);
+    expect(byEmail.get("artist2@greenroom.test")).toBe(300);
+    expect(byEmail.has("reviewer@greenroom.test")).toBe(false);
+    expect(byEmail.has("noor.haddad@greenroom.test")).toBe(false);
   });
 
   it("leaves working invitation links in the outbox", async () => {

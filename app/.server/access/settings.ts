@@ -6,6 +6,7 @@ import { assertCan, auditActor, type ActingUser } from "../auth/guards";
 import { recordAudit } from "../audit/audit-log";
 import type { Db, DbOrTx } from "../db";
 import { UserError } from "../errors";
+import { quotaUsage } from "../generation/quota";
 
 const optionalDate = z.preprocess(
   (v) => (v === "" || v === undefined || v === null ? null : v),
@@ -79,4 +80,12 @@ export async function updateAccessSettings(
     });
     return after!;
   });
+}
+
+/** An artist's settings and this month's use of their quota, for the person page. */
+export async function getGenerationAccess(db: Db, by: ActingUser, userId: string) {
+  assertCan(by, "people:manage");
+  const settings = await getAccessSettings(db, userId);
+  const usage = settings ? await quotaUsage(db, userId, settings.monthlyQuotaSeconds) : null;
+  return { settings, usage };
 }

@@ -216,3 +216,68 @@ describe("access settings", () => {
     expect(window.error!.issues[0]!.path).toEqual(["accessUntil"]);
   });
 });
+
+describe("the person page's generation access form", () => {
+  it("saves settings for an artist, shows this month's use, and puts errors next to the fields", async () => {
+    const { action, loader } = await import("~/routes/admin.people.$userId");
+    const { callRoute, makeRequest, sessionCookieFor } = await import("../../support/factories");
+    const admin = await createUser(t.db, { role: "admin" });
+    const artist = await createUser(t.db, { role: "artist" });
+    const cookie = await sessionCookieFor(t.db, admin);
+    const path = `/admin/people/${artist.id}`;
+    const before = await callRoute(t.db, loader, makeRequest(path, { cookie }), {
+      userId: artist.id,
+    });
+    expect((before.body as { generation: unknown }).generation).toEqual({
+      settings: null,
+      usage: null,
+    });
+
+    const form = {
+      intent: "generation",
+      monthlyQuotaSeconds: "120",
+      maxDurationSeconds: "10",
+      maxResolution: "720p",
+      maxConcurrentJobs: "3",
+      accessFrom: "",
+      accessUntil: "2030-01-01",
+      cohort: "Pilot",
+    };
+    const saved = await callRoute(t.db, action, makeRequest(path, { cookie, form }), {
+      userId: artist.id,
+    });
+    expect(saved.status).toBe(302);
+    await queueGeneration(
+      t.db,
+      acting(artist),
+      request({ durationSeconds: 10, resolution: "720p" }),
+    );
+    const after = await callRoute(t.db, loader, makeRequest(path, { cookie }), {
+      userId: artist.id,
+    });
+    expect((after.body as { generation: unknown }).generation).toMatchObject({
+      settings: { monthlyQuotaSeconds: 120, maxConcurrentJobs: 3, cohort: "Pilot" },
+      usage: { reservedSeconds: 10, remainingSeconds: 110 },
+    });
+
+    const bad = await callRoute(
+      t.db,
+      action,
+      makeRequest(path, {
+        cookie,
+        form: { ...form, monthlyQuotaSeconds: "lots", maxConcurrentJobs: "0" },
+      }),
+      { userId: artist.id },
+    );
+    expect(bad.status).toBe(422);
+    expect(Object.keys((bad.body as { errors: object }).errors).sort()).toEqual([
+      "maxConcurrentJobs",
+      "monthlyQuotaSeconds",
+    ]);
+    const [entry] = await t.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, "access.settings_changed"));
+    expect(entry).toMatchObject({ actorId: admin.id, subjectId: artist.id });
+  });
+});
