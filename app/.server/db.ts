@@ -146,6 +146,11 @@ export function wrapPglite(client: PGlite, close?: () => Promise<void>): Databas
   };
 }
 
+/** `value` as literal text inside a LIKE/ILIKE pattern: its %, _ and \ match only themselves. */
+export function escapeLike(value: string) {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 /** Rows of a raw SQL query; both drivers answer with `{ rows }`. */
 export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };

@@ -65,9 +65,3 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
   };
 }
-
-let cached: Env | undefined;
-export function getEnv(): Env {
-  cached ??= parseEnv();
-  return cached;
-}

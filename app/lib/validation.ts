@@ -10,10 +10,13 @@ export const emailField = z
   .pipe(z.email({ error: "Enter a valid email address, like name@example.com." }))
   .transform((value) => value.toLowerCase());
 
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 256;
+
 export const passwordField = z
   .string({ error: "Enter a password." })
-  .min(8, "Use at least 8 characters.")
-  .max(256, "Use at most 256 characters.");
+  .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`)
+  .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters.`);
 
 export const displayNameField = z
   .string({ error: "Enter your name." })

@@ -1,12 +1,13 @@
 import { and, count, desc, eq, gt, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { displayNameField, emailField, fieldErrors, roleField } from "~/lib/validation";
+import { emailField, fieldErrors, roleField } from "~/lib/validation";
 import { invites, users, type Role } from "~db/schema";
 import { auditActor, assertCan, type ActingUser } from "../auth/guards";
 import { recordAudit, type Actor } from "../audit/audit-log";
 import type { Db, DbOrTx } from "../db";
 import { UserError } from "../errors";
 import { hashPassword } from "../auth/passwords";
+import { findUserByEmail } from "../auth/sign-in";
 import { startSession } from "../auth/session";
 import { deliverEmails, queueEmail } from "../mail/send";
 import type { Mailer } from "../mail/mailer";
@@ -42,11 +43,7 @@ type NewInvite = { email: string; role: Role; displayName?: string };
  * open link for the same person stops working, so only the newest email is valid.
  */
 async function createInvite(tx: DbOrTx, by: ActingUser, input: NewInvite, appUrl: string) {
-  const [existing] = await tx
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = ${input.email}`)
-    .limit(1);
+  const existing = await findUserByEmail(tx, input.email);
   if (existing && existing.status !== "invited") {
     throw new UserError(`${input.email} already has an account.`, 409, "email");
   }
@@ -396,8 +393,6 @@ export async function findOpenInvite(db: Db, token: string) {
   if (!row) throw new UserError(INVITE_GONE, 410);
   return row;
 }
-
-export const acceptInviteInput = z.object({ displayName: displayNameField, password: z.string() });
 
 /**
  * Activates the invited account: the account is the one the invitation was made for (its email

@@ -1,19 +1,14 @@
-import { and, asc, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { auditLog, users, type Role, type TrustTier, type UserStatus } from "~db/schema";
 import { assertCan, auditActor, type ActingUser } from "../auth/guards";
 import { endAllSessions } from "../auth/session";
 import { recordAudit } from "../audit/audit-log";
-import type { Db } from "../db";
+import { escapeLike, type Db } from "../db";
 import { UserError } from "../errors";
-import { desc } from "drizzle-orm";
 
 export const PEOPLE_PAGE_SIZE = 25;
 
 export type PeopleFilter = { q?: string; role?: Role; status?: UserStatus; page: number };
-
-function escapeLike(value: string) {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 export async function listPeople(db: Db, by: ActingUser, filter: PeopleFilter) {
   assertCan(by, "people:manage");

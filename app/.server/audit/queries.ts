@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, ilike, lt, or, type SQL } from "drizzle-orm";
 import { auditLog, users } from "~db/schema";
 import { assertCan, type ActingUser } from "../auth/guards";
-import type { Db } from "../db";
+import { escapeLike, type Db } from "../db";
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -30,10 +30,9 @@ export function decodeCursor(cursor: string | null) {
 export async function listAudit(db: Db, by: ActingUser, filter: AuditFilter) {
   assertCan(by, "audit:read");
   const conditions: SQL[] = [];
-  if (filter.action)
-    conditions.push(ilike(auditLog.action, `${filter.action.replace(/[\\%_]/g, "\\$&")}%`));
+  if (filter.action) conditions.push(ilike(auditLog.action, `${escapeLike(filter.action)}%`));
   if (filter.actor) {
-    const pattern = `%${filter.actor.replace(/[\\%_]/g, "\\$&")}%`;
+    const pattern = `%${escapeLike(filter.actor)}%`;
     conditions.push(or(ilike(users.email, pattern), ilike(users.displayName, pattern))!);
   }
   if (filter.subject) conditions.push(eq(auditLog.subjectId, filter.subject));

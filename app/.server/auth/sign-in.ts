@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { users } from "~db/schema";
 import { recordAudit, type Actor } from "../audit/audit-log";
-import type { Db } from "../db";
+import type { Db, DbOrTx } from "../db";
 import { UserError } from "../errors";
 import { verifyAgainstDummy, verifyPassword } from "./passwords";
 import { clearHits, hit, LIMITS, refundHit } from "./rate-limit";
@@ -9,7 +9,7 @@ import { startSession } from "./session";
 
 const WRONG = "That email and password do not match an account. Check both and try again.";
 
-export async function findUserByEmail(db: Db, email: string) {
+export async function findUserByEmail(db: DbOrTx, email: string) {
   const [user] = await db
     .select()
     .from(users)
