@@ -49,6 +49,7 @@ type NavItem = { to: string; label: string; permission: Permission; end?: boolea
 // Only pages that exist, and only those the person's role may open.
 const NAV: NavItem[] = [
   { to: "/", label: "Home", permission: "home:view", end: true },
+  { to: "/studio", label: "Studio", permission: "studio:use" },
   { to: "/admin/people", label: "People", permission: "people:manage" },
   { to: "/admin/invites", label: "Invites", permission: "invites:manage" },
   { to: "/admin/audit", label: "Audit log", permission: "audit:read" },

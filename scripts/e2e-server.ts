@@ -161,6 +161,8 @@ async function serve() {
 
     const { startServer } = await import("../server/start");
     const { seedDemo } = await import("../db/seed");
+    const { seedDemoClips } = await import("../db/seed-clips");
+    const { storageFromEnv } = await import("../app/.server/generation/setup");
 
     // startServer installs its own SIGINT/SIGTERM handlers that exit as soon as the server is
     // closed; ours must also drop the database, so we take its place.
@@ -168,6 +170,10 @@ async function serve() {
     const server = await startServer({
       beforeListen: async (handle, env) => {
         await seedDemo(handle.db, { appUrl: env.APP_URL });
+        await seedDemoClips(handle.db, {
+          storage: storageFromEnv(env),
+          provenanceSecret: env.PROVENANCE_SECRET,
+        });
       },
     });
     for (const signal of ["SIGINT", "SIGTERM"] as const) {

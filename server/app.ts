@@ -7,13 +7,17 @@ import type { Logger } from "pino";
 import { resolveSession } from "~/.server/auth/session";
 import type { Db } from "~/.server/db";
 import type { Env } from "~/.server/env";
+import type { GenerationService } from "~/.server/generation/setup";
 import type { Mailer } from "~/.server/mail/mailer";
+import type { ObjectStorage } from "~/.server/storage/storage";
 
 export type AppOptions = {
   db: Db;
   env: Env;
   mailer: Mailer;
   logger: Logger;
+  storage: ObjectStorage;
+  generation: GenerationService;
   /** Production: the built server bundle. Development: Vite's dev server loads it per request. */
   build: ServerBuild | (() => Promise<ServerBuild>);
   /** Development only: Vite's middleware for assets and HMR. */
@@ -157,6 +161,8 @@ export function createApp(options: AppOptions) {
         cspNonce: res.locals.cspNonce as string,
         requestId,
         clientIp: clientIp(req, env),
+        storage: options.storage,
+        generation: options.generation,
       };
     },
   });

@@ -7,6 +7,12 @@ import { pruneCounters } from "~/.server/auth/rate-limit";
 import { pruneEndedSessions } from "~/.server/auth/session";
 import { openDatabase, type DatabaseHandle } from "~/.server/db";
 import { parseEnv, type Env } from "~/.server/env";
+import {
+  concurrencyFromEnv,
+  generationQueueFromEnv,
+  providersFromEnv,
+  storageFromEnv,
+} from "~/.server/generation/setup";
 import { createMailer } from "~/.server/mail/mailer";
 import { deliverEmails } from "~/.server/mail/send";
 import { createApp } from "./app";
@@ -30,6 +36,16 @@ export async function startServer(options: StartOptions = {}) {
   await handle.migrate();
   await options.beforeListen?.(handle, env);
   const mailer = createMailer(env);
+  const storage = storageFromEnv(env);
+  // Render workers run inside the web process unless GENERATION_WORKERS=0; the dispatcher always
+  // runs, so jobs start as soon as they are queued.
+  const providers = providersFromEnv(env);
+  const queue = generationQueueFromEnv(handle, env, logger, {
+    workers: env.GENERATION_WORKERS,
+    storage,
+    providers,
+  });
+  await queue.start();
 
   let build: ServerBuild | (() => Promise<ServerBuild>);
   let viteMiddleware;
@@ -52,6 +68,13 @@ export async function startServer(options: StartOptions = {}) {
     env,
     mailer,
     logger,
+    storage,
+    generation: {
+      provider: env.GENERATION_PROVIDER,
+      capabilities: providers.get(env.GENERATION_PROVIDER)!.capabilities,
+      concurrency: concurrencyFromEnv(env),
+      wake: queue.wake,
+    },
     build,
     viteMiddleware,
     clientAssetsDir: path.resolve("build/client"),
@@ -91,6 +114,7 @@ export async function startServer(options: StartOptions = {}) {
         server.closeAllConnections();
       });
       await closeVite();
+      await queue.stop();
       await handle.close();
     })();
     return stopping;
@@ -107,5 +131,5 @@ export async function startServer(options: StartOptions = {}) {
       );
     });
   }
-  return { port, url: `http://localhost:${port}`, env, handle, logger, stop };
+  return { port, url: `http://localhost:${port}`, env, handle, logger, queue, stop };
 }

@@ -2,7 +2,9 @@ import type { Logger } from "pino";
 import type { RequestAuth } from "./auth/session";
 import type { Db } from "./db";
 import type { Env } from "./env";
+import type { GenerationService } from "./generation/setup";
 import type { Mailer } from "./mail/mailer";
+import type { ObjectStorage } from "./storage/storage";
 
 // What the server hands every loader and action (server/app.ts builds it; tests build it with
 // tests/support/context.ts).
@@ -16,6 +18,8 @@ declare module "@remix-run/server-runtime" {
     cspNonce: string;
     requestId: string;
     clientIp: string | null;
+    storage: ObjectStorage;
+    generation: GenerationService;
   }
 }
 

@@ -20,6 +20,11 @@ export type DatabaseHandle = {
   kind: "postgres" | "pglite";
   migrate: () => Promise<void>;
   close: () => Promise<void>;
+  /**
+   * Raw SQL for libraries that bring their own (pg-boss): `{ rows }` like node-postgres. On PGlite,
+   * a text without parameters may hold several statements and goes through `exec`.
+   */
+  executeSql: (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
 };
 
 export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "db/migrations");
@@ -120,6 +125,7 @@ export async function openDatabase(options: {
       kind: "postgres",
       migrate: () => migratePostgres(options.databaseUrl!),
       close: () => pool.end(),
+      executeSql: (text, values) => pool.query(text, values),
     };
   }
   const dir = path.resolve(options.dataDir);
@@ -143,6 +149,13 @@ export function wrapPglite(client: PGlite, close?: () => Promise<void>): Databas
     kind: "pglite",
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: close ?? (() => client.close()),
+    executeSql: async (text, values) => {
+      if (values && values.length > 0) {
+        return client.query<Record<string, unknown>>(text, values);
+      }
+      const results = await client.exec(text);
+      return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+    },
   };
 }
 

@@ -25,6 +25,30 @@ const schema = z.object({
   EMAIL_FROM: z.string().default("Greenroom <no-reply@greenroom.test>"),
   // Header holding the client address when behind a proxy you trust (e.g. x-forwarded-for).
   TRUSTED_PROXY_HEADER: z.string().optional(),
+  // Generation. The provider new jobs go to: "local" (the stand-in renderer) or "replicate".
+  GENERATION_PROVIDER: z.enum(["local", "replicate"]).default("local"),
+  // Render workers inside the web process (0: only separate `npm run worker` processes render).
+  GENERATION_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
+  // At most this many jobs run at once per provider, across every process.
+  GENERATION_CONCURRENCY_LOCAL: z.coerce.number().int().min(1).max(256).default(2),
+  GENERATION_CONCURRENCY_REPLICATE: z.coerce.number().int().min(1).max(256).default(4),
+  // A running job whose worker has not reported for this long is handed to another worker.
+  GENERATION_STALE_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
+  REPLICATE_API_TOKEN: z.string().optional(),
+  // "owner/name" (an official model) or "owner/name:version".
+  REPLICATE_MODEL: z.string().optional(),
+  REPLICATE_BASE_URL: z.url().default("https://api.replicate.com/v1"),
+  // Media storage: "local" keeps files in $DATA_DIR/media; "s3" uses any S3-compatible bucket.
+  STORAGE_DRIVER: z.enum(["local", "s3"]).default("local"),
+  S3_BUCKET: z.string().optional(),
+  S3_REGION: z.string().default("us-east-1"),
+  S3_ENDPOINT: z.url().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -58,6 +82,12 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
   const env = result.data;
+  if (env.GENERATION_PROVIDER === "replicate" && (!env.REPLICATE_API_TOKEN || !env.REPLICATE_MODEL))
+    throw new Error(
+      "Invalid environment:\n  GENERATION_PROVIDER=replicate needs REPLICATE_API_TOKEN and REPLICATE_MODEL",
+    );
+  if (env.STORAGE_DRIVER === "s3" && !env.S3_BUCKET)
+    throw new Error("Invalid environment:\n  STORAGE_DRIVER=s3 needs S3_BUCKET");
   return {
     ...env,
     SESSION_SECRET: env.SESSION_SECRET ?? persistentSecret(env.DATA_DIR, "session-secret"),

@@ -11,6 +11,9 @@ const tones = {
   queued: "amber",
   sent: "green",
   failed: "red",
+  running: "blue",
+  succeeded: "green",
+  canceled: "stone",
 } as const;
 
 export function StatusBadge({ status }: { status: keyof typeof tones }) {

@@ -6,6 +6,7 @@ export type Role = (typeof roles)[number];
 export const permissions = {
   "home:view": ["artist", "reviewer", "admin"],
   "provenance:check": ["artist", "reviewer", "admin"],
+  "studio:use": ["artist"],
   "people:manage": ["admin"],
   "invites:manage": ["admin"],
   "audit:read": ["admin"],

@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import {
   bigserial,
   check,
+  doublePrecision,
+  jsonb,
   date,
   index,
   integer,
@@ -75,13 +77,24 @@ export const generationJobs = pgTable(
     error: text("error"),
     attempts: integer("attempts").notNull().default(0),
     providerJobId: text("provider_job_id"),
+    // The pg-boss job currently carrying this job. A worker may only write results while it holds
+    // the current one, so a worker presumed dead that wakes up again changes nothing.
+    bossJobId: text("boss_job_id"),
+    // Set by the worker rendering it, every few seconds; a stale heartbeat means the worker died.
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // When the dispatcher gave it a slot (status becomes running); startedAt is when a worker began.
+    dispatchedAt: timestamp("dispatched_at", { withTimezone: true }),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
   (t) => [
     index("generation_jobs_user_created_idx").on(t.userId, t.createdAt),
     index("generation_jobs_status_created_idx").on(t.status, t.createdAt),
+    // The dispatcher and the studio only ever look at unfinished jobs: keep that index small.
+    index("generation_jobs_active_idx")
+      .on(t.provider, t.status, t.createdAt)
+      .where(sql`${t.status} IN ('queued', 'running')`),
     check("generation_jobs_progress_range", sql`${t.progress} >= 0 AND ${t.progress} <= 1`),
   ],
 );
@@ -117,5 +130,38 @@ export const quotaMovements = pgTable(
   ],
 );
 
+// A finished output. Its id is the job's id, so the clip id written into provenance and burned into
+// the watermark is known before rendering starts. Object keys are random (storage/index.ts).
+export const clips = pgTable(
+  "clips",
+  {
+    id: text("id")
+      .primaryKey()
+      .references(() => generationJobs.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    videoKey: text("video_key").notNull(),
+    posterKey: text("poster_key").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    durationSeconds: doublePrecision("duration_seconds").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    // The signed provenance exactly as written into the file.
+    provenance: jsonb("provenance").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    deletedBy: text("deleted_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    index("clips_user_created_idx")
+      .on(t.userId, t.createdAt)
+      .where(sql`${t.deletedAt} IS NULL`),
+  ],
+);
+
 export type AccessSettings = typeof accessSettings.$inferSelect;
 export type GenerationJob = typeof generationJobs.$inferSelect;
+export type Clip = typeof clips.$inferSelect;

@@ -61,6 +61,11 @@ export function useTestDatabase() {
     get kind() {
       return handle?.kind;
     },
+    /** For libraries that bring their own SQL (pg-boss). */
+    get handle(): DatabaseHandle {
+      if (!handle) throw new Error("The test database is not ready yet");
+      return handle;
+    },
   };
   beforeEach(async () => {
     handle ??= await copyTemplate();

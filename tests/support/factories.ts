@@ -7,6 +7,11 @@ import type { ActingUser } from "~/.server/auth/guards";
 import type { Db } from "~/.server/db";
 import { parseEnv } from "~/.server/env";
 import { createMailer, type Mailer } from "~/.server/mail/mailer";
+import { createStorage, type ObjectStorage } from "~/.server/storage";
+import { ASPECT_RATIOS, DURATIONS, RESOLUTIONS } from "~/lib/generation";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { users, type Role, type User, type UserStatus } from "~db/schema";
 
 export const TEST_PASSWORD = "correct horse battery";
@@ -67,11 +72,25 @@ export const testEnv = parseEnv({
   LOG_LEVEL: "silent",
 });
 
+/** Media storage for route tests: a local folder private to this test process. */
+export const testStorage: ObjectStorage = createStorage({
+  driver: "local",
+  root: mkdtempSync(path.join(os.tmpdir(), "greenroom-media-")),
+});
+
+export type ContextOptions = {
+  mailer?: Mailer;
+  ip?: string;
+  storage?: ObjectStorage;
+  /** Called when a route wakes the generation queue. */
+  wake?: () => void;
+};
+
 /** The load context the server would build for this request (server/app.ts does the same). */
 export async function contextFor(
   db: Db,
   request: Request,
-  options: { mailer?: Mailer; ip?: string } = {},
+  options: ContextOptions = {},
 ): Promise<AppLoadContext> {
   return {
     db,
@@ -82,6 +101,13 @@ export async function contextFor(
     cspNonce: "test-nonce",
     requestId: "test-request",
     clientIp: options.ip ?? "203.0.113.7",
+    storage: options.storage ?? testStorage,
+    generation: {
+      provider: "local",
+      capabilities: { durations: DURATIONS, resolutions: RESOLUTIONS, aspectRatios: ASPECT_RATIOS },
+      concurrency: { local: 2 },
+      wake: options.wake ?? (() => {}),
+    },
   };
 }
 
@@ -123,7 +149,7 @@ export async function callRoute(
   fn: RouteFn,
   request: Request,
   params: Record<string, string> = {},
-  options: { mailer?: Mailer; ip?: string } = {},
+  options: ContextOptions = {},
 ): Promise<{ status: number; headers: Headers; body: unknown }> {
   const context = await contextFor(db, request, options);
   let result: unknown;

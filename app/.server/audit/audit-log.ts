@@ -8,6 +8,9 @@ export type Actor = {
   userAgent?: string | null;
 };
 
+/** Changes made by the portal itself (workers, schedules), not by a person. */
+export const SYSTEM_ACTOR: Actor = { userId: null, userAgent: "greenroom (system)" };
+
 export type AuditInput = {
   action: string;
   subjectType: string;

@@ -6,6 +6,7 @@ import { auditActor, type ActingUser } from "../auth/guards";
 import { recordAudit } from "../audit/audit-log";
 import { selectRows, type Db, type DbOrTx } from "../db";
 import { ForbiddenError, UserError } from "../errors";
+import type { ProviderCapabilities } from "./providers/provider";
 
 /** The quota month a moment belongs to (UTC), as the ledger stores it. */
 export function quotaMonth(at: Date) {
@@ -123,6 +124,30 @@ export function refusalFor(
   return null;
 }
 
+/** Why the provider cannot make this request, next to the field; null when it can. */
+export function unsupportedBy(
+  capabilities: ProviderCapabilities,
+  request: Pick<GenerationRequest, "durationSeconds" | "resolution" | "aspectRatio">,
+): { field: string; message: string } | null {
+  const list = (values: readonly (string | number)[]) => values.join(", ");
+  if (!capabilities.durations.includes(request.durationSeconds))
+    return {
+      field: "durationSeconds",
+      message: `The current model makes clips of ${list(capabilities.durations)} seconds.`,
+    };
+  if (!(capabilities.resolutions as readonly string[]).includes(request.resolution))
+    return {
+      field: "resolution",
+      message: `The current model renders at ${list(capabilities.resolutions)}.`,
+    };
+  if (!(capabilities.aspectRatios as readonly string[]).includes(request.aspectRatio))
+    return {
+      field: "aspectRatio",
+      message: `The current model supports ${list(capabilities.aspectRatios)}.`,
+    };
+  return null;
+}
+
 /**
  * Queues a job and reserves its seconds in one transaction. The artist's settings row is locked
  * first, so two requests at once cannot both spend the last seconds.
@@ -131,9 +156,11 @@ export async function queueGeneration(
   db: Db,
   artist: ActingUser,
   input: GenerationRequest,
-  provider = "local",
+  provider: { id: string; capabilities?: ProviderCapabilities } = { id: "local" },
 ) {
   if (artist.role !== "artist") throw new ForbiddenError("Only artists generate clips.");
+  const unsupported = provider.capabilities && unsupportedBy(provider.capabilities, input);
+  if (unsupported) throw new UserError(unsupported.message, 422, unsupported.field);
   return db.transaction(async (tx) => {
     const [settings] = await tx
       .select()
@@ -149,7 +176,7 @@ export async function queueGeneration(
       .insert(generationJobs)
       .values({
         userId: artist.id,
-        provider,
+        provider: provider.id,
         prompt: input.prompt,
         durationSeconds: input.durationSeconds,
         resolution: input.resolution,
@@ -169,7 +196,11 @@ export async function queueGeneration(
       action: "generation.queued",
       subjectType: "generation_job",
       subjectId: job!.id,
-      data: { durationSeconds: input.durationSeconds, resolution: input.resolution, provider },
+      data: {
+        durationSeconds: input.durationSeconds,
+        resolution: input.resolution,
+        provider: provider.id,
+      },
     });
     return job!;
   });

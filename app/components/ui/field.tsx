@@ -100,14 +100,14 @@ export function SelectField({
   ...props
 }: FieldProps &
   SelectHTMLAttributes<HTMLSelectElement> & {
-    options: readonly { value: string; label: string }[];
+    options: readonly { value: string; label: string; disabled?: boolean }[];
   }) {
   const { id, control } = useControl(props, error, hint);
   return (
     <FieldShell id={id} label={label} error={error} hint={hint}>
       <select {...props} {...control}>
         {options.map((o) => (
-          <option key={o.value} value={o.value}>
+          <option key={o.value} value={o.value} disabled={o.disabled}>
             {o.label}
           </option>
         ))}

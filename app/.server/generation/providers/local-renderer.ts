@@ -1,15 +1,23 @@
 import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { frameSize, type AspectRatio, type Resolution, type StylePreset } from "~/lib/generation";
-import { FONT, MediaError, probe, runFfmpeg, type ProbeResult } from "../media";
-import { encodeProvenance, PROVENANCE_TAG, type SignedProvenance } from "../provenance";
+import { FONT, runFfmpeg, type ProbeResult } from "../media";
+import {
+  checkClip,
+  FPS,
+  makePoster,
+  metadataArgs,
+  watermarkFilter,
+  writeDrawtextFile,
+} from "../outputs";
+import type { SignedProvenance } from "../provenance";
 
 // The `local` provider's renderer: a stand-in for the model that makes a real H.264 clip. The scene
 // (source, colours, motion) follows from the prompt and the seed, the look from the style preset;
 // the prompt is the caption, and every clip carries the visible watermark and signed provenance.
 
-export const FPS = 24;
+export { FPS };
 
 export type LocalRenderInput = {
   prompt: string;
@@ -125,12 +133,11 @@ export function renderArgs(
   const r = randomFrom(input.prompt, input.seed);
   const scene = sceneSource(r, width, height, input.durationSeconds);
   const captionSize = Math.max(14, Math.round(Math.min(width, height) / 18));
-  const markSize = Math.max(12, Math.round(Math.min(width, height) / 26));
   const filters = [
     scene.filter,
     styleFilter(input.style, height),
     `drawtext=fontfile=${FONT}:textfile=${files.caption}:fontcolor=white:fontsize=${captionSize}:box=1:boxcolor=black@0.5:boxborderw=${Math.round(captionSize / 2)}:x=(w-text_w)/2:y=h-text_h-${Math.round(height * 0.12)}`,
-    `drawtext=fontfile=${FONT}:textfile=${files.watermark}:fontcolor=white@0.7:fontsize=${markSize}:box=1:boxcolor=black@0.35:boxborderw=${Math.round(markSize / 3)}:x=w-text_w-${markSize}:y=${markSize}`,
+    watermarkFilter(files.watermark, width, height),
     "format=yuv420p",
   ].filter(Boolean);
   const args = [
@@ -145,14 +152,7 @@ export function renderArgs(
     String(FPS),
   ];
   args.push("-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p");
-  args.push(
-    "-movflags",
-    "+faststart+use_metadata_tags",
-    "-metadata",
-    "comment=Greenroom stand-in renderer (not the model)",
-  );
-  if (input.provenance)
-    args.push("-metadata", `${PROVENANCE_TAG}=${encodeProvenance(input.provenance)}`);
+  args.push(...metadataArgs(input.provenance, "Greenroom stand-in renderer (not the model)"));
   args.push(files.output);
   return { args, width, height, scene: scene.name };
 }
@@ -172,9 +172,8 @@ export async function renderLocalClip(
     watermark: path.join(dir, "watermark.txt"),
     output: path.join(dir, "video.mp4"),
   };
-  // drawtext treats % in text files as expansions; doubling it shows a literal percent sign.
-  await writeFile(files.caption, captionFor(input.prompt).replace(/%/g, "%%"));
-  await writeFile(files.watermark, input.watermark.replace(/%/g, "%%"));
+  await writeDrawtextFile(files.caption, captionFor(input.prompt));
+  await writeDrawtextFile(files.watermark, input.watermark);
   const { args, width, height } = renderArgs(input, files);
   await runFfmpeg(args, {
     expectedSeconds: input.durationSeconds,
@@ -182,31 +181,12 @@ export async function renderLocalClip(
     signal: options.signal,
   });
 
-  const result = await probe(files.output);
-  const frame = 1 / FPS;
-  if (
-    result.codec !== "h264" ||
-    result.width !== width ||
-    result.height !== height ||
-    Math.abs(result.durationSeconds - input.durationSeconds) > frame + 0.01
-  ) {
-    throw new MediaError(
-      `The rendered file is not what was asked: ${result.codec} ${result.width}×${result.height}, ${result.durationSeconds.toFixed(2)} s instead of h264 ${width}×${height}, ${input.durationSeconds} s.`,
-    );
-  }
-  const posterPath = path.join(dir, "poster.jpg");
-  await runFfmpeg([
-    "-y",
-    "-ss",
-    String(Math.min(1, input.durationSeconds / 2)),
-    "-i",
-    files.output,
-    "-frames:v",
-    "1",
-    "-q:v",
-    "3",
-    posterPath,
-  ]);
+  const result = await checkClip(files.output, {
+    width,
+    height,
+    durationSeconds: input.durationSeconds,
+  });
+  const posterPath = await makePoster(files.output, input.durationSeconds, dir);
   options.onProgress?.(1);
   return { videoPath: files.output, posterPath, probe: result };
 }

@@ -1,0 +1,124 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { FONT, MediaError, probe, runFfmpeg, type ProbeResult } from "./media";
+import { encodeProvenance, PROVENANCE_TAG, type SignedProvenance } from "./provenance";
+
+// What every output goes through before it is accepted, whichever provider made it.
+
+export const FPS = 24;
+
+/** The watermark burned into a corner of every output: program name and short clip id. */
+export function watermarkText(clipId: string) {
+  return `GREENROOM · ${clipId.slice(0, 8)}`;
+}
+
+/** drawtext for the watermark, reading its text from a file so nothing needs escaping. */
+export function watermarkFilter(textFile: string, width: number, height: number) {
+  const size = Math.max(12, Math.round(Math.min(width, height) / 26));
+  return `drawtext=fontfile=${FONT}:textfile=${textFile}:fontcolor=white@0.7:fontsize=${size}:box=1:boxcolor=black@0.35:boxborderw=${Math.round(size / 3)}:x=w-text_w-${size}:y=${size}`;
+}
+
+/** Writes text for drawtext: it treats % as an expansion, so a literal percent sign is doubled. */
+export function writeDrawtextFile(file: string, text: string) {
+  return writeFile(file, text.replace(/%/g, "%%"));
+}
+
+export function metadataArgs(provenance: SignedProvenance | null, comment: string) {
+  const args = ["-movflags", "+faststart+use_metadata_tags", "-metadata", `comment=${comment}`];
+  if (provenance) args.push("-metadata", `${PROVENANCE_TAG}=${encodeProvenance(provenance)}`);
+  return args;
+}
+
+/**
+ * Checks with ffprobe that a file is the clip that was asked for (H.264, exact frame size,
+ * duration within a frame), and throws a MediaError saying what differs.
+ */
+export async function checkClip(
+  file: string,
+  expected: { width: number; height: number; durationSeconds: number },
+): Promise<ProbeResult> {
+  const result = await probe(file);
+  if (
+    result.codec !== "h264" ||
+    result.width !== expected.width ||
+    result.height !== expected.height ||
+    Math.abs(result.durationSeconds - expected.durationSeconds) > 1 / FPS + 0.01
+  ) {
+    throw new MediaError(
+      `The clip is not what was asked: ${result.codec} ${result.width}×${result.height}, ${result.durationSeconds.toFixed(2)} s instead of h264 ${expected.width}×${expected.height}, ${expected.durationSeconds} s.`,
+    );
+  }
+  return result;
+}
+
+/** A JPEG still from early in the clip. */
+export async function makePoster(videoPath: string, durationSeconds: number, dir: string) {
+  const posterPath = path.join(dir, "poster.jpg");
+  await runFfmpeg([
+    "-y",
+    "-ss",
+    String(Math.min(1, durationSeconds / 2)),
+    "-i",
+    videoPath,
+    "-frames:v",
+    "1",
+    "-q:v",
+    "3",
+    posterPath,
+  ]);
+  return posterPath;
+}
+
+/**
+ * Turns a provider's raw file into an output: fitted to the asked frame (scaled, letterboxed if its
+ * shape differs), cut to the asked duration, watermarked, signed, then checked, with a poster.
+ * A file shorter than asked fails the check rather than being padded.
+ */
+export async function finishProviderOutput(
+  rawPath: string,
+  dir: string,
+  target: {
+    width: number;
+    height: number;
+    durationSeconds: number;
+    watermark: string;
+    provenance: SignedProvenance;
+  },
+) {
+  const markFile = path.join(dir, "watermark.txt");
+  await writeDrawtextFile(markFile, target.watermark);
+  const { width, height } = target;
+  const videoPath = path.join(dir, "video.mp4");
+  await runFfmpeg(
+    [
+      "-y",
+      "-i",
+      rawPath,
+      "-vf",
+      [
+        `scale=${width}:${height}:force_original_aspect_ratio=decrease`,
+        `pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2`,
+        "setsar=1",
+        `fps=${FPS}`,
+        watermarkFilter(markFile, width, height),
+        "format=yuv420p",
+      ].join(","),
+      "-t",
+      String(target.durationSeconds),
+      "-c:v",
+      "libx264",
+      "-preset",
+      "veryfast",
+      "-crf",
+      "20",
+      "-c:a",
+      "aac",
+      ...metadataArgs(target.provenance, "Greenroom output"),
+      videoPath,
+    ],
+    { expectedSeconds: target.durationSeconds },
+  );
+  const probed = await checkClip(videoPath, target);
+  const posterPath = await makePoster(videoPath, target.durationSeconds, dir);
+  return { videoPath, posterPath, probe: probed };
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { ASPECT_RATIOS, DURATIONS, RESOLUTIONS } from "~/lib/generation";
+import { MediaError } from "../media";
+import type { SignedProvenance } from "../provenance";
+import { renderLocalClip, type RenderedClip } from "./local-renderer";
+import { ProviderError, type ProviderPoll, type VideoProvider } from "./provider";
+
+type Render = {
+  progress: number;
+  state: "running" | "succeeded" | "failed" | "canceled";
+  error?: string;
+  controller: AbortController;
+  result: Promise<RenderedClip>;
+};
+
+/**
+ * The default provider: the local stand-in renderer behind the provider interface. A render lives
+ * in this process only, so it is not resumable: if the process dies, the job is rendered again.
+ * It writes the watermark and provenance in the same ffmpeg pass, so its output is `finished`.
+ */
+export function createLocalProvider(options: { workDir: string }): VideoProvider {
+  const renders = new Map<string, Render>();
+
+  const find = (id: string) => {
+    const render = renders.get(id);
+    if (!render)
+      throw new ProviderError("The render was lost when its worker restarted.", true);
+    return render;
+  };
+
+  return {
+    id: "local",
+    model: "greenroom-stand-in-v1",
+    capabilities: { durations: DURATIONS, resolutions: RESOLUTIONS, aspectRatios: ASPECT_RATIOS },
+    resumable: false,
+    pollIntervalMs: 250,
+
+    async submit(request) {
+      const id = randomUUID();
+      const controller = new AbortController();
+      const render: Render = {
+        progress: 0,
+        state: "running",
+        controller,
+        result: Promise.resolve(null as never),
+      };
+      render.result = renderLocalClip(
+        {
+          prompt: request.prompt,
+          seed: request.seed,
+          style: request.style,
+          durationSeconds: request.durationSeconds,
+          resolution: request.resolution,
+          aspectRatio: request.aspectRatio,
+          watermark: request.watermark,
+          provenance: JSON.parse(request.provenanceTag) as SignedProvenance,
+        },
+        path.join(options.workDir, id),
+        {
+          signal: controller.signal,
+          // The poster is made after the video: keep a little progress back for it.
+          onProgress: (fraction) => (render.progress = Math.min(0.98, fraction)),
+        },
+      );
+      render.result.then(
+        () => {
+          render.state = "succeeded";
+          render.progress = 1;
+        },
+        (error: unknown) => {
+          if (render.state === "canceled") return;
+          render.state = "failed";
+          render.error =
+            error instanceof MediaError ? error.message : "The stand-in renderer stopped.";
+        },
+      );
+      renders.set(id, render);
+      return { providerJobId: id };
+    },
+
+    async poll(id): Promise<ProviderPoll> {
+      const render = find(id);
+      return { status: render.state, progress: render.progress, error: render.error };
+    },
+
+    async cancel(id) {
+      const render = renders.get(id);
+      if (!render) return;
+      render.state = "canceled";
+      render.controller.abort();
+      await render.result.catch(() => undefined);
+      renders.delete(id);
+    },
+
+    async fetchResult(id) {
+      const render = find(id);
+      renders.delete(id);
+      const clip = await render.result;
+      return { videoPath: clip.videoPath, posterPath: clip.posterPath, finished: true };
+    },
+  };
+}

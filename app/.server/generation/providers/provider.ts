@@ -1,0 +1,81 @@
+import type { AspectRatio, Resolution, StylePreset } from "~/lib/generation";
+
+// Every video provider sits behind this one interface. The job runner submits a request, polls it
+// until it settles (reporting progress), cancels it when the artist does, and fetches the result
+// into a local file at once, because provider links expire. The runner then checks the file,
+// burns in the watermark, signs provenance and stores it: providers never do that themselves,
+// except `local`, which renders them in the same pass.
+
+export type ProviderStatus = "queued" | "running" | "succeeded" | "failed" | "canceled";
+
+export type ProviderCapabilities = {
+  durations: readonly number[];
+  resolutions: readonly Resolution[];
+  aspectRatios: readonly AspectRatio[];
+};
+
+export type ProviderRequest = {
+  /** Our generation job id; providers may use it for idempotency. */
+  jobId: string;
+  prompt: string;
+  durationSeconds: number;
+  resolution: Resolution;
+  aspectRatio: AspectRatio;
+  style: StylePreset;
+  seed: number;
+  /** Local renderer only: the visible mark and signed metadata it writes in the same pass. */
+  watermark: string;
+  provenanceTag: string;
+};
+
+export type ProviderPoll = {
+  status: ProviderStatus;
+  /** 0–1; providers that do not report progress give 0 until they finish. */
+  progress: number;
+  /** A message a person can read, when failed. */
+  error?: string;
+};
+
+export type FetchedOutput = {
+  /** Path of the downloaded or rendered MP4. */
+  videoPath: string;
+  /** A poster still, when the provider made one (the local renderer does). */
+  posterPath?: string;
+  /**
+   * True when the file already carries our watermark and provenance (the local renderer), so the
+   * runner only checks it; false when the runner must burn them in.
+   */
+  finished: boolean;
+};
+
+export interface VideoProvider {
+  readonly id: string;
+  /** Model name recorded in provenance. */
+  readonly model: string;
+  readonly capabilities: ProviderCapabilities;
+  /** Whether a job submitted by a worker that died can still be polled by another process. */
+  readonly resumable: boolean;
+  /** How often the runner polls, in milliseconds. */
+  readonly pollIntervalMs: number;
+  submit(request: ProviderRequest): Promise<{ providerJobId: string }>;
+  poll(providerJobId: string): Promise<ProviderPoll>;
+  cancel(providerJobId: string): Promise<void>;
+  /** Downloads (or finishes rendering) the output into `dir`. Only after poll said succeeded. */
+  fetchResult(providerJobId: string, dir: string): Promise<FetchedOutput>;
+}
+
+/**
+ * A provider failure. `transient` ones (5xx, timeouts, rate limits, lost connections) are retried
+ * with backoff; the rest fail the job with `message`, which the artist reads.
+ */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    /** From Retry-After, when the provider said how long to wait. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = "ProviderError";
+  }
+}

@@ -1,0 +1,157 @@
+import PgBoss from "pg-boss";
+import type { Logger } from "pino";
+import type { DatabaseHandle } from "../db";
+import type { ObjectStorage } from "../storage";
+import { dispatchQueued, reassignStaleJobs } from "./dispatcher";
+import type { VideoProvider } from "./providers/provider";
+import { failExhaustedJob, MAX_ATTEMPTS, runGenerationJob } from "./runner";
+
+// The generation queue of one process: pg-boss on the portal's own database (PostgreSQL natively,
+// PGlite through its `db` option), the fair-share dispatcher, the stale-job sweep, and this
+// process's render workers. The web process runs one by default; `npm run worker` runs the same
+// thing without the web server, as many times as you like.
+
+export const RENDER_QUEUE = "generation-render";
+
+export type GenerationQueueOptions = {
+  handle: Pick<DatabaseHandle, "db" | "executeSql">;
+  providers: Map<string, VideoProvider>;
+  /** Jobs running at once per provider, across every process. */
+  concurrency: Record<string, number>;
+  storage: ObjectStorage;
+  provenanceSecret: string;
+  logger: Logger;
+  workDir: string;
+  /** Render workers in this process (0: dispatch only). */
+  workers: number;
+  staleSeconds: number;
+  /** How often this process dispatches and sweeps. */
+  tickMs?: number;
+  heartbeatMs?: number;
+  retryBaseMs?: number;
+};
+
+export type GenerationQueue = {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Something changed (a job queued, cancelled or finished): dispatch now, wake the workers. */
+  wake(): void;
+  /** Resolves after one dispatch and sweep have run. */
+  tick(): Promise<void>;
+  readonly boss: PgBoss;
+};
+
+export function createGenerationQueue(options: GenerationQueueOptions): GenerationQueue {
+  const { handle, logger } = options;
+  const boss = new PgBoss({
+    db: { executeSql: (text, values) => handle.executeSql(text, values) },
+    // pg-boss's own cron is not used; maintenance expires and archives its jobs.
+    schedule: false,
+    supervise: true,
+    maintenanceIntervalSeconds: 30,
+  });
+  boss.on("error", (err) => logger.error({ err }, "pg-boss error"));
+
+  const shutdown = new AbortController();
+  const workerIds: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | null = null;
+  let again = false;
+
+  const send = async (jobId: string, bossJobId: string, startAfterSeconds = 0) => {
+    await boss.send(
+      RENDER_QUEUE,
+      { jobId },
+      { id: bossJobId, ...(startAfterSeconds > 0 ? { startAfter: startAfterSeconds } : {}) },
+    );
+  };
+
+  const deps = {
+    db: handle.db,
+    providers: options.providers,
+    storage: options.storage,
+    provenanceSecret: options.provenanceSecret,
+    logger,
+    workDir: options.workDir,
+    heartbeatMs: options.heartbeatMs ?? 1000,
+    retryBaseMs: options.retryBaseMs ?? 2000,
+    sendRetry: send,
+    shutdown: shutdown.signal,
+  };
+
+  async function dispatchAndSweep() {
+    const stale = await reassignStaleJobs(handle.db, options.staleSeconds);
+    for (const job of stale) {
+      if (job.attempts >= MAX_ATTEMPTS) await failExhaustedJob(handle.db, job.jobId, job.bossJobId);
+      else {
+        logger.warn({ jobId: job.jobId }, "generation job had no live worker; handing it over");
+        await send(job.jobId, job.bossJobId);
+      }
+    }
+    const dispatched = await dispatchQueued(handle.db, options.concurrency);
+    for (const job of dispatched) await send(job.jobId, job.bossJobId);
+    if (dispatched.length > 0 || stale.length > 0) {
+      for (const id of workerIds) boss.notifyWorker(id);
+    }
+  }
+
+  // One dispatch at a time per process; a request during one runs another right after.
+  function tick(): Promise<void> {
+    if (shutdown.signal.aborted) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await dispatchAndSweep().catch((err: unknown) =>
+          logger.error({ err }, "generation dispatch failed"),
+        );
+      } while (again && !shutdown.signal.aborted);
+      running = null;
+    })();
+    return running;
+  }
+
+  return {
+    boss,
+    tick,
+    wake: () => void tick(),
+    async start() {
+      await boss.start();
+      await boss.createQueue(RENDER_QUEUE, {
+        name: RENDER_QUEUE,
+        policy: "standard",
+        // Only our own bookkeeping failing (say, the database going away mid-write) reaches these:
+        // provider errors are retried by the runner, which counts tries on the job itself.
+        retryLimit: 2,
+        retryDelay: 2,
+        retryBackoff: true,
+        expireInSeconds: 3600,
+      });
+      for (let i = 0; i < options.workers; i++) {
+        workerIds.push(
+          await boss.work<{ jobId: string }>(
+            RENDER_QUEUE,
+            { batchSize: 1, pollingIntervalSeconds: 0.5 },
+            async ([job]) => {
+              if (!job) return;
+              await runGenerationJob(deps, job.data.jobId, job.id);
+              void tick();
+            },
+          ),
+        );
+      }
+      timer = setInterval(() => void tick(), options.tickMs ?? 1000);
+      timer.unref();
+      await tick();
+    },
+    async stop() {
+      clearInterval(timer);
+      shutdown.abort();
+      await running;
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000, close: false });
+    },
+  };
+}

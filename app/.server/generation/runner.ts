@@ -1,0 +1,328 @@
+import { and, eq, sql } from "drizzle-orm";
+import { mkdir, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Logger } from "pino";
+import { frameSize, type AspectRatio, type Resolution, type StylePreset } from "~/lib/generation";
+import { clips, generationJobs, type GenerationJob } from "~db/schema";
+import { recordAudit, SYSTEM_ACTOR } from "../audit/audit-log";
+import { selectRows, type Db } from "../db";
+import { newObjectKey, type ObjectStorage } from "../storage";
+import { MediaError } from "./media";
+import { checkClip, finishProviderOutput, makePoster, watermarkText } from "./outputs";
+import { encodeProvenance, hashPrompt, signProvenance, type SignedProvenance } from "./provenance";
+import { ProviderError, type VideoProvider } from "./providers/provider";
+import { settleReservation } from "./quota";
+
+// Runs one generation job on the worker that pg-boss handed it to: claims it, drives the provider
+// (submit, poll with heartbeats, fetch), finishes and checks the output, stores it, and settles the
+// quota. Every write is conditional on still holding the job's current pg-boss id, so a worker that
+// was presumed dead, or whose job was cancelled, changes nothing.
+
+export const MAX_ATTEMPTS = 3;
+
+export type RunnerDeps = {
+  db: Db;
+  providers: Map<string, VideoProvider>;
+  storage: ObjectStorage;
+  provenanceSecret: string;
+  logger: Logger;
+  /** Scratch space for renders and downloads; cleaned after each job. */
+  workDir: string;
+  heartbeatMs: number;
+  /** The first retry waits this long; each further one four times longer. */
+  retryBaseMs: number;
+  /** Sends the pg-boss job that carries a retry (startAfter in seconds). */
+  sendRetry: (jobId: string, bossJobId: string, startAfterSeconds: number) => Promise<void>;
+  /** Aborted when this process shuts down: running jobs are handed back at once. */
+  shutdown?: AbortSignal;
+};
+
+class Cancelled extends Error {}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+
+/** A message an artist can read, whatever went wrong. */
+function readable(error: unknown) {
+  if (error instanceof ProviderError || error instanceof MediaError) return error.message;
+  return "Something went wrong on our side while making this clip.";
+}
+
+async function claim(db: Db, jobId: string, bossJobId: string) {
+  const [job] = await db
+    .update(generationJobs)
+    .set({
+      startedAt: sql`coalesce(${generationJobs.startedAt}, now())`,
+      heartbeatAt: sql`now()`,
+      attempts: sql`${generationJobs.attempts} + 1`,
+    })
+    .where(
+      and(
+        eq(generationJobs.id, jobId),
+        eq(generationJobs.status, "running"),
+        eq(generationJobs.bossJobId, bossJobId),
+      ),
+    )
+    .returning();
+  return job;
+}
+
+/** Marks the job failed and gives its seconds back, if this worker still holds it. */
+async function failJob(db: Db, job: GenerationJob, bossJobId: string, message: string) {
+  await db.transaction(async (tx) => {
+    const updated = await tx
+      .update(generationJobs)
+      .set({ status: "failed", error: message, finishedAt: sql`now()`, heartbeatAt: null })
+      .where(
+        and(
+          eq(generationJobs.id, job.id),
+          eq(generationJobs.status, "running"),
+          eq(generationJobs.bossJobId, bossJobId),
+        ),
+      )
+      .returning({ id: generationJobs.id });
+    if (updated.length === 0) return;
+    await settleReservation(tx, job.id, "release");
+    await recordAudit(tx, SYSTEM_ACTOR, {
+      action: "generation.failed",
+      subjectType: "generation_job",
+      subjectId: job.id,
+      data: { message, attempts: job.attempts },
+    });
+  });
+}
+
+/** Fails a job that has used up its tries (from the stale-job sweep). */
+export async function failExhaustedJob(db: Db, jobId: string, bossJobId: string) {
+  const [job] = await db.select().from(generationJobs).where(eq(generationJobs.id, jobId));
+  if (!job) return;
+  await failJob(
+    db,
+    job,
+    bossJobId,
+    `The renderer stopped ${MAX_ATTEMPTS} times while making this clip. Your seconds were returned.`,
+  );
+}
+
+export async function runGenerationJob(deps: RunnerDeps, jobId: string, bossJobId: string) {
+  const { db, logger } = deps;
+  const job = await claim(db, jobId, bossJobId);
+  // Cancelled, finished, or handed to another worker since this pg-boss job was sent.
+  if (!job) return;
+  const provider = deps.providers.get(job.provider);
+  if (!provider) {
+    await failJob(db, job, bossJobId, `The provider "${job.provider}" is not configured.`);
+    return;
+  }
+
+  const dir = path.join(deps.workDir, `${job.id}-${bossJobId}`);
+  const stop = new AbortController();
+  let progress = job.progress;
+  let providerJobId: string | null = null;
+
+  // The heartbeat also carries progress, and notices a cancel or a reassignment.
+  const beat = async () => {
+    const rows = await selectRows<{ status: string }>(
+      db,
+      sql`UPDATE generation_jobs SET heartbeat_at = now(), progress = ${progress}
+          WHERE id = ${job.id} AND boss_job_id = ${bossJobId}
+          RETURNING status`,
+    );
+    if (rows[0]?.status !== "running") stop.abort();
+  };
+  const onShutdown = () => stop.abort();
+  deps.shutdown?.addEventListener("abort", onShutdown, { once: true });
+  const timer = setInterval(() => {
+    beat().catch((err: unknown) => logger.warn({ err, jobId }, "heartbeat failed"));
+  }, deps.heartbeatMs);
+
+  try {
+    await mkdir(dir, { recursive: true });
+    const { width, height } = frameSize(job.resolution as Resolution, job.aspectRatio as AspectRatio);
+    const provenance = signProvenance(
+      {
+        clipId: job.id,
+        accountId: job.userId,
+        provider: provider.id,
+        model: provider.model,
+        promptSha256: hashPrompt(job.prompt),
+        createdAt: new Date().toISOString(),
+      },
+      deps.provenanceSecret,
+    );
+    const watermark = watermarkText(job.id);
+
+    // A resumable provider keeps working while we are gone: poll the prediction we already paid
+    // for instead of starting another.
+    providerJobId = provider.resumable ? job.providerJobId : null;
+    if (!providerJobId) {
+      ({ providerJobId } = await provider.submit({
+        jobId: job.id,
+        prompt: job.prompt,
+        durationSeconds: job.durationSeconds,
+        resolution: job.resolution as Resolution,
+        aspectRatio: job.aspectRatio as AspectRatio,
+        style: job.style as StylePreset,
+        seed: job.seed,
+        watermark,
+        provenanceTag: encodeProvenance(provenance),
+      }));
+      await db
+        .update(generationJobs)
+        .set({ providerJobId })
+        .where(and(eq(generationJobs.id, job.id), eq(generationJobs.bossJobId, bossJobId)));
+    }
+
+    for (;;) {
+      if (stop.signal.aborted) throw new Cancelled();
+      const state = await provider.poll(providerJobId);
+      progress = Math.max(progress, Math.min(0.99, state.progress));
+      if (state.status === "succeeded") break;
+      if (state.status === "failed")
+        throw new ProviderError(state.error ?? "The provider could not make this clip.", false);
+      if (state.status === "canceled")
+        throw new ProviderError("The provider cancelled this clip.", false);
+      await sleep(provider.pollIntervalMs, stop.signal);
+    }
+
+    const fetched = await provider.fetchResult(providerJobId, dir);
+    if (stop.signal.aborted) throw new Cancelled();
+    const expected = { width, height, durationSeconds: job.durationSeconds };
+    let output: { videoPath: string; posterPath: string; provenance: SignedProvenance };
+    if (fetched.finished) {
+      await checkClip(fetched.videoPath, expected);
+      output = {
+        videoPath: fetched.videoPath,
+        posterPath:
+          fetched.posterPath ?? (await makePoster(fetched.videoPath, job.durationSeconds, dir)),
+        provenance,
+      };
+    } else {
+      const finished = await finishProviderOutput(fetched.videoPath, dir, {
+        ...expected,
+        watermark,
+        provenance,
+      });
+      output = { ...finished, provenance };
+    }
+    const probed = await checkClip(output.videoPath, expected);
+    const { size } = await stat(output.videoPath);
+
+    const videoKey = newObjectKey("clips", "mp4");
+    const posterKey = newObjectKey("posters", "jpg");
+    await deps.storage.putFile(videoKey, output.videoPath, "video/mp4");
+    await deps.storage.putFile(posterKey, output.posterPath, "image/jpeg");
+
+    const stored = await db.transaction(async (tx) => {
+      const updated = await tx
+        .update(generationJobs)
+        .set({ status: "succeeded", progress: 1, error: null, finishedAt: sql`now()` })
+        .where(
+          and(
+            eq(generationJobs.id, job.id),
+            eq(generationJobs.status, "running"),
+            eq(generationJobs.bossJobId, bossJobId),
+          ),
+        )
+        .returning({ id: generationJobs.id });
+      if (updated.length === 0) return false;
+      await tx.insert(clips).values({
+        id: job.id,
+        userId: job.userId,
+        videoKey,
+        posterKey,
+        sizeBytes: size,
+        durationSeconds: probed.durationSeconds,
+        width: probed.width,
+        height: probed.height,
+        provider: provider.id,
+        model: provider.model,
+        provenance: output.provenance,
+      });
+      await settleReservation(tx, job.id, "commit");
+      await recordAudit(tx, SYSTEM_ACTOR, {
+        action: "generation.succeeded",
+        subjectType: "generation_job",
+        subjectId: job.id,
+        data: { provider: provider.id, seconds: job.durationSeconds, attempts: job.attempts },
+      });
+      return true;
+    });
+    if (!stored) {
+      // Cancelled while uploading: nothing refers to these objects.
+      await Promise.all([deps.storage.delete(videoKey), deps.storage.delete(posterKey)]);
+    }
+  } catch (error) {
+    if (deps.shutdown?.aborted) {
+      await handBack(deps, job, bossJobId, provider, providerJobId);
+      return;
+    }
+    if (error instanceof Cancelled || stop.signal.aborted) {
+      if (providerJobId)
+        await provider.cancel(providerJobId).catch((err: unknown) => {
+          logger.warn({ err, jobId }, "provider cancel failed");
+        });
+      return;
+    }
+    const transient = error instanceof ProviderError ? error.transient : true;
+    if (!(error instanceof ProviderError || error instanceof MediaError))
+      logger.error({ err: error, jobId }, "generation job failed");
+    if (!transient || job.attempts >= MAX_ATTEMPTS) {
+      await failJob(db, job, bossJobId, readable(error));
+      return;
+    }
+    await scheduleRetry(deps, job, bossJobId, error);
+  } finally {
+    clearInterval(timer);
+    deps.shutdown?.removeEventListener("abort", onShutdown);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Hands the job to a new pg-boss job that starts after the backoff (or the provider's wish). */
+async function scheduleRetry(deps: RunnerDeps, job: GenerationJob, bossJobId: string, error: unknown) {
+  const backoffMs = Math.max(
+    deps.retryBaseMs * 4 ** (job.attempts - 1),
+    error instanceof ProviderError ? (error.retryAfterMs ?? 0) : 0,
+  );
+  const nextBossJobId = crypto.randomUUID();
+  const seconds = Math.ceil(backoffMs / 1000);
+  const rows = await selectRows<{ id: string }>(
+    deps.db,
+    sql`UPDATE generation_jobs
+        SET boss_job_id = ${nextBossJobId}, heartbeat_at = NULL,
+            dispatched_at = now() + make_interval(secs => ${backoffMs / 1000}),
+            error = ${`Try ${job.attempts} of ${MAX_ATTEMPTS} failed: ${readable(error)} Trying again in ${seconds} s.`}
+        WHERE id = ${job.id} AND status = 'running' AND boss_job_id = ${bossJobId}
+        RETURNING id`,
+  );
+  if (rows.length === 0) return;
+  await deps.sendRetry(job.id, nextBossJobId, backoffMs / 1000);
+}
+
+/**
+ * On shutdown: marks the job stale at once so the next sweep (in any process) gives it to another
+ * worker, without counting this interrupted try. A resumable provider keeps working meanwhile.
+ */
+async function handBack(
+  deps: RunnerDeps,
+  job: GenerationJob,
+  bossJobId: string,
+  provider: VideoProvider,
+  providerJobId: string | null,
+) {
+  if (providerJobId && !provider.resumable) await provider.cancel(providerJobId).catch(() => {});
+  await deps.db.execute(
+    sql`UPDATE generation_jobs
+        SET heartbeat_at = NULL, dispatched_at = 'epoch', attempts = greatest(attempts - 1, 0)
+        WHERE id = ${job.id} AND status = 'running' AND boss_job_id = ${bossJobId}`,
+  );
+}

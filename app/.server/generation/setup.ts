@@ -1,0 +1,78 @@
+import path from "node:path";
+import type { Logger } from "pino";
+import type { DatabaseHandle } from "../db";
+import type { Env } from "../env";
+import { createStorage, type ObjectStorage } from "../storage";
+import { createGenerationQueue, type GenerationQueue } from "./queue";
+import { createLocalProvider } from "./providers/local";
+import type { ProviderCapabilities, VideoProvider } from "./providers/provider";
+import { createReplicateProvider } from "./providers/replicate";
+
+// Builds storage, providers and the queue from the environment, the same way in the web process
+// and in `npm run worker`.
+
+export function storageFromEnv(env: Env): ObjectStorage {
+  if (env.STORAGE_DRIVER === "s3") {
+    return createStorage({
+      driver: "s3",
+      bucket: env.S3_BUCKET!,
+      region: env.S3_REGION,
+      endpoint: env.S3_ENDPOINT,
+      accessKeyId: env.S3_ACCESS_KEY_ID,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    });
+  }
+  return createStorage({ driver: "local", root: path.resolve(env.DATA_DIR, "media") });
+}
+
+export function providersFromEnv(env: Env): Map<string, VideoProvider> {
+  const providers = new Map<string, VideoProvider>();
+  providers.set("local", createLocalProvider({ workDir: path.resolve(env.DATA_DIR, "work") }));
+  if (env.REPLICATE_API_TOKEN && env.REPLICATE_MODEL) {
+    providers.set(
+      "replicate",
+      createReplicateProvider({
+        apiToken: env.REPLICATE_API_TOKEN,
+        model: env.REPLICATE_MODEL,
+        baseUrl: env.REPLICATE_BASE_URL,
+      }),
+    );
+  }
+  return providers;
+}
+
+export function concurrencyFromEnv(env: Env): Record<string, number> {
+  return {
+    local: env.GENERATION_CONCURRENCY_LOCAL,
+    replicate: env.GENERATION_CONCURRENCY_REPLICATE,
+  };
+}
+
+/** What loaders and actions use: wake the queue after a change, and the limits for ETAs. */
+export type GenerationService = {
+  /** The provider new jobs go to, and what it can make. */
+  provider: string;
+  capabilities: ProviderCapabilities;
+  concurrency: Record<string, number>;
+  wake: () => void;
+};
+
+export function generationQueueFromEnv(
+  handle: Pick<DatabaseHandle, "db" | "executeSql">,
+  env: Env,
+  logger: Logger,
+  options: { workers: number; storage: ObjectStorage; providers: Map<string, VideoProvider> },
+): GenerationQueue {
+  return createGenerationQueue({
+    handle,
+    providers: options.providers,
+    concurrency: concurrencyFromEnv(env),
+    storage: options.storage,
+    provenanceSecret: env.PROVENANCE_SECRET,
+    logger,
+    workDir: path.resolve(env.DATA_DIR, "work"),
+    workers: options.workers,
+    staleSeconds: env.GENERATION_STALE_SECONDS,
+  });
+}

@@ -1,0 +1,181 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Db } from "~/.server/db";
+import { watermarkText } from "~/.server/generation/outputs";
+import { hashPrompt, signProvenance } from "~/.server/generation/provenance";
+import { renderLocalClip } from "~/.server/generation/providers/local-renderer";
+import { quotaMonth } from "~/.server/generation/quota";
+import { newObjectKey, type ObjectStorage } from "~/.server/storage";
+import type { AspectRatio, Resolution, StylePreset } from "~/lib/generation";
+import { clips, generationJobs, quotaMovements, users } from "./schema";
+
+// Finished clips for the demo artists, rendered for real by the stand-in renderer, so the studio
+// has something to show the moment a newcomer signs in. Short 480p clips keep the first start fast.
+
+type DemoClip = {
+  email: string;
+  prompt: string;
+  style: StylePreset;
+  aspectRatio: AspectRatio;
+  seed: number;
+  hoursAgo: number;
+};
+
+const DEMO_CLIPS: DemoClip[] = [
+  {
+    email: "artist@greenroom.test",
+    prompt: "A lighthouse at dusk, waves folding into spirals of light",
+    style: "cinematic",
+    aspectRatio: "16:9",
+    seed: 4211,
+    hoursAgo: 50,
+  },
+  {
+    email: "artist@greenroom.test",
+    prompt: "Paper birds migrating across a city of stacked books",
+    style: "animation",
+    aspectRatio: "1:1",
+    seed: 77,
+    hoursAgo: 26,
+  },
+  {
+    email: "artist@greenroom.test",
+    prompt: "Rain on a neon alley, a detective's shadow crossing slowly",
+    style: "noir",
+    aspectRatio: "9:16",
+    seed: 1930,
+    hoursAgo: 3,
+  },
+  {
+    email: "artist2@greenroom.test",
+    prompt: "Morning fog lifting off a mountain lake, a heron takes flight",
+    style: "documentary",
+    aspectRatio: "16:9",
+    seed: 512,
+    hoursAgo: 30,
+  },
+  {
+    email: "artist2@greenroom.test",
+    prompt: "A carousel of melting clocks turning under a violet sky",
+    style: "dreamlike",
+    aspectRatio: "16:9",
+    seed: 9001,
+    hoursAgo: 6,
+  },
+];
+
+const DURATION = 5;
+const RESOLUTION: Resolution = "480p";
+
+/** Renders and stores the demo clips that are not there yet; returns how many it made. */
+export async function seedDemoClips(
+  db: Db,
+  options: { storage: ObjectStorage; provenanceSecret: string },
+) {
+  const emails = [...new Set(DEMO_CLIPS.map((c) => c.email))];
+  const people = await db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(inArray(users.email, emails));
+  const idByEmail = new Map(people.map((p) => [p.email, p.id]));
+  const scratch = await mkdtemp(path.join(os.tmpdir(), "greenroom-seed-"));
+  let made = 0;
+  try {
+    for (const demo of DEMO_CLIPS) {
+      const userId = idByEmail.get(demo.email);
+      if (!userId) continue;
+      const [existing] = await db
+        .select({ id: generationJobs.id })
+        .from(generationJobs)
+        .where(
+          and(
+            eq(generationJobs.userId, userId),
+            eq(generationJobs.prompt, demo.prompt),
+            eq(generationJobs.seed, demo.seed),
+          ),
+        );
+      if (existing) continue;
+
+      const jobId = crypto.randomUUID();
+      const finishedAt = new Date(Date.now() - demo.hoursAgo * 3600_000);
+      const provenance = signProvenance(
+        {
+          clipId: jobId,
+          accountId: userId,
+          provider: "local",
+          model: "greenroom-stand-in-v1",
+          promptSha256: hashPrompt(demo.prompt),
+          createdAt: finishedAt.toISOString(),
+        },
+        options.provenanceSecret,
+      );
+      const started = Date.now();
+      const rendered = await renderLocalClip(
+        {
+          prompt: demo.prompt,
+          seed: demo.seed,
+          style: demo.style,
+          durationSeconds: DURATION,
+          resolution: RESOLUTION,
+          aspectRatio: demo.aspectRatio,
+          watermark: watermarkText(jobId),
+          provenance,
+        },
+        path.join(scratch, jobId),
+      );
+      const renderMs = Date.now() - started;
+      const videoKey = newObjectKey("clips", "mp4");
+      const posterKey = newObjectKey("posters", "jpg");
+      await options.storage.putFile(videoKey, rendered.videoPath, "video/mp4");
+      await options.storage.putFile(posterKey, rendered.posterPath, "image/jpeg");
+      const { size } = await stat(rendered.videoPath);
+
+      await db.transaction(async (tx) => {
+        await tx.insert(generationJobs).values({
+          id: jobId,
+          userId,
+          provider: "local",
+          prompt: demo.prompt,
+          durationSeconds: DURATION,
+          resolution: RESOLUTION,
+          aspectRatio: demo.aspectRatio,
+          style: demo.style,
+          seed: demo.seed,
+          status: "succeeded",
+          progress: 1,
+          attempts: 1,
+          createdAt: new Date(finishedAt.getTime() - renderMs - 2000),
+          dispatchedAt: new Date(finishedAt.getTime() - renderMs - 1000),
+          startedAt: new Date(finishedAt.getTime() - renderMs),
+          finishedAt,
+        });
+        // The ledger shows these seconds as spent this month, as if the artist had made them.
+        const month = quotaMonth(new Date());
+        await tx.insert(quotaMovements).values([
+          { userId, jobId, kind: "reserve", seconds: DURATION, month },
+          { userId, jobId, kind: "commit", seconds: DURATION, month },
+        ]);
+        await tx.insert(clips).values({
+          id: jobId,
+          userId,
+          videoKey,
+          posterKey,
+          sizeBytes: size,
+          durationSeconds: rendered.probe.durationSeconds,
+          width: rendered.probe.width,
+          height: rendered.probe.height,
+          provider: "local",
+          model: "greenroom-stand-in-v1",
+          provenance,
+          createdAt: finishedAt,
+        });
+      });
+      made++;
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  return made;
+}
