@@ -96,8 +96,8 @@ export default function Studio() {
       />
       {data.provider === "local" ? (
         <p className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950">
-          <strong>Stand-in renderer.</strong> While the model is being connected, clips are made
-          by a local stand-in: an animated scene chosen by your prompt, seed and style, with your
+          <strong>Stand-in renderer.</strong> While the model is being connected, clips are made by
+          a local stand-in: an animated scene chosen by your prompt, seed and style, with your
           prompt as a caption. Quotas, the queue, watermarks and provenance work exactly as they
           will with the model.
         </p>

@@ -100,8 +100,8 @@ export default function ClipPage() {
                 <Form method="post" className="space-y-4">
                   <input type="hidden" name="intent" value="delete" />
                   <p className="text-sm text-stone-700">
-                    It leaves your studio. The program keeps a record that it existed and that
-                    you deleted it.
+                    It leaves your studio. The program keeps a record that it existed and that you
+                    deleted it.
                   </p>
                   <div className="flex justify-end gap-2">
                     <Button type="button" variant="secondary" onClick={close}>
@@ -117,7 +117,7 @@ export default function ClipPage() {
           </div>
         }
       />
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="overflow-hidden rounded-lg bg-stone-900">
           {/* eslint-disable-next-line jsx-a11y/media-has-caption -- generated clips have no speech */}
           <video

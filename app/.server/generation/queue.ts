@@ -4,7 +4,7 @@ import type { DatabaseHandle } from "../db";
 import type { ObjectStorage } from "../storage";
 import { dispatchQueued, reassignStaleJobs } from "./dispatcher";
 import type { VideoProvider } from "./providers/provider";
-import { failExhaustedJob, MAX_ATTEMPTS, runGenerationJob } from "./runner";
+import { failExhaustedJob, MAX_ATTEMPTS, runGenerationJob, type RunnerDeps } from "./runner";
 
 // The generation queue of one process: pg-boss on the portal's own database (PostgreSQL natively,
 // PGlite through its `db` option), the fair-share dispatcher, the stale-job sweep, and this
@@ -29,6 +29,8 @@ export type GenerationQueueOptions = {
   tickMs?: number;
   heartbeatMs?: number;
   retryBaseMs?: number;
+  /** Replaces the job runner (the queue benchmark measures the queue alone with a no-op one). */
+  runJob?: (deps: RunnerDeps, jobId: string, bossJobId: string) => Promise<void>;
 };
 
 export type GenerationQueue = {
@@ -66,7 +68,8 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
     );
   };
 
-  const deps = {
+  const runJob = options.runJob ?? runGenerationJob;
+  const deps: RunnerDeps = {
     db: handle.db,
     providers: options.providers,
     storage: options.storage,
@@ -137,7 +140,7 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
             { batchSize: 1, pollingIntervalSeconds: 0.5 },
             async ([job]) => {
               if (!job) return;
-              await runGenerationJob(deps, job.data.jobId, job.id);
+              await runJob(deps, job.data.jobId, job.id);
               void tick();
             },
           ),

@@ -56,7 +56,8 @@ function readable(error: unknown) {
   return "Something went wrong on our side while making this clip.";
 }
 
-async function claim(db: Db, jobId: string, bossJobId: string) {
+/** Takes the job for this try, if it is still running under this pg-boss job. */
+export async function claimJob(db: Db, jobId: string, bossJobId: string) {
   const [job] = await db
     .update(generationJobs)
     .set({
@@ -114,7 +115,7 @@ export async function failExhaustedJob(db: Db, jobId: string, bossJobId: string)
 
 export async function runGenerationJob(deps: RunnerDeps, jobId: string, bossJobId: string) {
   const { db, logger } = deps;
-  const job = await claim(db, jobId, bossJobId);
+  const job = await claimJob(db, jobId, bossJobId);
   // Cancelled, finished, or handed to another worker since this pg-boss job was sent.
   if (!job) return;
   const provider = deps.providers.get(job.provider);
@@ -146,7 +147,10 @@ export async function runGenerationJob(deps: RunnerDeps, jobId: string, bossJobI
 
   try {
     await mkdir(dir, { recursive: true });
-    const { width, height } = frameSize(job.resolution as Resolution, job.aspectRatio as AspectRatio);
+    const { width, height } = frameSize(
+      job.resolution as Resolution,
+      job.aspectRatio as AspectRatio,
+    );
     const provenance = signProvenance(
       {
         clipId: job.id,
@@ -288,7 +292,12 @@ export async function runGenerationJob(deps: RunnerDeps, jobId: string, bossJobI
 }
 
 /** Hands the job to a new pg-boss job that starts after the backoff (or the provider's wish). */
-async function scheduleRetry(deps: RunnerDeps, job: GenerationJob, bossJobId: string, error: unknown) {
+async function scheduleRetry(
+  deps: RunnerDeps,
+  job: GenerationJob,
+  bossJobId: string,
+  error: unknown,
+) {
   const backoffMs = Math.max(
     deps.retryBaseMs * 4 ** (job.attempts - 1),
     error instanceof ProviderError ? (error.retryAfterMs ?? 0) : 0,

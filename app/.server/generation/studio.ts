@@ -205,7 +205,10 @@ export async function cancelJob(db: Db, artist: ActingUser, jobId: string) {
       .for("update");
     if (!job) throw new UserError("There is no such job.", 404);
     if (job.status !== "queued" && job.status !== "running") {
-      throw new UserError(`This job has already ${job.status === "succeeded" ? "finished" : job.status}.`, 409);
+      throw new UserError(
+        `This job has already ${job.status === "succeeded" ? "finished" : job.status}.`,
+        409,
+      );
     }
     await tx
       .update(generationJobs)

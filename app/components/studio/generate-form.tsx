@@ -54,7 +54,9 @@ export function GenerateForm(props: {
         <p>
           <strong className="text-stone-900">{usage.remainingSeconds} s left</strong> of{" "}
           {usage.quotaSeconds} s this month
-          {usage.reservedSeconds > 0 ? ` · ${usage.reservedSeconds} s held for jobs in progress` : ""}
+          {usage.reservedSeconds > 0
+            ? ` · ${usage.reservedSeconds} s held for jobs in progress`
+            : ""}
         </p>
         <meter
           className="mt-1 h-2 w-full"
@@ -82,9 +84,7 @@ export function GenerateForm(props: {
           <SelectField
             label="Duration"
             name="durationSeconds"
-            defaultValue={String(
-              defaults?.durationSeconds ?? allowedDurations[0] ?? DURATIONS[0],
-            )}
+            defaultValue={String(defaults?.durationSeconds ?? allowedDurations[0] ?? DURATIONS[0])}
             error={errors.durationSeconds}
             hint={settings ? `Your limit: ${maxDuration} s per clip.` : undefined}
             options={DURATIONS.map((d) => ({

@@ -35,7 +35,7 @@ export function useLiveJobs(active: boolean) {
 }
 
 function ordinal(n: number) {
-  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : ["th", "st", "nd", "rd"][n % 10] ?? "th";
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
   return `${n}${suffix}`;
 }
 
@@ -110,7 +110,9 @@ function JobRow({ job }: { job: Job }) {
         </p>
       ) : null}
       {job.error ? (
-        <p className={`mt-2 text-sm ${job.status === "failed" ? "text-red-700" : "text-stone-700"}`}>
+        <p
+          className={`mt-2 text-sm ${job.status === "failed" ? "text-red-700" : "text-stone-700"}`}
+        >
           {job.error}
         </p>
       ) : null}

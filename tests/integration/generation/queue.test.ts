@@ -49,7 +49,11 @@ async function running(userId?: string) {
 describe("fair share", () => {
   it("picks the oldest job of the artist with the fewest running, within each cap", () => {
     const at = (s: number) => new Date(Date.UTC(2026, 10, 1, 0, 0, s));
-    const a = Array.from({ length: 20 }, (_, i) => ({ id: `a${i}`, userId: "A", createdAt: at(i) }));
+    const a = Array.from({ length: 20 }, (_, i) => ({
+      id: `a${i}`,
+      userId: "A",
+      createdAt: at(i),
+    }));
     const b = [{ id: "b0", userId: "B", createdAt: at(30) }];
     const queued = new Map([
       ["A", a],
@@ -67,11 +71,7 @@ describe("fair share", () => {
       "a0",
     ]);
     // Nobody running: turns alternate, oldest first on ties.
-    expect(pickFairShare(queued, new Map(), caps, 4).map((j) => j.id)).toEqual([
-      "a0",
-      "b0",
-      "a1",
-    ]);
+    expect(pickFairShare(queued, new Map(), caps, 4).map((j) => j.id)).toEqual(["a0", "b0", "a1"]);
   });
 
   it("artist A queues 20, artist B then 1: B's job takes the next free slot, caps hold", async () => {

@@ -132,7 +132,15 @@ export function renderArgs(
   const { width, height } = frameSize(input.resolution, input.aspectRatio);
   const r = randomFrom(input.prompt, input.seed);
   const scene = sceneSource(r, width, height, input.durationSeconds);
-  const captionSize = Math.max(14, Math.round(Math.min(width, height) / 18));
+  const caption = captionFor(input.prompt);
+  // DejaVu Sans averages about 0.6 em per character: keep the line inside 90% of the width.
+  const captionSize = Math.max(
+    10,
+    Math.min(
+      Math.round(Math.min(width, height) / 18),
+      Math.floor((width * 0.9) / (0.6 * caption.length)),
+    ),
+  );
   const filters = [
     scene.filter,
     styleFilter(input.style, height),

@@ -24,8 +24,7 @@ export function createLocalProvider(options: { workDir: string }): VideoProvider
 
   const find = (id: string) => {
     const render = renders.get(id);
-    if (!render)
-      throw new ProviderError("The render was lost when its worker restarted.", true);
+    if (!render) throw new ProviderError("The render was lost when its worker restarted.", true);
     return render;
   };
 
