@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pino } from "pino";
@@ -13,8 +13,9 @@ import {
 } from "~/.server/generation/providers/provider";
 import { generationRequest, queueGeneration } from "~/.server/generation/quota";
 import { createGenerationQueue, type GenerationQueue } from "~/.server/generation/queue";
-import type { ObjectStorage } from "~/.server/storage";
-import { generationJobs, quotaMovements, type User } from "~db/schema";
+import { hashPrompt, signProvenance } from "~/.server/generation/provenance";
+import { newObjectKey, type ObjectStorage } from "~/.server/storage";
+import { clips, generationJobs, quotaMovements, type User } from "~db/schema";
 import { acting, createUser, testEnv, testStorage } from "./factories";
 
 export const request = (overrides: Record<string, unknown> = {}) =>
@@ -141,4 +142,73 @@ export async function startQueue(
   });
   await queue.start();
   return queue;
+}
+
+/**
+ * A finished clip of `user` without rendering: a job, its clip row and stored objects (bytes
+ * 0, 1, 2… so range responses can be checked exactly).
+ */
+export async function createFinishedClip(
+  db: Db,
+  user: User,
+  options: { storage?: ObjectStorage; videoBytes?: number } = {},
+) {
+  const storage = options.storage ?? testStorage;
+  const dir = tempDir("clip");
+  const video = path.join(dir, "video.mp4");
+  const poster = path.join(dir, "poster.jpg");
+  const bytes = Buffer.alloc(options.videoBytes ?? 1000, 0);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = i % 256;
+  writeFileSync(video, bytes);
+  writeFileSync(poster, Buffer.from("poster"));
+  const videoKey = newObjectKey("clips", "mp4");
+  const posterKey = newObjectKey("posters", "jpg");
+  await storage.putFile(videoKey, video, "video/mp4");
+  await storage.putFile(posterKey, poster, "image/jpeg");
+  const [job] = await db
+    .insert(generationJobs)
+    .values({
+      userId: user.id,
+      provider: "local",
+      prompt: "A finished test clip",
+      durationSeconds: 5,
+      resolution: "480p",
+      aspectRatio: "16:9",
+      style: "none",
+      seed: 7,
+      status: "succeeded",
+      progress: 1,
+      attempts: 1,
+      startedAt: new Date(Date.now() - 3000),
+      finishedAt: new Date(),
+    })
+    .returning();
+  const provenance = signProvenance(
+    {
+      clipId: job!.id,
+      accountId: user.id,
+      provider: "local",
+      model: "greenroom-stand-in-v1",
+      promptSha256: hashPrompt(job!.prompt),
+      createdAt: new Date().toISOString(),
+    },
+    testEnv.PROVENANCE_SECRET,
+  );
+  const [clip] = await db
+    .insert(clips)
+    .values({
+      id: job!.id,
+      userId: user.id,
+      videoKey,
+      posterKey,
+      sizeBytes: bytes.length,
+      durationSeconds: 5,
+      width: 854,
+      height: 480,
+      provider: "local",
+      model: "greenroom-stand-in-v1",
+      provenance,
+    })
+    .returning();
+  return { clip: clip!, bytes };
 }

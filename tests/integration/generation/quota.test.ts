@@ -12,36 +12,13 @@ import {
 } from "~/.server/generation/quota";
 import { useTestDatabase } from "../../support/db";
 import { acting, createUser } from "../../support/factories";
+import { artistWith as artistWithAccess, request } from "../../support/generation";
 
 const t = useTestDatabase();
 
-const request = (overrides: Record<string, unknown> = {}) =>
-  generationRequest.parse({
-    prompt: "A lighthouse at dusk",
-    durationSeconds: 5,
-    resolution: "480p",
-    aspectRatio: "16:9",
-    style: "none",
-    ...overrides,
-  });
-
-async function artistWith(settings: Record<string, unknown> = {}): Promise<User> {
-  const admin = await createUser(t.db, { role: "admin" });
-  const artist = await createUser(t.db, { role: "artist" });
-  await updateAccessSettings(
-    t.db,
-    acting(admin),
-    artist.id,
-    accessSettingsInput.parse({
-      monthlyQuotaSeconds: 30,
-      maxDurationSeconds: 20,
-      maxResolution: "1080p",
-      maxConcurrentJobs: 2,
-      ...settings,
-    }),
-  );
-  return artist;
-}
+// Tight quotas here, so the ledger's edges are easy to reach.
+const artistWith = (settings: Record<string, unknown> = {}): Promise<User> =>
+  artistWithAccess(t.db, { monthlyQuotaSeconds: 30, ...settings });
 
 describe("the quota ledger", () => {
   it("reserves in the transaction that queues, then commits exactly once", async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { User } from "~db/schema";
 import { useTestDatabase } from "../../support/db";
 import { callRoute, createUser, makeRequest, sessionCookieFor } from "../../support/factories";
+import { createFinishedClip } from "../../support/generation";
 
 /**
  * Every route × every kind of visitor, walked in full. A route file without an entry here fails
@@ -22,7 +23,15 @@ const personas: Persona[] = [
 /** ok: 200 · login: redirect to /login · home: redirect elsewhere · forbidden: 403 · notFound: 404 · gone: 410 · invalid: 4xx form error (allowed to try) · done: 3xx after a permitted write */
 type Outcome = "ok" | "login" | "home" | "forbidden" | "notFound" | "gone" | "invalid" | "done";
 
-type World = { artist: User; otherArtist: User; reviewer: User; admin: User; suspended: User };
+type World = {
+  artist: User;
+  otherArtist: User;
+  reviewer: User;
+  admin: User;
+  suspended: User;
+  /** A finished clip of `artist`. */
+  clipId: string;
+};
 
 type Entry = {
   path: (w: World) => string;
@@ -38,6 +47,15 @@ const signedIn = (outcome: Outcome, elseOutcome: Outcome = "login"): Record<Pers
   reviewer: outcome,
   admin: outcome,
   suspended: elseOutcome,
+});
+/** Artists only, and only their own: another artist is told it does not exist. */
+const ownerOnly = (owner: Outcome): Record<Persona, Outcome> => ({
+  anonymous: "login",
+  artist: owner,
+  otherArtist: "notFound",
+  reviewer: "forbidden",
+  admin: "forbidden",
+  suspended: "login",
 });
 const adminOnly = (adminOutcome: Outcome): Record<Persona, Outcome> => ({
   anonymous: "login",
@@ -116,6 +134,26 @@ const matrix: Record<string, Entry> = {
   },
   "admin.audit.tsx": { path: () => "/admin/audit", loader: adminOnly("ok") },
   "admin.outbox.tsx": { path: () => "/admin/outbox", loader: adminOnly("ok") },
+  "studio._index.tsx": {
+    path: () => "/studio",
+    loader: { ...ownerOnly("ok"), otherArtist: "ok" },
+    action: {
+      form: () => ({ prompt: "", durationSeconds: "5", resolution: "480p" }),
+      expect: { ...ownerOnly("invalid"), otherArtist: "invalid" },
+    },
+  },
+  "studio.clips.$clipId.tsx": {
+    path: (w) => `/studio/clips/${w.clipId}`,
+    params: (w) => ({ clipId: w.clipId }),
+    loader: ownerOnly("ok"),
+    action: { form: () => ({ intent: "delete" }), expect: ownerOnly("home") },
+  },
+  // Media: the owner only for now; reviewers and admins will see submitted clips (review issue).
+  "media.clips.$clipId.$kind.ts": {
+    path: (w) => `/media/clips/${w.clipId}/video`,
+    params: (w) => ({ clipId: w.clipId, kind: "video" }),
+    loader: { ...ownerOnly("ok"), reviewer: "notFound", admin: "notFound" },
+  },
 };
 
 type RouteModule = { loader?: unknown; action?: unknown };
@@ -134,12 +172,14 @@ async function world(): Promise<World> {
     createUser(t.db, { role: "admin" }),
     createUser(t.db, { role: "artist" }),
   ]);
+  const { clip } = await createFinishedClip(t.db, artist!);
   return {
     artist: artist!,
     otherArtist: otherArtist!,
     reviewer: reviewer!,
     admin: admin!,
     suspended: suspended!,
+    clipId: clip.id,
   };
 }
 
