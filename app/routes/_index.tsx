@@ -90,6 +90,20 @@ export default function Home() {
           </ul>
         </Card>
       </div>
+      {can(user.role, "studio:use") ? (
+        <div className="mt-8">
+          <Link
+            to="/studio"
+            className="block rounded-lg border border-stone-200 bg-white p-4 shadow-sm hover:border-brand-700"
+          >
+            <span className="font-semibold text-brand-800">Studio</span>
+            <span className="mt-1 block text-sm text-stone-600">
+              Generate clips within your monthly seconds, follow them through the queue, and see
+              everything you have made.
+            </span>
+          </Link>
+        </div>
+      ) : null}
       {can(user.role, "people:manage") ? (
         <div className="mt-8">
           <h2 className="mb-3 text-lg font-semibold">Administration</h2>

@@ -47,10 +47,13 @@ describe("safeRedirect", () => {
 });
 
 describe("the permission table", () => {
-  it("gives admins everything and keeps admin pages from other roles", () => {
+  it("gives admins everything but an artist's own studio, and keeps admin pages from other roles", () => {
     for (const permission of Object.keys(permissions) as (keyof typeof permissions)[]) {
-      expect(can("admin", permission)).toBe(true);
+      expect(can("admin", permission)).toBe(permission !== "studio:use");
     }
+    // Generating spends an artist's quota: only artists have a studio.
+    expect(can("artist", "studio:use")).toBe(true);
+    expect(can("reviewer", "studio:use")).toBe(false);
     expect(can("reviewer", "people:manage")).toBe(false);
     expect(can("artist", "audit:read")).toBe(false);
     expect(can(null, "home:view")).toBe(false);

@@ -131,13 +131,14 @@ export async function runGenerationJob(deps: RunnerDeps, jobId: string, bossJobI
 
   // The heartbeat also carries progress, and notices a cancel or a reassignment.
   const beat = async () => {
-    const rows = await selectRows<{ status: string }>(
+    const rows = await selectRows<{ id: string }>(
       db,
       sql`UPDATE generation_jobs SET heartbeat_at = now(), progress = ${progress}
-          WHERE id = ${job.id} AND boss_job_id = ${bossJobId}
-          RETURNING status`,
+          WHERE id = ${job.id} AND boss_job_id = ${bossJobId} AND status = 'running'
+          RETURNING id`,
     );
-    if (rows[0]?.status !== "running") stop.abort();
+    // Cancelled, or handed to another worker: stop.
+    if (rows.length === 0) stop.abort();
   };
   const onShutdown = () => stop.abort();
   deps.shutdown?.addEventListener("abort", onShutdown, { once: true });
