@@ -153,8 +153,15 @@ export function wrapPglite(client: PGlite, close?: () => Promise<void>): Databas
       if (values && values.length > 0) {
         return client.query<Record<string, unknown>>(text, values);
       }
-      const results = await client.exec(text);
-      return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+      try {
+        const results = await client.exec(text);
+        return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+      } catch (error) {
+        // A script that began a transaction and failed would leave PGlite's only session in an
+        // aborted transaction, failing every query after it.
+        if (client.isInTransaction()) await client.exec("ROLLBACK").catch(() => {});
+        throw error;
+      }
     },
   };
 }

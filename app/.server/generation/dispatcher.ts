@@ -109,11 +109,15 @@ export async function dispatchQueued(
       }
       for (const job of pickFairShare(queued, running, caps, slots)) {
         const bossJobId = randomUUID();
-        await tx.execute(
+        const updated = await selectRows<{ id: string }>(
+          tx,
           sql`UPDATE generation_jobs
               SET status = 'running', dispatched_at = now(), boss_job_id = ${bossJobId}
-              WHERE id = ${job.id} AND status = 'queued'`,
+              WHERE id = ${job.id} AND status = 'queued'
+              RETURNING id`,
         );
+        // Cancelled since it was read: its slot stays free for the next round.
+        if (updated.length === 0) continue;
         running.set(job.userId, (running.get(job.userId) ?? 0) + 1);
         dispatched.push({ jobId: job.id, bossJobId, provider });
       }

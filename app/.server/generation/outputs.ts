@@ -7,6 +7,14 @@ import { encodeProvenance, PROVENANCE_TAG, type SignedProvenance } from "./prove
 
 export const FPS = 24;
 
+/** An output that is not what was asked (codec, size, duration): asking again would not help. */
+export class OutputRejectedError extends MediaError {
+  constructor(message: string) {
+    super(message);
+    this.name = "OutputRejectedError";
+  }
+}
+
 /** The watermark burned into a corner of every output: program name and short clip id. */
 export function watermarkText(clipId: string) {
   return `GREENROOM · ${clipId.slice(0, 8)}`;
@@ -44,7 +52,7 @@ export async function checkClip(
     result.height !== expected.height ||
     Math.abs(result.durationSeconds - expected.durationSeconds) > 1 / FPS + 0.01
   ) {
-    throw new MediaError(
+    throw new OutputRejectedError(
       `The clip is not what was asked: ${result.codec} ${result.width}×${result.height}, ${result.durationSeconds.toFixed(2)} s instead of h264 ${expected.width}×${expected.height}, ${expected.durationSeconds} s.`,
     );
   }

@@ -11,7 +11,11 @@ import { failExhaustedJob, MAX_ATTEMPTS, runGenerationJob, type RunnerDeps } fro
 // process's render workers. The web process runs one by default; `npm run worker` runs the same
 // thing without the web server, as many times as you like.
 
-export const RENDER_QUEUE = "generation-render";
+/**
+ * One pg-boss queue per provider, so a process only takes jobs for providers it is configured for,
+ * and a slow remote provider never waits behind local renders for a worker.
+ */
+export const renderQueue = (provider: string) => `generation-render-${provider}`;
 
 export type GenerationQueueOptions = {
   handle: Pick<DatabaseHandle, "db" | "executeSql">;
@@ -22,7 +26,10 @@ export type GenerationQueueOptions = {
   provenanceSecret: string;
   logger: Logger;
   workDir: string;
-  /** Render workers in this process (0: dispatch only). */
+  /**
+   * Local render workers in this process (0: dispatch only). Remote providers mostly wait on the
+   * network, so a process with workers also takes up to their whole concurrency.
+   */
   workers: number;
   staleSeconds: number;
   /** How often this process dispatches and sweeps. */
@@ -60,9 +67,14 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
   let running: Promise<void> | null = null;
   let again = false;
 
-  const send = async (jobId: string, bossJobId: string, startAfterSeconds = 0) => {
+  const send = async (
+    jobId: string,
+    bossJobId: string,
+    provider: string,
+    startAfterSeconds = 0,
+  ) => {
     await boss.send(
-      RENDER_QUEUE,
+      renderQueue(provider),
       { jobId },
       { id: bossJobId, ...(startAfterSeconds > 0 ? { startAfter: startAfterSeconds } : {}) },
     );
@@ -88,11 +100,11 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
       if (job.attempts >= MAX_ATTEMPTS) await failExhaustedJob(handle.db, job.jobId, job.bossJobId);
       else {
         logger.warn({ jobId: job.jobId }, "generation job had no live worker; handing it over");
-        await send(job.jobId, job.bossJobId);
+        await send(job.jobId, job.bossJobId, job.provider);
       }
     }
     const dispatched = await dispatchQueued(handle.db, options.concurrency);
-    for (const job of dispatched) await send(job.jobId, job.bossJobId);
+    for (const job of dispatched) await send(job.jobId, job.bossJobId, job.provider);
     if (dispatched.length > 0 || stale.length > 0) {
       for (const id of workerIds) boss.notifyWorker(id);
     }
@@ -123,28 +135,38 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
     wake: () => void tick(),
     async start() {
       await boss.start();
-      await boss.createQueue(RENDER_QUEUE, {
-        name: RENDER_QUEUE,
-        policy: "standard",
-        // Only our own bookkeeping failing (say, the database going away mid-write) reaches these:
-        // provider errors are retried by the runner, which counts tries on the job itself.
-        retryLimit: 2,
-        retryDelay: 2,
-        retryBackoff: true,
-        expireInSeconds: 3600,
-      });
-      for (let i = 0; i < options.workers; i++) {
-        workerIds.push(
-          await boss.work<{ jobId: string }>(
-            RENDER_QUEUE,
-            { batchSize: 1, pollingIntervalSeconds: 0.5 },
-            async ([job]) => {
-              if (!job) return;
-              await runJob(deps, job.data.jobId, job.id);
-              void tick();
-            },
-          ),
-        );
+      for (const [id, provider] of options.providers) {
+        const name = renderQueue(id);
+        await boss.createQueue(name, {
+          name,
+          policy: "standard",
+          // Only our own bookkeeping failing (say, the database going away mid-write) reaches
+          // these: provider errors are retried by the runner, which counts tries on the job.
+          retryLimit: 2,
+          retryDelay: 2,
+          retryBackoff: true,
+          // Heartbeats detect dead workers; this only bounds a handler pg-boss has lost track of.
+          expireInSeconds: 6 * 3600,
+        });
+        const count =
+          options.workers === 0
+            ? 0
+            : provider.resumable
+              ? (options.concurrency[id] ?? 1)
+              : options.workers;
+        for (let i = 0; i < count; i++) {
+          workerIds.push(
+            await boss.work<{ jobId: string }>(
+              name,
+              { batchSize: 1, pollingIntervalSeconds: 0.5 },
+              async ([job]) => {
+                if (!job) return;
+                await runJob(deps, job.data.jobId, job.id);
+                void tick();
+              },
+            ),
+          );
+        }
       }
       timer = setInterval(() => void tick(), options.tickMs ?? 1000);
       timer.unref();

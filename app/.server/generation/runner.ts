@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
@@ -8,7 +8,13 @@ import { recordAudit, SYSTEM_ACTOR } from "../audit/audit-log";
 import { selectRows, type Db } from "../db";
 import { newObjectKey, type ObjectStorage } from "../storage";
 import { MediaError } from "./media";
-import { checkClip, finishProviderOutput, makePoster, watermarkText } from "./outputs";
+import {
+  checkClip,
+  finishProviderOutput,
+  makePoster,
+  OutputRejectedError,
+  watermarkText,
+} from "./outputs";
 import { encodeProvenance, hashPrompt, signProvenance, type SignedProvenance } from "./provenance";
 import { ProviderError, type VideoProvider } from "./providers/provider";
 import { settleReservation } from "./quota";
@@ -32,7 +38,12 @@ export type RunnerDeps = {
   /** The first retry waits this long; each further one four times longer. */
   retryBaseMs: number;
   /** Sends the pg-boss job that carries a retry (startAfter in seconds). */
-  sendRetry: (jobId: string, bossJobId: string, startAfterSeconds: number) => Promise<void>;
+  sendRetry: (
+    jobId: string,
+    bossJobId: string,
+    provider: string,
+    startAfterSeconds: number,
+  ) => Promise<void>;
   /** Aborted when this process shuts down: running jobs are handed back at once. */
   shutdown?: AbortSignal;
 };
@@ -49,6 +60,16 @@ const sleep = (ms: number, signal: AbortSignal) =>
     const timer = setTimeout(done, ms);
     signal.addEventListener("abort", done, { once: true });
   });
+
+/**
+ * Worth another try: what the provider calls transient, ffmpeg trouble and our own hiccups; not an
+ * output that failed its check (the same request would fail it again) nor a permanent refusal.
+ */
+function isTransient(error: unknown) {
+  if (error instanceof ProviderError) return error.transient;
+  if (error instanceof OutputRejectedError) return false;
+  return true;
+}
 
 /** A message an artist can read, whatever went wrong. */
 function readable(error: unknown) {
@@ -70,6 +91,9 @@ export async function claimJob(db: Db, jobId: string, bossJobId: string) {
         eq(generationJobs.id, jobId),
         eq(generationJobs.status, "running"),
         eq(generationJobs.bossJobId, bossJobId),
+        // Taken already: pg-boss delivered the same job twice (it retries what it thinks timed
+        // out). Every hand-over clears the heartbeat, so a rightful claim always finds it empty.
+        isNull(generationJobs.heartbeatAt),
       ),
     )
     .returning();
@@ -266,21 +290,35 @@ export async function runGenerationJob(deps: RunnerDeps, jobId: string, bossJobI
       await Promise.all([deps.storage.delete(videoKey), deps.storage.delete(posterKey)]);
     }
   } catch (error) {
+    clearInterval(timer);
     if (deps.shutdown?.aborted) {
       await handBack(deps, job, bossJobId, provider, providerJobId);
       return;
     }
-    if (error instanceof Cancelled || stop.signal.aborted) {
-      if (providerJobId)
+    const [now] = await db
+      .select({ status: generationJobs.status, bossJobId: generationJobs.bossJobId })
+      .from(generationJobs)
+      .where(eq(generationJobs.id, job.id));
+    const cancelled = now?.status === "canceled";
+    const handedOver = !cancelled && now?.bossJobId !== bossJobId;
+    // Stop the provider's work unless another worker has taken over a run it can resume.
+    if (providerJobId && (cancelled || !provider.resumable || !handedOver)) {
+      // A resumable run is kept for the retry, which polls it again instead of paying twice.
+      const transientRetry =
+        !cancelled &&
+        !handedOver &&
+        provider.resumable &&
+        isTransient(error) &&
+        job.attempts < MAX_ATTEMPTS;
+      if (!transientRetry)
         await provider.cancel(providerJobId).catch((err: unknown) => {
           logger.warn({ err, jobId }, "provider cancel failed");
         });
-      return;
     }
-    const transient = error instanceof ProviderError ? error.transient : true;
+    if (cancelled || handedOver || error instanceof Cancelled || stop.signal.aborted) return;
     if (!(error instanceof ProviderError || error instanceof MediaError))
       logger.error({ err: error, jobId }, "generation job failed");
-    if (!transient || job.attempts >= MAX_ATTEMPTS) {
+    if (!isTransient(error) || job.attempts >= MAX_ATTEMPTS) {
       await failJob(db, job, bossJobId, readable(error));
       return;
     }
@@ -315,7 +353,7 @@ async function scheduleRetry(
         RETURNING id`,
   );
   if (rows.length === 0) return;
-  await deps.sendRetry(job.id, nextBossJobId, backoffMs / 1000);
+  await deps.sendRetry(job.id, nextBossJobId, job.provider, backoffMs / 1000);
 }
 
 /**

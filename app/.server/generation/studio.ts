@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { accessSettings, clips, generationJobs, type Clip, type GenerationJob } from "~db/schema";
 import { recordAudit } from "../audit/audit-log";
 import { assertCan, auditActor, type ActingUser } from "../auth/guards";
@@ -72,7 +72,7 @@ async function queuePositions(db: Db, userId: string) {
 export async function loadStudio(
   db: Db,
   artist: SessionUser,
-  options: { concurrency: Record<string, number>; before?: { createdAt: Date; id: string } | null },
+  options: { concurrency: Record<string, number>; before?: OutputsCursor | null },
 ) {
   assertCan(artist, "studio:use");
   const [settings] = await db
@@ -143,15 +143,13 @@ export async function loadStudio(
 }
 
 /** The artist's clips, newest first, in keyset pages. */
-export async function listOutputs(
-  db: Db,
-  userId: string,
-  before: { createdAt: Date; id: string } | null,
-) {
+export async function listOutputs(db: Db, userId: string, before: OutputsCursor | null) {
   const rows = await db
     .select({
       id: clips.id,
       createdAt: clips.createdAt,
+      // The cursor keeps PostgreSQL's own text of the time: microseconds survive the round trip.
+      cursorAt: sql<string>`${clips.createdAt}::text`,
       durationSeconds: clips.durationSeconds,
       width: clips.width,
       height: clips.height,
@@ -165,29 +163,33 @@ export async function listOutputs(
         eq(clips.userId, userId),
         isNull(clips.deletedAt),
         before
-          ? or(
-              lt(clips.createdAt, before.createdAt),
-              and(eq(clips.createdAt, before.createdAt), lt(clips.id, before.id)),
-            )
+          ? sql`(${clips.createdAt}, ${clips.id}) < (${before.createdAt}::timestamptz, ${before.id})`
           : undefined,
       ),
     )
     .orderBy(desc(clips.createdAt), desc(clips.id))
     .limit(OUTPUTS_PAGE_SIZE + 1);
   const hasMore = rows.length > OUTPUTS_PAGE_SIZE;
-  const page = rows.slice(0, OUTPUTS_PAGE_SIZE);
-  const last = page.at(-1);
+  const page = rows.slice(0, OUTPUTS_PAGE_SIZE).map(({ cursorAt: _, ...row }) => row);
+  const last = rows[OUTPUTS_PAGE_SIZE - 1];
   return {
     outputs: page,
-    nextCursor: hasMore && last ? `${last.createdAt.toISOString()}_${last.id}` : null,
+    nextCursor: hasMore && last ? `${last.cursorAt}_${last.id}` : null,
   };
 }
 
-export function decodeOutputsCursor(value: string | null) {
+export type OutputsCursor = { createdAt: string; id: string };
+
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A cursor from the address bar; anything malformed means the first page. */
+export function decodeOutputsCursor(value: string | null): OutputsCursor | null {
   if (!value) return null;
-  const [iso, id] = value.split("_");
-  const createdAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) return null;
+  const at = value.lastIndexOf("_");
+  const createdAt = value.slice(0, at);
+  const id = value.slice(at + 1);
+  if (!CURSOR_TIME.test(createdAt) || !UUID.test(id)) return null;
   return { createdAt, id };
 }
 

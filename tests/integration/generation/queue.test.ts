@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { dispatchQueued, pickFairShare } from "~/.server/generation/dispatcher";
 import { readProvenance } from "~/.server/generation/provenance";
 import type { GenerationQueue } from "~/.server/generation/queue";
+import { claimJob } from "~/.server/generation/runner";
 import { cancelJob } from "~/.server/generation/studio";
 import { ProviderError } from "~/.server/generation/providers/provider";
 import { auditLog, clips, generationJobs } from "~db/schema";
@@ -197,6 +198,15 @@ describe("the queue, end to end", () => {
     expect((await jobRow(t.db, job.id)).status).toBe("canceled");
     expect(await movements(t.db, job.id)).toEqual(["reserve", "release"]);
     expect(await t.db.select().from(clips).where(eq(clips.id, job.id))).toHaveLength(0);
+  });
+
+  it("a pg-boss job delivered twice is claimed once", async () => {
+    const artist = await artistWith(t.db);
+    const job = await queueJob(t.db, artist);
+    const [dispatched] = await dispatchQueued(t.db, { local: 1 });
+    expect(await claimJob(t.db, job.id, dispatched!.bossJobId)).toMatchObject({ attempts: 1 });
+    expect(await claimJob(t.db, job.id, dispatched!.bossJobId)).toBeUndefined();
+    expect(await claimJob(t.db, job.id, crypto.randomUUID())).toBeUndefined();
   });
 
   it("another artist cannot cancel someone else's job", async () => {

@@ -169,6 +169,16 @@ describe("the studio", () => {
     expect(second.nextCursor).toBeNull();
     const seen = [...first.outputs, ...second.outputs].map((o) => o.id).sort();
     expect(seen).toEqual(mine.map((c) => c.id).sort());
+    // A cursor edited by hand is the first page, never an error.
+    for (const cursor of ["garbage", "-271821-04-20 00:00:00+00_x", `${first.nextCursor}'--`]) {
+      const res = await callRoute(
+        t.db,
+        studioLoader,
+        makeRequest(`/studio?before=${encodeURIComponent(cursor)}`, { cookie }),
+      );
+      expect(res.status, cursor).toBe(200);
+      expect((res.body as StudioData).outputs, cursor).toHaveLength(24);
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { ASPECT_RATIOS, DURATIONS, RESOLUTIONS } from "~/lib/generation";
 import { MediaError } from "../media";
@@ -22,6 +23,7 @@ type Render = {
 export function createLocalProvider(options: { workDir: string }): VideoProvider {
   const renders = new Map<string, Render>();
 
+  const folder = (id: string) => path.join(options.workDir, id);
   const find = (id: string) => {
     const render = renders.get(id);
     if (!render) throw new ProviderError("The render was lost when its worker restarted.", true);
@@ -55,7 +57,7 @@ export function createLocalProvider(options: { workDir: string }): VideoProvider
           watermark: request.watermark,
           provenance: JSON.parse(request.provenanceTag) as SignedProvenance,
         },
-        path.join(options.workDir, id),
+        folder(id),
         {
           signal: controller.signal,
           // The poster is made after the video: keep a little progress back for it.
@@ -68,6 +70,7 @@ export function createLocalProvider(options: { workDir: string }): VideoProvider
           render.progress = 1;
         },
         (error: unknown) => {
+          void rm(folder(id), { recursive: true, force: true });
           if (render.state === "canceled") return;
           render.state = "failed";
           render.error =
@@ -80,6 +83,8 @@ export function createLocalProvider(options: { workDir: string }): VideoProvider
 
     async poll(id): Promise<ProviderPoll> {
       const render = find(id);
+      // A failure is reported once; nothing else will ask about it.
+      if (render.state === "failed") renders.delete(id);
       return { status: render.state, progress: render.progress, error: render.error };
     },
 
@@ -90,13 +95,20 @@ export function createLocalProvider(options: { workDir: string }): VideoProvider
       render.controller.abort();
       await render.result.catch(() => undefined);
       renders.delete(id);
+      await rm(folder(id), { recursive: true, force: true });
     },
 
-    async fetchResult(id) {
+    // Moves the files into the runner's folder, which the runner removes when it is done.
+    async fetchResult(id, dir) {
       const render = find(id);
       renders.delete(id);
       const clip = await render.result;
-      return { videoPath: clip.videoPath, posterPath: clip.posterPath, finished: true };
+      const videoPath = path.join(dir, "video.mp4");
+      const posterPath = path.join(dir, "poster.jpg");
+      await rename(clip.videoPath, videoPath);
+      await rename(clip.posterPath, posterPath);
+      await rm(folder(id), { recursive: true, force: true });
+      return { videoPath, posterPath, finished: true };
     },
   };
 }
