@@ -9,7 +9,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { FFMPEG } from "~/.server/generation/media";
-import { checkClip, makePoster, watermarkText, writeDrawtextFile } from "~/.server/generation/outputs";
+import {
+  checkClip,
+  makePoster,
+  watermarkText,
+  writeDrawtextFile,
+} from "~/.server/generation/outputs";
 import { hashPrompt, signProvenance } from "~/.server/generation/provenance";
 import {
   captionFor,
@@ -41,9 +46,30 @@ type Case = {
 };
 
 const CASES: Case[] = [
-  { label: "10 s 480p", durationSeconds: 10, resolution: "480p", aspectRatio: "16:9", style: "cinematic", seed: 1 },
-  { label: "10 s 720p", durationSeconds: 10, resolution: "720p", aspectRatio: "16:9", style: "cinematic", seed: 11 },
-  { label: "5 s 1080p", durationSeconds: 5, resolution: "1080p", aspectRatio: "16:9", style: "cinematic", seed: 14 },
+  {
+    label: "10 s 480p",
+    durationSeconds: 10,
+    resolution: "480p",
+    aspectRatio: "16:9",
+    style: "cinematic",
+    seed: 1,
+  },
+  {
+    label: "10 s 720p",
+    durationSeconds: 10,
+    resolution: "720p",
+    aspectRatio: "16:9",
+    style: "cinematic",
+    seed: 11,
+  },
+  {
+    label: "5 s 1080p",
+    durationSeconds: 5,
+    resolution: "1080p",
+    aspectRatio: "16:9",
+    style: "cinematic",
+    seed: 14,
+  },
 ];
 
 const PROMPT = "A lighthouse at dusk, waves breaking on the rocks below";
@@ -110,7 +136,15 @@ type Row = {
 
 async function runCase(c: Case, root: string): Promise<Row> {
   const { width, height } = frameSize(c.resolution, c.aspectRatio);
-  const row: Row = { c, scene: "", frame: `${width}×${height}`, renderer: [], bare: [], probe: [], poster: [] };
+  const row: Row = {
+    c,
+    scene: "",
+    frame: `${width}×${height}`,
+    renderer: [],
+    bare: [],
+    probe: [],
+    poster: [],
+  };
 
   const viaRenderer = async (record: boolean) => {
     const dir = await mkdtemp(path.join(root, "renderer-"));
@@ -163,10 +197,12 @@ async function runCase(c: Case, root: string): Promise<Row> {
 function table(headers: string[], rows: string[][]) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
-    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(" | ")} |`;
-  return [line(headers), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join(
-    "\n",
-  );
+    `| ${cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(" | ")} |`;
+  return [
+    line(headers),
+    `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
+    ...rows.map(line),
+  ].join("\n");
 }
 
 async function main() {
@@ -189,7 +225,17 @@ async function main() {
   console.log("");
   console.log(
     table(
-      ["case", "scene", "frame", "renderLocalClip", "bare ffmpeg", "ratio", `≤ ${TARGET_RATIO}`, "probe", "poster"],
+      [
+        "case",
+        "scene",
+        "frame",
+        "renderLocalClip",
+        "bare ffmpeg",
+        "ratio",
+        `≤ ${TARGET_RATIO}`,
+        "probe",
+        "poster",
+      ],
       rows.map((r) => {
         const ratio = median(r.renderer) / median(r.bare);
         return [

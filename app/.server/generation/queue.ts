@@ -155,17 +155,20 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
               ? (options.concurrency[id] ?? 1)
               : options.workers;
         for (let i = 0; i < count; i++) {
-          workerIds.push(
-            await boss.work<{ jobId: string }>(
-              name,
-              { batchSize: 1, pollingIntervalSeconds: 0.5 },
-              async ([job]) => {
-                if (!job) return;
-                await runJob(deps, job.data.jobId, job.id);
-                void tick();
-              },
-            ),
+          let workerId = "";
+          workerId = await boss.work<{ jobId: string }>(
+            name,
+            { batchSize: 1, pollingIntervalSeconds: 0.5 },
+            async ([job]) => {
+              if (!job) return;
+              await runJob(deps, job.data.jobId, job.id);
+              void tick();
+              // Fetch again at once while there is work; pg-boss would otherwise wait out the
+              // rest of its polling interval after every job.
+              boss.notifyWorker(workerId);
+            },
           );
+          workerIds.push(workerId);
         }
       }
       timer = setInterval(() => void tick(), options.tickMs ?? 1000);
