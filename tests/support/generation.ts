@@ -135,7 +135,9 @@ export async function startQueue(
     logger: pino({ level: "silent" }),
     workDir: tempDir("work"),
     workers: options.workers ?? 2,
-    staleSeconds: 2,
+    // Long enough that a busy CI machine never mistakes a slow worker for a dead one; the
+    // hand-over tests start with heartbeats a minute old.
+    staleSeconds: 10,
     tickMs: 200,
     heartbeatMs: 200,
     retryBaseMs: 100,

@@ -80,7 +80,7 @@ describe("a worker process killed mid-render", () => {
       DATABASE_URL: databaseUrl,
       DATA_DIR: dataDir,
       GENERATION_WORKERS: "1",
-      GENERATION_STALE_SECONDS: "2",
+      GENERATION_STALE_SECONDS: "5",
       PROVENANCE_SECRET: testEnv.PROVENANCE_SECRET,
       SESSION_SECRET: testEnv.SESSION_SECRET,
       LOG_LEVEL: "error",
