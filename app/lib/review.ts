@@ -1,0 +1,89 @@
+// The review process's vocabulary and its state machine, shared by the server (which enforces it)
+// and the UI (which shows only the moves that are possible).
+
+export const INTENDED_USES = ["portfolio", "social", "festival", "commercial", "press"] as const;
+export type IntendedUse = (typeof INTENDED_USES)[number];
+
+export const SUBMISSION_STATES = [
+  "pending",
+  "in_review",
+  "approved",
+  "changes_requested",
+  "rejected",
+  "withdrawn",
+] as const;
+export type SubmissionState = (typeof SUBMISSION_STATES)[number];
+
+export const DECISIONS = ["approve", "request_changes", "reject"] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+/** Commercial use needs two approvals from different reviewers; everything else one. */
+export function approvalsNeeded(use: IntendedUse) {
+  return use === "commercial" ? 2 : 1;
+}
+
+export type ReviewEvent =
+  | { type: "claim" }
+  | { type: "release" }
+  | { type: "decide"; decision: Decision; approvalsSoFar: number; approvalsNeeded: number }
+  | { type: "withdraw" }
+  | { type: "resubmit" };
+
+export type Transition = { ok: true; to: SubmissionState } | { ok: false; reason: string };
+
+const refuse = (reason: string): Transition => ({ ok: false, reason });
+
+/**
+ * Where a submission goes from `from` on `event`, or why it cannot. Pure: the domain functions
+ * apply it inside a transaction that also checks the version the person acted on.
+ *
+ * pending → in_review (claim) → approved | changes_requested | rejected; in_review → pending when a
+ * claim is released or expires; pending or in_review → withdrawn (by the artist, before a
+ * decision); changes_requested → pending (resubmitted as the next version). An approval short of
+ * the approvals needed keeps it in review.
+ */
+export function transition(from: SubmissionState, event: ReviewEvent): Transition {
+  switch (event.type) {
+    case "claim":
+      if (from === "pending" || from === "in_review") return { ok: true, to: "in_review" };
+      return refuse(`A ${label(from)} submission cannot be reviewed.`);
+    case "release":
+      if (from === "in_review") return { ok: true, to: "pending" };
+      return refuse("Only a submission in review can be released.");
+    case "decide": {
+      if (from !== "in_review") return refuse(`A ${label(from)} submission cannot be decided.`);
+      if (event.decision === "request_changes") return { ok: true, to: "changes_requested" };
+      if (event.decision === "reject") return { ok: true, to: "rejected" };
+      return {
+        ok: true,
+        to: event.approvalsSoFar + 1 >= event.approvalsNeeded ? "approved" : "in_review",
+      };
+    }
+    case "withdraw":
+      if (from === "pending" || from === "in_review") return { ok: true, to: "withdrawn" };
+      return refuse(`A ${label(from)} submission can no longer be withdrawn.`);
+    case "resubmit":
+      if (from === "changes_requested") return { ok: true, to: "pending" };
+      return refuse("Only a submission with changes requested can be resubmitted.");
+  }
+}
+
+export function label(state: SubmissionState) {
+  return state === "in_review"
+    ? "in review"
+    : state === "changes_requested"
+      ? "changes-requested"
+      : state;
+}
+
+export const CHANNELS = [
+  "Instagram",
+  "TikTok",
+  "YouTube",
+  "Vimeo",
+  "Personal website",
+  "Festival screening",
+  "Broadcast",
+  "Print",
+  "Other",
+] as const;

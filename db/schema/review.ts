@@ -1,0 +1,131 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  check,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { DECISIONS, INTENDED_USES, SUBMISSION_STATES } from "../../app/lib/review";
+import { clips } from "./generation";
+import { users } from "./users";
+
+export const intendedUse = pgEnum("intended_use", INTENDED_USES);
+export const submissionState = pgEnum("submission_state", SUBMISSION_STATES);
+export const reviewDecision = pgEnum("review_decision", DECISIONS);
+
+// An artist's request for approval of a clip. Resubmitting after "changes requested" adds a
+// version; the submission, its versions, comments and decisions stay as one visible history.
+export const submissions = pgTable(
+  "submissions",
+  {
+    id: text("id")
+      .primaryKey()
+      .$defaultFn(() => crypto.randomUUID()),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    description: text("description").notNull(),
+    intendedUse: intendedUse("intended_use").notNull(),
+    channels: text("channels").array().notNull(),
+    state: submissionState("state").notNull().default("pending"),
+    currentVersion: integer("current_version").notNull().default(1),
+    approvalsNeeded: integer("approvals_needed").notNull(),
+    // Bumped on every change: a decision or edit names the revision it was made on, and loses if
+    // anything changed in between (no lost updates).
+    revision: integer("revision").notNull().default(1),
+    claimedBy: text("claimed_by").references(() => users.id, { onDelete: "set null" }),
+    claimExpiresAt: timestamp("claim_expires_at", { withTimezone: true }),
+    termsAcceptedAt: timestamp("terms_accepted_at", { withTimezone: true }).notNull(),
+    // When the current version entered the queue: waiting time is measured from here.
+    submittedAt: timestamp("submitted_at", { withTimezone: true }).notNull().defaultNow(),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("submissions_user_created_idx").on(t.userId, t.createdAt),
+    // The reviewers' queue: waiting items, oldest first.
+    index("submissions_queue_idx")
+      .on(t.submittedAt, t.id)
+      .where(sql`${t.state} IN ('pending', 'in_review')`),
+    check("submissions_approvals_needed", sql`${t.approvalsNeeded} IN (1, 2)`),
+  ],
+);
+
+export const submissionVersions = pgTable(
+  "submission_versions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    submissionId: text("submission_id")
+      .notNull()
+      .references(() => submissions.id, { onDelete: "cascade" }),
+    number: integer("number").notNull(),
+    clipId: text("clip_id")
+      .notNull()
+      .references(() => clips.id),
+    note: text("note"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("submission_versions_number_unique").on(t.submissionId, t.number),
+    index("submission_versions_clip_idx").on(t.clipId),
+  ],
+);
+
+export const reviewDecisions = pgTable(
+  "review_decisions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    submissionId: text("submission_id")
+      .notNull()
+      .references(() => submissions.id, { onDelete: "cascade" }),
+    versionNumber: integer("version_number").notNull(),
+    reviewerId: text("reviewer_id")
+      .notNull()
+      .references(() => users.id),
+    decision: reviewDecision("decision").notNull(),
+    reasonCategory: text("reason_category"),
+    note: text("note"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // A reviewer decides a version once: the second approval must come from someone else.
+    uniqueIndex("review_decisions_one_per_reviewer").on(
+      t.submissionId,
+      t.versionNumber,
+      t.reviewerId,
+    ),
+    index("review_decisions_created_idx").on(t.createdAt),
+  ],
+);
+
+export const reviewComments = pgTable(
+  "review_comments",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    submissionId: text("submission_id")
+      .notNull()
+      .references(() => submissions.id, { onDelete: "cascade" }),
+    versionNumber: integer("version_number").notNull(),
+    authorId: text("author_id")
+      .notNull()
+      .references(() => users.id),
+    // Seconds into the clip the comment is about.
+    atSeconds: real("at_seconds").notNull(),
+    body: text("body").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("review_comments_submission_idx").on(t.submissionId, t.versionNumber, t.atSeconds),
+    check("review_comments_at_nonnegative", sql`${t.atSeconds} >= 0`),
+  ],
+);
+
+export type Submission = typeof submissions.$inferSelect;
+export type SubmissionVersion = typeof submissionVersions.$inferSelect;
