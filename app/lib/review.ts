@@ -87,3 +87,16 @@ export const CHANNELS = [
   "Print",
   "Other",
 ] as const;
+
+/** Why a reviewer asks for changes or rejects; the artist reads it with the note. */
+export const REASON_CATEGORIES = [
+  "Content policy",
+  "Likeness or consent",
+  "Third-party marks or logos",
+  "Audio rights",
+  "Quality",
+  "Does not match the declared use",
+  "Other",
+] as const;
+
+export const CLAIM_MINUTES = 15;
