@@ -49,6 +49,13 @@ const schema = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((v) => v === "true"),
+  // Review. Items waiting longer than this are marked overdue and listed in the reviewers' digest.
+  REVIEW_TARGET_HOURS: z.coerce.number().min(1).max(24 * 30).default(48),
+  // The content-policy checklist reviewers tick before approving, items separated by "|".
+  // Empty: the built-in list (see app/lib/review.ts).
+  REVIEW_CHECKLIST: z.string().optional(),
+  // Hour of the day (UTC) from which the daily overdue digest goes to reviewers.
+  REVIEW_DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(8),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -7,6 +7,8 @@ export const permissions = {
   "home:view": ["artist", "reviewer", "admin"],
   "provenance:check": ["artist", "reviewer", "admin"],
   "studio:use": ["artist"],
+  "review:work": ["reviewer", "admin"],
+  "notifications:view": ["artist", "reviewer", "admin"],
   "people:manage": ["admin"],
   "invites:manage": ["admin"],
   "audit:read": ["admin"],

@@ -100,3 +100,34 @@ export const REASON_CATEGORIES = [
 ] as const;
 
 export const CLAIM_MINUTES = 15;
+
+/** The content-policy checklist when REVIEW_CHECKLIST does not set one. */
+export const DEFAULT_CHECKLIST = [
+  "No real person's likeness without their consent",
+  "No minors in unsafe contexts",
+  "No third-party logos or trademarks",
+  "Audio rights cleared",
+  "Matches the declared use",
+] as const;
+
+export function checklistFrom(setting: string | undefined): string[] {
+  const items = (setting ?? "")
+    .split("|")
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return items.length > 0 ? items : [...DEFAULT_CHECKLIST];
+}
+
+export const USE_LABELS: Record<IntendedUse, string> = {
+  portfolio: "Portfolio",
+  social: "Social",
+  festival: "Festival",
+  commercial: "Commercial",
+  press: "Press",
+};
+
+export const DECISION_LABELS: Record<Decision, string> = {
+  approve: "Approved",
+  request_changes: "Changes requested",
+  reject: "Rejected",
+};

@@ -4,3 +4,4 @@ export * from "./audit";
 export * from "./mail";
 export * from "./generation";
 export * from "./review";
+export * from "./notifications";

@@ -4,6 +4,7 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   real,
@@ -71,8 +72,12 @@ export const submissionVersions = pgTable(
       .references(() => clips.id),
     note: text("note"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // When this version got its final decision: the published review times are measured from
+    // createdAt to here.
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
   },
   (t) => [
+    index("submission_versions_decided_idx").on(t.decidedAt),
     uniqueIndex("submission_versions_number_unique").on(t.submissionId, t.number),
     index("submission_versions_clip_idx").on(t.clipId),
   ],
@@ -92,6 +97,11 @@ export const reviewDecisions = pgTable(
     decision: reviewDecision("decision").notNull(),
     reasonCategory: text("reason_category"),
     note: text("note"),
+    // The content-policy checklist as the reviewer left it: [{ item, checked }].
+    checklist: jsonb("checklist")
+      .$type<{ item: string; checked: boolean }[]>()
+      .notNull()
+      .default([]),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -129,3 +139,5 @@ export const reviewComments = pgTable(
 
 export type Submission = typeof submissions.$inferSelect;
 export type SubmissionVersion = typeof submissionVersions.$inferSelect;
+export type ReviewDecisionRow = typeof reviewDecisions.$inferSelect;
+export type ReviewComment = typeof reviewComments.$inferSelect;

@@ -1,10 +1,20 @@
-import { and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
-import { accessSettings, clips, generationJobs, type Clip, type GenerationJob } from "~db/schema";
+import { and, desc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { can } from "~/lib/permissions";
+import {
+  accessSettings,
+  clips,
+  generationJobs,
+  submissions,
+  submissionVersions,
+  type Clip,
+  type GenerationJob,
+} from "~db/schema";
 import { recordAudit } from "../audit/audit-log";
 import { assertCan, auditActor, type ActingUser } from "../auth/guards";
 import type { SessionUser } from "../auth/session";
 import { selectRows, type Db } from "../db";
 import { UserError } from "../errors";
+import { decodeTimeCursor, encodeTimeCursor, type TimeCursor } from "../pagination";
 import { quotaUsage, settleReservation } from "./quota";
 
 // What the studio reads and the artist's own actions on jobs and clips. Every function takes the
@@ -163,7 +173,7 @@ export async function listOutputs(db: Db, userId: string, before: OutputsCursor 
         eq(clips.userId, userId),
         isNull(clips.deletedAt),
         before
-          ? sql`(${clips.createdAt}, ${clips.id}) < (${before.createdAt}::timestamptz, ${before.id})`
+          ? sql`(${clips.createdAt}, ${clips.id}) < (${before.at}::timestamptz, ${before.id})`
           : undefined,
       ),
     )
@@ -174,24 +184,14 @@ export async function listOutputs(db: Db, userId: string, before: OutputsCursor 
   const last = rows[OUTPUTS_PAGE_SIZE - 1];
   return {
     outputs: page,
-    nextCursor: hasMore && last ? `${last.cursorAt}_${last.id}` : null,
+    nextCursor: hasMore && last ? encodeTimeCursor(last.cursorAt, last.id) : null,
   };
 }
 
-export type OutputsCursor = { createdAt: string; id: string };
-
-const CURSOR_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export type OutputsCursor = TimeCursor;
 
 /** A cursor from the address bar; anything malformed means the first page. */
-export function decodeOutputsCursor(value: string | null): OutputsCursor | null {
-  if (!value) return null;
-  const at = value.lastIndexOf("_");
-  const createdAt = value.slice(0, at);
-  const id = value.slice(at + 1);
-  if (!CURSOR_TIME.test(createdAt) || !UUID.test(id)) return null;
-  return { createdAt, id };
-}
+export const decodeOutputsCursor = decodeTimeCursor;
 
 /**
  * Cancels a waiting or running job and gives its seconds back, once. A running render notices at
@@ -244,6 +244,24 @@ export async function getOwnClip(db: Db, artist: SessionUser, clipId: string): P
 export async function deleteClip(db: Db, artist: ActingUser, clipId: string) {
   assertCan(artist, "studio:use");
   await db.transaction(async (tx) => {
+    // A clip reviewers are looking at, or one that was approved, stays: the review's history
+    // and any license point at it.
+    const [inUse] = await tx
+      .select({ id: submissionVersions.id })
+      .from(submissionVersions)
+      .innerJoin(submissions, eq(submissions.id, submissionVersions.submissionId))
+      .where(
+        and(
+          eq(submissionVersions.clipId, clipId),
+          inArray(submissions.state, ["pending", "in_review", "approved"]),
+        ),
+      )
+      .limit(1);
+    if (inUse)
+      throw new UserError(
+        "This clip is part of a submission that is waiting or approved. Withdraw the submission first.",
+        409,
+      );
     const updated = await tx
       .update(clips)
       .set({ deletedAt: sql`now()`, deletedBy: artist.id })
@@ -259,15 +277,24 @@ export async function deleteClip(db: Db, artist: ActingUser, clipId: string) {
 }
 
 /**
- * The clip whose media `user` may fetch: its owner only, for now. Reviewers and admins will see
- * clips once they are submitted for review (the review issue adds that rule here). Anything else
- * is "not found", so a clip's existence is never revealed.
+ * The clip whose media `user` may fetch: its owner; reviewers and admins only once it is a version
+ * of a submission the artist has not withdrawn. Anything else is "not found", so a clip's
+ * existence is never revealed.
  */
 export async function clipForMedia(db: Db, user: SessionUser, clipId: string) {
   const [clip] = await db
     .select()
     .from(clips)
     .where(and(eq(clips.id, clipId), isNull(clips.deletedAt)));
-  if (!clip || clip.userId !== user.id) throw new UserError(NOT_FOUND, 404);
+  if (!clip) throw new UserError(NOT_FOUND, 404);
+  if (clip.userId === user.id) return clip;
+  if (!can(user.role, "review:work")) throw new UserError(NOT_FOUND, 404);
+  const [submitted] = await db
+    .select({ id: submissionVersions.id })
+    .from(submissionVersions)
+    .innerJoin(submissions, eq(submissions.id, submissionVersions.submissionId))
+    .where(and(eq(submissionVersions.clipId, clipId), ne(submissions.state, "withdrawn")))
+    .limit(1);
+  if (!submitted) throw new UserError(NOT_FOUND, 404);
   return clip;
 }

@@ -7,19 +7,23 @@ import {
   SUBMISSION_STATES,
   transition,
 } from "~/lib/review";
-import { reviewDecisions, submissions, users } from "~db/schema";
+import {
+  clips,
+  reviewComments,
+  reviewDecisions,
+  submissions,
+  submissionVersions,
+  users,
+} from "~db/schema";
 import { recordAudit } from "../audit/audit-log";
 import { auditActor, type ActingUser } from "../auth/guards";
 import type { Db, Tx } from "../db";
-import { ForbiddenError, UserError } from "../errors";
+import { UserError } from "../errors";
+import { notify } from "../notifications/notify";
+import { assertReviewer } from "./queue";
 
 // The reviewer's side: claims with a lease, and decisions that name the version and state they
 // were made on, so nothing is overwritten and two reviewers deciding at once record one decision.
-
-function assertReviewer(user: ActingUser) {
-  if (user.role !== "reviewer" && user.role !== "admin")
-    throw new ForbiddenError("Only reviewers and admins review submissions.");
-}
 
 async function lock(tx: Tx, submissionId: string) {
   const [row] = await tx
@@ -99,6 +103,11 @@ export const decisionInput = z
     decision: z.enum(DECISIONS, { error: "Choose a decision." }),
     reasonCategory: z.enum(REASON_CATEGORIES, { error: "Choose a reason." }).optional(),
     note: z.string().trim().max(2000, "Use at most 2,000 characters.").optional(),
+    // The checklist items the reviewer ticked.
+    checklist: z.preprocess(
+      (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+      z.array(z.string().max(300)).max(50),
+    ),
     // What the reviewer saw when deciding.
     version: z.coerce.number().int(),
     state: z.enum(SUBMISSION_STATES),
@@ -125,8 +134,19 @@ export async function decide(
   reviewer: ActingUser,
   submissionId: string,
   input: DecisionInput,
+  options: { checklist: readonly string[]; appUrl: string },
 ) {
   assertReviewer(reviewer);
+  const checklist = options.checklist.map((item) => ({
+    item,
+    checked: input.checklist.includes(item),
+  }));
+  if (input.decision === "approve" && checklist.some((c) => !c.checked))
+    throw new UserError(
+      "Tick every item of the content-policy checklist before approving.",
+      422,
+      "checklist",
+    );
   return db.transaction(async (tx) => {
     const row = await lock(tx, submissionId);
     if (row.currentVersion !== input.version || row.state !== input.state)
@@ -162,6 +182,7 @@ export async function decide(
         decision: input.decision,
         reasonCategory: input.reasonCategory ?? null,
         note: input.note || null,
+        checklist,
       })
       .onConflictDoNothing()
       .returning({ id: reviewDecisions.id });
@@ -182,6 +203,50 @@ export async function decide(
         decidedAt: final ? sql`now()` : null,
       })
       .where(eq(submissions.id, submissionId));
+    if (final)
+      await tx
+        .update(submissionVersions)
+        .set({ decidedAt: sql`now()` })
+        .where(
+          and(
+            eq(submissionVersions.submissionId, submissionId),
+            eq(submissionVersions.number, row.currentVersion),
+          ),
+        );
+    const outcome =
+      input.decision === "approve"
+        ? final
+          ? ("approved" as const)
+          : ("first_approval" as const)
+        : input.decision === "reject"
+          ? ("rejected" as const)
+          : ("changes_requested" as const);
+    const emailId = await notify(
+      tx,
+      {
+        userId: row.userId,
+        kind: `submission_${outcome}`,
+        title: `${OUTCOME_TITLES[outcome]}: ${row.title}`,
+        body:
+          [input.reasonCategory, input.note].filter(Boolean).join(" — ") ||
+          (outcome === "first_approval"
+            ? "1 of 2 approvals. Commercial use needs a second reviewer's approval."
+            : `Version ${row.currentVersion} is approved.`),
+        link: `/submissions/${submissionId}`,
+        email: {
+          template: "review-decision",
+          props: {
+            artistName: await artistName(tx, row.userId),
+            submissionTitle: row.title,
+            outcome,
+            version: row.currentVersion,
+            reasonCategory: input.reasonCategory ?? null,
+            note: input.note || null,
+          },
+        },
+      },
+      options.appUrl,
+    );
     await recordAudit(tx, auditActor(reviewer), {
       action: `submission.${input.decision === "approve" ? "approved" : input.decision === "reject" ? "rejected" : "changes_requested"}`,
       subjectType: "submission",
@@ -192,6 +257,120 @@ export async function decide(
         state: move.to,
       },
     });
-    return { state: move.to, approvals: approvals + (input.decision === "approve" ? 1 : 0) };
+    return {
+      state: move.to,
+      approvals: approvals + (input.decision === "approve" ? 1 : 0),
+      emailIds: [emailId],
+    };
+  });
+}
+
+const OUTCOME_TITLES = {
+  approved: "Approved",
+  first_approval: "1 of 2 approvals",
+  changes_requested: "Changes requested",
+  rejected: "Rejected",
+} as const;
+
+async function artistName(tx: Tx, userId: string) {
+  const [user] = await tx
+    .select({ name: users.displayName, email: users.email })
+    .from(users)
+    .where(eq(users.id, userId));
+  return user?.name || user?.email || "there";
+}
+
+export const commentInput = z.object({
+  atSeconds: z.coerce
+    .number({ error: "Pick a moment in the clip." })
+    .min(0, "Pick a moment in the clip.")
+    .max(24 * 3600, "That moment is past the end of the clip."),
+  body: z
+    .string({ error: "Write a comment." })
+    .trim()
+    .min(1, "Write a comment.")
+    .max(2000, "Use at most 2,000 characters."),
+  version: z.coerce.number().int(),
+});
+export type CommentInput = z.infer<typeof commentInput>;
+
+export function formatTimecode(seconds: number) {
+  const m = Math.floor(seconds / 60);
+  const s = seconds - m * 60;
+  return `${m}:${s.toFixed(1).padStart(4, "0")}`;
+}
+
+/**
+ * A timecoded comment on the current version, by the reviewer holding the claim. The artist is
+ * told at once (in-app and by email).
+ */
+export async function addComment(
+  db: Db,
+  reviewer: ActingUser,
+  submissionId: string,
+  input: CommentInput,
+  options: { appUrl: string },
+) {
+  assertReviewer(reviewer);
+  return db.transaction(async (tx) => {
+    const row = await lock(tx, submissionId);
+    if (row.currentVersion !== input.version)
+      throw new UserError(
+        "The artist sent a new version while you were commenting; nothing was saved. Look again.",
+        409,
+      );
+    if (row.state !== "in_review" || row.claimedBy !== reviewer.id || !claimActive(row, new Date()))
+      throw new UserError("Claim this submission before commenting on it.", 409);
+    const [clip] = await tx
+      .select({ duration: clips.durationSeconds })
+      .from(submissionVersions)
+      .innerJoin(clips, eq(clips.id, submissionVersions.clipId))
+      .where(
+        and(
+          eq(submissionVersions.submissionId, submissionId),
+          eq(submissionVersions.number, row.currentVersion),
+        ),
+      );
+    if (clip && input.atSeconds > clip.duration + 0.05)
+      throw new UserError("That moment is past the end of the clip.", 422, "atSeconds");
+    const [comment] = await tx
+      .insert(reviewComments)
+      .values({
+        submissionId,
+        versionNumber: row.currentVersion,
+        authorId: reviewer.id,
+        atSeconds: input.atSeconds,
+        body: input.body,
+      })
+      .returning();
+    const at = formatTimecode(input.atSeconds);
+    const emailId = await notify(
+      tx,
+      {
+        userId: row.userId,
+        kind: "review_comment",
+        title: `Comment at ${at} on ${row.title}`,
+        body: input.body,
+        link: `/submissions/${submissionId}#comment-${comment!.id}`,
+        email: {
+          template: "review-comment",
+          props: {
+            artistName: await artistName(tx, row.userId),
+            submissionTitle: row.title,
+            reviewerName: reviewer.displayName || reviewer.email,
+            at,
+            body: input.body,
+          },
+        },
+      },
+      options.appUrl,
+    );
+    await recordAudit(tx, auditActor(reviewer), {
+      action: "submission.commented",
+      subjectType: "submission",
+      subjectId: submissionId,
+      data: { version: row.currentVersion, atSeconds: input.atSeconds, commentId: comment!.id },
+    });
+    return { comment: comment!, emailIds: [emailId] };
   });
 }

@@ -1,0 +1,54 @@
+import { eq } from "drizzle-orm";
+import { notifications, users } from "~db/schema";
+import type { DbOrTx } from "../db";
+import { queueEmail } from "../mail/send";
+import type { TemplateName, TemplateProps } from "../mail/templates";
+
+export type NotificationKind =
+  | "submission_approved"
+  | "submission_first_approval"
+  | "submission_changes_requested"
+  | "submission_rejected"
+  | "review_comment";
+
+export type NotificationInput<T extends TemplateName> = {
+  userId: string;
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  /** An app path, e.g. /submissions/<id>. */
+  link: string;
+  /** The email that goes with it; `url` in its props is filled from appUrl + link. */
+  email: { template: T; props: Omit<TemplateProps[T], "url"> };
+};
+
+/**
+ * Records an in-app notification and queues its email, in the caller's transaction: both exist
+ * exactly when the change they report does. Returns the outbox id; deliver it after commit.
+ */
+export async function notify<T extends TemplateName>(
+  tx: DbOrTx,
+  input: NotificationInput<T>,
+  appUrl: string,
+): Promise<string> {
+  const [recipient] = await tx
+    .select({ email: users.email })
+    .from(users)
+    .where(eq(users.id, input.userId));
+  if (!recipient) throw new Error(`notify: no user ${input.userId}`);
+  await tx.insert(notifications).values({
+    userId: input.userId,
+    kind: input.kind,
+    title: input.title,
+    body: input.body,
+    link: input.link,
+  });
+  return queueEmail(tx, {
+    to: recipient.email,
+    template: input.email.template,
+    props: {
+      ...input.email.props,
+      url: new URL(input.link, appUrl).toString(),
+    } as TemplateProps[T],
+  });
+}

@@ -1,0 +1,173 @@
+import { and, asc, count, eq, gt, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { z } from "zod";
+import { INTENDED_USES } from "~/lib/review";
+import { accessSettings, reviewDecisions, submissions, users } from "~db/schema";
+import type { ActingUser } from "../auth/guards";
+import type { SessionUser } from "../auth/session";
+import type { Db } from "../db";
+import { ForbiddenError, UserError } from "../errors";
+import { decodeTimeCursor, encodeTimeCursor } from "../pagination";
+
+// The reviewers' queue: waiting items oldest first, measured against the review target.
+
+export const QUEUE_PAGE_SIZE = 25;
+
+export function assertReviewer(user: SessionUser) {
+  if (user.role !== "reviewer" && user.role !== "admin")
+    throw new ForbiddenError("Only reviewers and admins review submissions.");
+}
+
+export const queueFilters = z.object({
+  use: z.enum(INTENDED_USES).optional().catch(undefined),
+  cohort: z.string().trim().max(80).optional().catch(undefined),
+  overdue: z
+    .enum(["1"])
+    .optional()
+    .catch(undefined)
+    .transform((v) => v === "1"),
+  mine: z
+    .enum(["1"])
+    .optional()
+    .catch(undefined)
+    .transform((v) => v === "1"),
+  after: z.string().optional(),
+});
+export type QueueFilters = z.infer<typeof queueFilters>;
+
+const claimer = alias(users, "claimer");
+
+/** Hours an item has waited, and whether that is past the target. */
+export function waiting(submittedAt: Date, now: Date, targetHours: number) {
+  const hours = (now.getTime() - submittedAt.getTime()) / 3_600_000;
+  return { hours, overdue: hours > targetHours };
+}
+
+export async function listReviewQueue(
+  db: Db,
+  reviewer: ActingUser | SessionUser,
+  filters: QueueFilters,
+  options: { now: Date; targetHours: number },
+) {
+  assertReviewer(reviewer);
+  const after = filters.after ? decodeTimeCursor(filters.after) : null;
+  if (filters.after && !after) throw new UserError("That page link is not valid.", 400);
+  const overdueBefore = new Date(options.now.getTime() - options.targetHours * 3_600_000);
+  const liveClaim = and(
+    isNotNull(submissions.claimedBy),
+    gt(submissions.claimExpiresAt, options.now),
+  );
+
+  // What every count and the list share: waiting items matching the use and cohort filters.
+  const base: SQL[] = [inArray(submissions.state, ["pending", "in_review"])];
+  if (filters.use) base.push(eq(submissions.intendedUse, filters.use));
+  if (filters.cohort) base.push(eq(accessSettings.cohort, filters.cohort));
+  const overdueCond = lt(submissions.submittedAt, overdueBefore);
+  const mineCond = and(eq(submissions.claimedBy, reviewer.id), liveClaim)!;
+
+  const listWhere = [...base];
+  if (filters.overdue) listWhere.push(overdueCond);
+  if (filters.mine) listWhere.push(mineCond);
+  if (after)
+    listWhere.push(
+      sql`(${submissions.submittedAt}, ${submissions.id}) > (${after.at}::timestamptz, ${after.id})`,
+    );
+
+  const approvals = db
+    .select({ submissionId: reviewDecisions.submissionId, n: count().as("n") })
+    .from(reviewDecisions)
+    .innerJoin(submissions, eq(submissions.id, reviewDecisions.submissionId))
+    .where(
+      and(
+        eq(reviewDecisions.versionNumber, submissions.currentVersion),
+        eq(reviewDecisions.decision, "approve"),
+        inArray(submissions.state, ["pending", "in_review"]),
+      ),
+    )
+    .groupBy(reviewDecisions.submissionId)
+    .as("approvals");
+
+  const [rows, [counts], cohorts] = await Promise.all([
+    db
+      .select({
+        id: submissions.id,
+        title: submissions.title,
+        intendedUse: submissions.intendedUse,
+        state: submissions.state,
+        version: submissions.currentVersion,
+        approvalsNeeded: submissions.approvalsNeeded,
+        approvals: sql<number>`coalesce(${approvals.n}, 0)::int`,
+        submittedAt: submissions.submittedAt,
+        cursorAt: sql<string>`${submissions.submittedAt}::text`,
+        artistName: users.displayName,
+        artistEmail: users.email,
+        cohort: accessSettings.cohort,
+        claimedBy: submissions.claimedBy,
+        claimExpiresAt: submissions.claimExpiresAt,
+        claimerName: claimer.displayName,
+        claimerEmail: claimer.email,
+      })
+      .from(submissions)
+      .innerJoin(users, eq(users.id, submissions.userId))
+      .leftJoin(accessSettings, eq(accessSettings.userId, submissions.userId))
+      .leftJoin(claimer, eq(claimer.id, submissions.claimedBy))
+      .leftJoin(approvals, eq(approvals.submissionId, submissions.id))
+      .where(and(...listWhere))
+      .orderBy(asc(submissions.submittedAt), asc(submissions.id))
+      .limit(QUEUE_PAGE_SIZE + 1),
+    db
+      .select({
+        waiting: count(),
+        overdue: sql<number>`count(*) filter (where ${overdueCond})::int`,
+        unclaimed: sql<number>`count(*) filter (where not coalesce(${liveClaim}, false))::int`,
+        mine: sql<number>`count(*) filter (where coalesce(${mineCond}, false))::int`,
+      })
+      .from(submissions)
+      .leftJoin(accessSettings, eq(accessSettings.userId, submissions.userId))
+      .where(and(...base)),
+    db
+      .selectDistinct({ cohort: accessSettings.cohort })
+      .from(accessSettings)
+      .where(isNotNull(accessSettings.cohort))
+      .orderBy(asc(accessSettings.cohort)),
+  ]);
+
+  const hasMore = rows.length > QUEUE_PAGE_SIZE;
+  const page = rows.slice(0, QUEUE_PAGE_SIZE);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((row) => {
+      const claimLive =
+        row.claimedBy !== null && row.claimExpiresAt !== null && row.claimExpiresAt > options.now;
+      return {
+        id: row.id,
+        title: row.title,
+        intendedUse: row.intendedUse,
+        version: row.version,
+        approvals: row.approvals,
+        approvalsNeeded: row.approvalsNeeded,
+        submittedAt: row.submittedAt,
+        ...waiting(row.submittedAt, options.now, options.targetHours),
+        artist: row.artistName || row.artistEmail,
+        cohort: row.cohort,
+        claim: claimLive
+          ? {
+              by: row.claimerName || row.claimerEmail || "another reviewer",
+              mine: row.claimedBy === reviewer.id,
+              expiresAt: row.claimExpiresAt!,
+            }
+          : null,
+      };
+    }),
+    counts: {
+      waiting: Number(counts?.waiting ?? 0),
+      overdue: Number(counts?.overdue ?? 0),
+      unclaimed: Number(counts?.unclaimed ?? 0),
+      mine: Number(counts?.mine ?? 0),
+    },
+    cohorts: cohorts.map((c) => c.cohort!).filter(Boolean),
+    nextCursor: hasMore && last ? encodeTimeCursor(last.cursorAt, last.id) : null,
+  };
+}
+
+export type ReviewQueue = Awaited<ReturnType<typeof listReviewQueue>>;

@@ -1,0 +1,345 @@
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { SubmissionState } from "~/lib/review";
+import {
+  auditLog,
+  clips,
+  generationJobs,
+  reviewComments,
+  reviewDecisions,
+  submissions,
+  submissionVersions,
+  users,
+} from "~db/schema";
+import { assertCan } from "../auth/guards";
+import type { SessionUser } from "../auth/session";
+import type { Db } from "../db";
+import { UserError } from "../errors";
+import { decodeTimeCursor, encodeTimeCursor } from "../pagination";
+import { assertReviewer } from "./queue";
+
+// What the artist and the reviewers read about one submission: the same history, cut to what
+// each may see. Artists see only their own; reviewers never see withdrawn ones.
+
+const NOT_FOUND = "There is no such submission.";
+export const SUBMISSIONS_PAGE_SIZE = 20;
+
+export type TimelineEvent = {
+  at: Date;
+  kind:
+    | "submitted"
+    | "resubmitted"
+    | "claimed"
+    | "approved"
+    | "first_approval"
+    | "changes_requested"
+    | "rejected"
+    | "withdrawn";
+  version: number;
+  by: string | null;
+  reasonCategory?: string | null;
+  note?: string | null;
+};
+
+const author = alias(users, "author");
+
+async function submissionDetail(db: Db, where: ReturnType<typeof and>) {
+  const [submission] = await db
+    .select({
+      id: submissions.id,
+      userId: submissions.userId,
+      title: submissions.title,
+      description: submissions.description,
+      intendedUse: submissions.intendedUse,
+      channels: submissions.channels,
+      state: submissions.state,
+      currentVersion: submissions.currentVersion,
+      approvalsNeeded: submissions.approvalsNeeded,
+      revision: submissions.revision,
+      claimedBy: submissions.claimedBy,
+      claimExpiresAt: submissions.claimExpiresAt,
+      submittedAt: submissions.submittedAt,
+      decidedAt: submissions.decidedAt,
+      createdAt: submissions.createdAt,
+      artistName: users.displayName,
+      artistEmail: users.email,
+    })
+    .from(submissions)
+    .innerJoin(users, eq(users.id, submissions.userId))
+    .where(where);
+  if (!submission) throw new UserError(NOT_FOUND, 404);
+
+  const [versions, decisions, comments, audits, claimHolder] = await Promise.all([
+    db
+      .select({
+        number: submissionVersions.number,
+        clipId: submissionVersions.clipId,
+        note: submissionVersions.note,
+        createdAt: submissionVersions.createdAt,
+        decidedAt: submissionVersions.decidedAt,
+        durationSeconds: clips.durationSeconds,
+        width: clips.width,
+        height: clips.height,
+        clipDeleted: sql<boolean>`${clips.deletedAt} is not null`,
+        prompt: generationJobs.prompt,
+      })
+      .from(submissionVersions)
+      .innerJoin(clips, eq(clips.id, submissionVersions.clipId))
+      .innerJoin(generationJobs, eq(generationJobs.id, clips.id))
+      .where(eq(submissionVersions.submissionId, submission.id))
+      .orderBy(asc(submissionVersions.number)),
+    db
+      .select({
+        id: reviewDecisions.id,
+        version: reviewDecisions.versionNumber,
+        decision: reviewDecisions.decision,
+        reasonCategory: reviewDecisions.reasonCategory,
+        note: reviewDecisions.note,
+        checklist: reviewDecisions.checklist,
+        createdAt: reviewDecisions.createdAt,
+        reviewerId: reviewDecisions.reviewerId,
+        reviewerName: author.displayName,
+        reviewerEmail: author.email,
+      })
+      .from(reviewDecisions)
+      .innerJoin(author, eq(author.id, reviewDecisions.reviewerId))
+      .where(eq(reviewDecisions.submissionId, submission.id))
+      .orderBy(asc(reviewDecisions.createdAt), asc(reviewDecisions.id)),
+    db
+      .select({
+        id: reviewComments.id,
+        version: reviewComments.versionNumber,
+        atSeconds: reviewComments.atSeconds,
+        body: reviewComments.body,
+        createdAt: reviewComments.createdAt,
+        authorName: author.displayName,
+        authorEmail: author.email,
+      })
+      .from(reviewComments)
+      .innerJoin(author, eq(author.id, reviewComments.authorId))
+      .where(eq(reviewComments.submissionId, submission.id))
+      .orderBy(
+        asc(reviewComments.versionNumber),
+        asc(reviewComments.atSeconds),
+        asc(reviewComments.id),
+      ),
+    // Claims and withdrawals leave no row of their own; the audit log has them.
+    db
+      .select({
+        action: auditLog.action,
+        createdAt: auditLog.createdAt,
+        data: auditLog.data,
+        actorName: author.displayName,
+        actorEmail: author.email,
+      })
+      .from(auditLog)
+      .leftJoin(author, eq(author.id, auditLog.actorId))
+      .where(
+        and(
+          eq(auditLog.subjectType, "submission"),
+          eq(auditLog.subjectId, submission.id),
+          inArray(auditLog.action, ["submission.claimed", "submission.withdrawn"]),
+        ),
+      )
+      .orderBy(asc(auditLog.createdAt), asc(auditLog.id)),
+    submission.claimedBy
+      ? db
+          .select({ name: users.displayName, email: users.email })
+          .from(users)
+          .where(eq(users.id, submission.claimedBy))
+      : Promise.resolve([]),
+  ]);
+
+  const nameOf = (name: string | null, email: string | null) => name || email || null;
+  const timeline: TimelineEvent[] = [];
+  for (const v of versions)
+    timeline.push({
+      at: v.createdAt,
+      kind: v.number === 1 ? "submitted" : "resubmitted",
+      version: v.number,
+      by: nameOf(submission.artistName, submission.artistEmail),
+      note: v.note,
+    });
+  // A version's approvals, in order, tell which one was the first of two.
+  const approvalsSeen = new Map<number, number>();
+  for (const d of decisions) {
+    let kind: TimelineEvent["kind"] =
+      d.decision === "approve"
+        ? "approved"
+        : d.decision === "reject"
+          ? "rejected"
+          : "changes_requested";
+    if (d.decision === "approve") {
+      const n = (approvalsSeen.get(d.version) ?? 0) + 1;
+      approvalsSeen.set(d.version, n);
+      if (n < submission.approvalsNeeded) kind = "first_approval";
+    }
+    timeline.push({
+      at: d.createdAt,
+      kind,
+      version: d.version,
+      by: nameOf(d.reviewerName, d.reviewerEmail),
+      reasonCategory: d.reasonCategory,
+      note: d.note,
+    });
+  }
+  let version = 1;
+  for (const a of audits) {
+    // The version an audit entry belongs to: the latest one created before it.
+    version = versions.filter((v) => v.createdAt <= a.createdAt).at(-1)?.number ?? version;
+    timeline.push({
+      at: a.createdAt,
+      kind: a.action === "submission.claimed" ? "claimed" : "withdrawn",
+      version,
+      by: nameOf(a.actorName, a.actorEmail),
+    });
+  }
+  timeline.sort((a, b) => a.at.getTime() - b.at.getTime());
+
+  const currentApprovals = decisions.filter(
+    (d) => d.version === submission.currentVersion && d.decision === "approve",
+  );
+  return {
+    submission: {
+      ...submission,
+      artist: nameOf(submission.artistName, submission.artistEmail)!,
+      approvals: currentApprovals.length,
+      approvedBy: currentApprovals.map((d) => d.reviewerId),
+      claimHolder: claimHolder[0] ? nameOf(claimHolder[0].name, claimHolder[0].email) : null,
+    },
+    versions,
+    decisions: decisions.map((d) => ({
+      ...d,
+      reviewer: nameOf(d.reviewerName, d.reviewerEmail)!,
+    })),
+    comments: comments.map((c) => ({ ...c, author: nameOf(c.authorName, c.authorEmail)! })),
+    timeline,
+  };
+}
+
+export type SubmissionDetail = Awaited<ReturnType<typeof submissionDetail>>;
+
+/** The artist's own submission, whole. Someone else's is "not found". */
+export async function loadOwnSubmission(db: Db, artist: SessionUser, submissionId: string) {
+  assertCan(artist, "studio:use");
+  return submissionDetail(
+    db,
+    and(eq(submissions.id, submissionId), eq(submissions.userId, artist.id)),
+  );
+}
+
+/** A submission as a reviewer sees it: anything submitted and not withdrawn. */
+export async function loadSubmissionForReview(db: Db, reviewer: SessionUser, submissionId: string) {
+  assertReviewer(reviewer);
+  const detail = await submissionDetail(db, eq(submissions.id, submissionId));
+  if (detail.submission.state === "withdrawn") throw new UserError(NOT_FOUND, 404);
+  return detail;
+}
+
+/** The artist's submissions, newest first, with keyset pages. */
+export async function listOwnSubmissions(
+  db: Db,
+  artist: SessionUser,
+  options: { after?: string | null; state?: SubmissionState },
+) {
+  assertCan(artist, "studio:use");
+  const after = options.after ? decodeTimeCursor(options.after) : null;
+  if (options.after && !after) throw new UserError("That page link is not valid.", 400);
+  const rows = await db
+    .select({
+      id: submissions.id,
+      title: submissions.title,
+      intendedUse: submissions.intendedUse,
+      state: submissions.state,
+      currentVersion: submissions.currentVersion,
+      approvalsNeeded: submissions.approvalsNeeded,
+      submittedAt: submissions.submittedAt,
+      decidedAt: submissions.decidedAt,
+      createdAt: submissions.createdAt,
+      cursorAt: sql<string>`${submissions.createdAt}::text`,
+      clipId: submissionVersions.clipId,
+      approvals: sql<number>`(select count(*)::int from ${reviewDecisions} where ${reviewDecisions.submissionId} = ${submissions.id} and ${reviewDecisions.versionNumber} = ${submissions.currentVersion} and ${reviewDecisions.decision} = 'approve')`,
+    })
+    .from(submissions)
+    .innerJoin(
+      submissionVersions,
+      and(
+        eq(submissionVersions.submissionId, submissions.id),
+        eq(submissionVersions.number, submissions.currentVersion),
+      ),
+    )
+    .where(
+      and(
+        eq(submissions.userId, artist.id),
+        options.state ? eq(submissions.state, options.state) : undefined,
+        after
+          ? sql`(${submissions.createdAt}, ${submissions.id}) < (${after.at}::timestamptz, ${after.id})`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(submissions.createdAt), desc(submissions.id))
+    .limit(SUBMISSIONS_PAGE_SIZE + 1);
+  const hasMore = rows.length > SUBMISSIONS_PAGE_SIZE;
+  const page = rows.slice(0, SUBMISSIONS_PAGE_SIZE);
+  const last = page.at(-1);
+  return {
+    submissions: page.map(({ cursorAt: _, ...row }) => row),
+    nextCursor: hasMore && last ? encodeTimeCursor(last.cursorAt, last.id) : null,
+  };
+}
+
+/** The artist's submissions that include a clip (for the clip's page). */
+export async function submissionsOfClip(db: Db, artist: SessionUser, clipId: string) {
+  assertCan(artist, "studio:use");
+  return db
+    .selectDistinct({
+      id: submissions.id,
+      title: submissions.title,
+      state: submissions.state,
+      createdAt: submissions.createdAt,
+    })
+    .from(submissions)
+    .innerJoin(submissionVersions, eq(submissionVersions.submissionId, submissions.id))
+    .where(and(eq(submissions.userId, artist.id), eq(submissionVersions.clipId, clipId)))
+    .orderBy(desc(submissions.createdAt));
+}
+
+/** The artist's clips to choose from when resubmitting, newest first. */
+export async function clipChoices(db: Db, artist: SessionUser) {
+  assertCan(artist, "studio:use");
+  return db
+    .select({ id: clips.id, createdAt: clips.createdAt, prompt: generationJobs.prompt })
+    .from(clips)
+    .innerJoin(generationJobs, eq(generationJobs.id, clips.id))
+    .where(and(eq(clips.userId, artist.id), isNull(clips.deletedAt)))
+    .orderBy(desc(clips.createdAt))
+    .limit(100);
+}
+
+/**
+ * The published review times: from a version entering the queue to its final decision, over the
+ * versions decided in the 30 days before `now`. Everyone sees the same figures.
+ */
+export async function reviewTimes(db: Db, now: Date) {
+  const since = new Date(now.getTime() - 30 * 24 * 3_600_000);
+  const hours = sql`extract(epoch from (${submissionVersions.decidedAt} - ${submissionVersions.createdAt})) / 3600.0`;
+  const [row] = await db
+    .select({
+      decided: sql<number>`count(*)::int`,
+      medianHours: sql<number | null>`percentile_cont(0.5) within group (order by ${hours})`,
+      p90Hours: sql<number | null>`percentile_cont(0.9) within group (order by ${hours})`,
+    })
+    .from(submissionVersions)
+    .where(
+      and(
+        isNotNull(submissionVersions.decidedAt),
+        gte(submissionVersions.decidedAt, since),
+        sql`${submissionVersions.decidedAt} <= ${now.toISOString()}::timestamptz`,
+      ),
+    );
+  return {
+    decided: Number(row?.decided ?? 0),
+    medianHours: row?.medianHours == null ? null : Number(row.medianHours),
+    p90Hours: row?.p90Hours == null ? null : Number(row.p90Hours),
+  };
+}
