@@ -21,6 +21,7 @@ import {
 } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { readFlash } from "~/.server/flash";
+import { unreadCount } from "~/.server/notifications/inbox";
 import { useNonce } from "~/components/nonce";
 import { can, type Permission } from "~/lib/permissions";
 import stylesheet from "~/styles.css?url";
@@ -35,9 +36,12 @@ export const meta: MetaFunction = () => [{ title: "Greenroom" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { flash, setCookie } = await readFlash(request, context);
   const user = context.auth.user;
+  const unreadNotifications =
+    user && can(user.role, "notifications:view") ? await unreadCount(context.db, user.id) : 0;
   return data(
     {
       user: user ? { displayName: user.displayName, email: user.email, role: user.role } : null,
+      unreadNotifications,
       flash,
     },
     setCookie ? { headers: { "Set-Cookie": setCookie } } : undefined,
@@ -50,6 +54,8 @@ type NavItem = { to: string; label: string; permission: Permission; end?: boolea
 const NAV: NavItem[] = [
   { to: "/", label: "Home", permission: "home:view", end: true },
   { to: "/studio", label: "Studio", permission: "studio:use" },
+  { to: "/submissions", label: "Submissions", permission: "studio:use" },
+  { to: "/review", label: "Review", permission: "review:work" },
   { to: "/admin/people", label: "People", permission: "people:manage" },
   { to: "/admin/invites", label: "Invites", permission: "invites:manage" },
   { to: "/admin/audit", label: "Audit log", permission: "audit:read" },
@@ -88,6 +94,9 @@ function Shell({ children }: { children: ReactNode }) {
                 </NavLink>
               ))}
             </nav>
+            {can(user.role, "notifications:view") ? (
+              <NotificationsLink unread={root?.unreadNotifications ?? 0} />
+            ) : null}
             <UserMenu
               displayName={user.displayName || user.email}
               email={user.email}
@@ -105,6 +114,28 @@ function Shell({ children }: { children: ReactNode }) {
         {children}
       </main>
     </div>
+  );
+}
+
+function NotificationsLink({ unread }: { unread: number }) {
+  return (
+    <NavLink
+      to="/notifications"
+      aria-label={unread > 0 ? `Notifications, ${unread} unread` : "Notifications"}
+      className={({ isActive }) =>
+        `flex items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium ${isActive ? "bg-brand-100 text-brand-900" : "text-stone-700 hover:bg-stone-100"}`
+      }
+    >
+      Notifications
+      {unread > 0 ? (
+        <span
+          aria-hidden="true"
+          className="min-w-5 rounded-full bg-brand-800 px-1.5 py-0.5 text-center text-xs font-bold leading-none text-white"
+        >
+          {unread > 99 ? "99+" : unread}
+        </span>
+      ) : null}
+    </NavLink>
   );
 }
 

@@ -15,6 +15,7 @@ import {
 } from "~/.server/generation/setup";
 import { createMailer } from "~/.server/mail/mailer";
 import { deliverEmails } from "~/.server/mail/send";
+import { sendOverdueDigests } from "~/.server/notifications/digest";
 import { createApp } from "./app";
 
 export function loadDotEnv() {
@@ -80,8 +81,24 @@ export async function startServer(options: StartOptions = {}) {
     clientAssetsDir: path.resolve("build/client"),
   });
 
+  // The reviewers' daily overdue digest. Checking every 10 minutes is cheap, and the database
+  // makes it one email per reviewer per day however many processes run this.
+  const sendDigests = () => {
+    sendOverdueDigests(handle.db, mailer, {
+      now: new Date(),
+      targetHours: env.REVIEW_TARGET_HOURS,
+      digestHourUtc: env.REVIEW_DIGEST_HOUR_UTC,
+      appUrl: env.APP_URL,
+    }).then(
+      (result) => {
+        if (result.recipients > 0) logger.info(result, "overdue digest sent");
+      },
+      (err: unknown) => logger.error({ err }, "overdue digest failed"),
+    );
+  };
+
   // Background upkeep in the web process: retry queued email, forget old throttle windows and
-  // the reasons of long-ended sessions.
+  // the reasons of long-ended sessions, send the overdue digest.
   const timers = [
     setInterval(() => {
       deliverEmails(handle.db, mailer).catch((err: unknown) =>
@@ -95,6 +112,8 @@ export async function startServer(options: StartOptions = {}) {
         (err: unknown) => logger.error({ err }, "housekeeping failed"),
       );
     }, 3600_000),
+    setTimeout(sendDigests, 5_000),
+    setInterval(sendDigests, 10 * 60_000),
   ];
   for (const timer of timers) timer.unref();
 
@@ -108,7 +127,8 @@ export async function startServer(options: StartOptions = {}) {
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      for (const timer of timers) clearInterval(timer);
+      // Node's clearTimeout clears intervals too.
+      for (const timer of timers) clearTimeout(timer);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -54,3 +54,11 @@ export async function loadLinkPage<T extends object>(load: () => Promise<T>) {
     throw error;
   }
 }
+
+/** Form fields as an object; the names in `lists` keep every value (checkbox groups). */
+export function formFields(form: FormData, lists: readonly string[] = []) {
+  const fields: Record<string, FormDataEntryValue | FormDataEntryValue[]> = {};
+  for (const key of new Set(form.keys()))
+    fields[key] = lists.includes(key) ? form.getAll(key) : form.get(key)!;
+  return fields;
+}

@@ -131,3 +131,10 @@ export const DECISION_LABELS: Record<Decision, string> = {
   request_changes: "Changes requested",
   reject: "Rejected",
 };
+
+/** A moment in a clip as m:ss.s. */
+export function formatTimecode(seconds: number) {
+  const m = Math.floor(seconds / 60);
+  const s = seconds - m * 60;
+  return `${m}:${s.toFixed(1).padStart(4, "0")}`;
+}

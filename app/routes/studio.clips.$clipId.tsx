@@ -1,13 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { userErrorToResponse } from "~/.server/http";
+import { formFields, parseWith, userErrorToResponse } from "~/.server/http";
+import { submitClip, submitInput } from "~/.server/review/submissions";
+import { submissionsOfClip } from "~/.server/review/views";
+import { SubmitForm } from "~/components/review/submit-form";
 import { verifyProvenanceTag, type SignedProvenance } from "~/.server/generation/provenance";
 import { deleteClip, getOwnClip } from "~/.server/generation/studio";
 import { Button, buttonClass } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
+import { FormError } from "~/components/ui/field";
 import { Badge, Card, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { STYLE_PRESETS } from "~/lib/generation";
 
@@ -17,10 +21,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = requirePermission(request, context, "studio:use");
   try {
     const clip = await getOwnClip(context.db, user, params.clipId ?? "");
+    const clipSubmissions = await submissionsOfClip(context.db, user, clip.id);
     const provenance = clip.provenance as SignedProvenance;
     // The record we keep is checked with the same key and code as an uploaded file would be.
     const check = verifyProvenanceTag(JSON.stringify(provenance), context.env.PROVENANCE_SECRET);
     return {
+      submissions: clipSubmissions,
       clip: {
         id: clip.id,
         createdAt: clip.createdAt,
@@ -61,6 +67,26 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "studio:use");
   const form = await request.formData();
+  if (form.get("intent") === "submit") {
+    const parsed = parseWith(submitInput, {
+      ...formFields(form, ["channels"]),
+      clipId: params.clipId ?? "",
+    });
+    if (!parsed.ok) return parsed.response;
+    try {
+      const submission = await submitClip(
+        context.db,
+        actingUser(request, context, user),
+        parsed.data,
+      );
+      return redirectWithFlash(context, `/submissions/${submission.id}`, {
+        kind: "success",
+        message: "Submitted. It is in the review queue; you will hear as soon as it is decided.",
+      });
+    } catch (error) {
+      return userErrorToResponse(error);
+    }
+  }
   if (form.get("intent") !== "delete")
     return userErrorToResponse(new UserError("Unknown action.", 400));
   try {
@@ -72,7 +98,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function ClipPage() {
-  const { clip, job, provenance } = useLoaderData<typeof loader>();
+  const { clip, job, provenance, submissions } = useLoaderData<typeof loader>();
+  const actionData = useActionData<{ ok: false; errors: Record<string, string> }>();
+  const deleteError = actionData?.ok === false ? actionData.errors.delete : undefined;
   const navigation = useNavigation();
   const deleting = navigation.state === "submitting";
   const style = STYLE_PRESETS.find((s) => s.id === job.style)?.label ?? job.style;
@@ -117,6 +145,11 @@ export default function ClipPage() {
           </div>
         }
       />
+      {deleteError ? (
+        <div className="mb-4">
+          <FormError message={deleteError} />
+        </div>
+      ) : null}
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="overflow-hidden rounded-lg bg-stone-900">
           {/* eslint-disable-next-line jsx-a11y/media-has-caption -- generated clips have no speech */}
@@ -131,6 +164,7 @@ export default function ClipPage() {
           />
         </div>
         <div className="space-y-6">
+          <SubmitForm submissions={submissions} />
           <Card>
             <h2 className="text-lg font-semibold">Prompt and settings</h2>
             <p className="mt-2 whitespace-pre-wrap text-sm text-stone-800">{job.prompt}</p>

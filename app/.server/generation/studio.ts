@@ -261,6 +261,7 @@ export async function deleteClip(db: Db, artist: ActingUser, clipId: string) {
       throw new UserError(
         "This clip is part of a submission that is waiting or approved. Withdraw the submission first.",
         409,
+        "delete",
       );
     const updated = await tx
       .update(clips)

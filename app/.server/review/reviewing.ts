@@ -2,6 +2,7 @@ import { and, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
   CLAIM_MINUTES,
+  formatTimecode,
   DECISIONS,
   REASON_CATEGORIES,
   SUBMISSION_STATES,
@@ -293,12 +294,6 @@ export const commentInput = z.object({
   version: z.coerce.number().int(),
 });
 export type CommentInput = z.infer<typeof commentInput>;
-
-export function formatTimecode(seconds: number) {
-  const m = Math.floor(seconds / 60);
-  const s = seconds - m * 60;
-  return `${m}:${s.toFixed(1).padStart(4, "0")}`;
-}
 
 /**
  * A timecoded comment on the current version, by the reviewer holding the claim. The artist is

@@ -1,0 +1,140 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { requirePermission } from "~/.server/auth/guards";
+import { UserError } from "~/.server/errors";
+import { listOwnSubmissions, reviewTimes } from "~/.server/review/views";
+import { ReviewTimes } from "~/components/review/review-times";
+import { SubmissionStateBadge } from "~/components/review/submission-state";
+import { buttonClass } from "~/components/ui/button";
+import { EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
+import { cellClass, DataTable, rowClass } from "~/components/ui/table";
+import { SUBMISSION_STATES, USE_LABELS } from "~/lib/review";
+
+export const meta: MetaFunction = () => [{ title: "Submissions · Greenroom" }];
+
+const query = z.object({
+  state: z.enum(SUBMISSION_STATES).optional().catch(undefined),
+  after: z.string().optional(),
+});
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = requirePermission(request, context, "studio:use");
+  const filters = query.parse(Object.fromEntries(new URL(request.url).searchParams));
+  try {
+    const [list, times] = await Promise.all([
+      listOwnSubmissions(context.db, user, filters),
+      reviewTimes(context.db, new Date()),
+    ]);
+    return { ...list, times, filters, targetHours: context.env.REVIEW_TARGET_HOURS };
+  } catch (error) {
+    if (error instanceof UserError) throw new Response(error.message, { status: error.status });
+    throw error;
+  }
+}
+
+const STATE_TABS = [
+  [undefined, "All"],
+  ["pending", "Waiting"],
+  ["in_review", "In review"],
+  ["changes_requested", "Changes requested"],
+  ["approved", "Approved"],
+  ["rejected", "Rejected"],
+  ["withdrawn", "Withdrawn"],
+] as const;
+
+export default function Submissions() {
+  const { submissions, nextCursor, times, filters, targetHours } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const olderHref = () => {
+    const next = new URLSearchParams(params);
+    next.set("after", nextCursor!);
+    return `?${next.toString()}`;
+  };
+  return (
+    <>
+      <PageHeader
+        title="Submissions"
+        description="Your clips sent for approval: where each one is, and why."
+        actions={
+          <Link to="/studio" className={buttonClass("secondary")}>
+            Choose a clip in the studio
+          </Link>
+        }
+      />
+      <div className="mb-4">
+        <ReviewTimes times={times} targetHours={targetHours} />
+      </div>
+      <nav aria-label="Filter by state" className="mb-3 flex flex-wrap gap-1 text-sm">
+        {STATE_TABS.map(([value, label]) => (
+          <Link
+            key={label}
+            to={value ? `?state=${value}` : "?"}
+            aria-current={filters.state === value ? "page" : undefined}
+            className={`rounded-md px-3 py-1.5 ${filters.state === value ? "bg-brand-100 font-semibold text-brand-900" : "text-stone-700 hover:bg-stone-100"}`}
+          >
+            {label}
+          </Link>
+        ))}
+      </nav>
+      {submissions.length === 0 ? (
+        <EmptyState title={filters.state || filters.after ? "None here" : "No submissions yet"}>
+          {filters.state || filters.after ? (
+            "No submission matches."
+          ) : (
+            <>
+              Open a finished clip in the{" "}
+              <Link to="/studio" className="text-brand-800 underline">
+                studio
+              </Link>{" "}
+              and submit it for approval.
+            </>
+          )}
+        </EmptyState>
+      ) : (
+        <DataTable
+          caption="Your submissions, newest first"
+          columns={["Submission", "Use", "Version", "Status", "Submitted"]}
+        >
+          {submissions.map((s) => (
+            <tr key={s.id} className={rowClass}>
+              <td className={cellClass}>
+                <div className="flex items-center gap-3">
+                  <img
+                    src={`/media/clips/${s.clipId}/poster`}
+                    alt=""
+                    className="h-10 w-16 rounded object-cover"
+                    loading="lazy"
+                  />
+                  <Link
+                    to={`/submissions/${s.id}`}
+                    className="font-medium text-brand-800 underline"
+                  >
+                    {s.title}
+                  </Link>
+                </div>
+              </td>
+              <td className={cellClass}>{USE_LABELS[s.intendedUse]}</td>
+              <td className={cellClass}>{s.currentVersion}</td>
+              <td className={cellClass}>
+                <SubmissionStateBadge
+                  state={s.state}
+                  approvals={s.approvals}
+                  approvalsNeeded={s.approvalsNeeded}
+                />
+              </td>
+              <td className={cellClass}>{formatDateTime(s.createdAt)}</td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+      {nextCursor ? (
+        <nav aria-label="Submission pages" className="mt-4 flex justify-end text-sm">
+          <Link className="text-brand-800 underline" to={olderHref()} rel="next">
+            Older submissions →
+          </Link>
+        </nav>
+      ) : null}
+    </>
+  );
+}
