@@ -50,7 +50,11 @@ const schema = z.object({
     .default("false")
     .transform((v) => v === "true"),
   // Review. Items waiting longer than this are marked overdue and listed in the reviewers' digest.
-  REVIEW_TARGET_HOURS: z.coerce.number().min(1).max(24 * 30).default(48),
+  REVIEW_TARGET_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 30)
+    .default(48),
   // The content-policy checklist reviewers tick before approving, items separated by "|".
   // Empty: the built-in list (see app/lib/review.ts).
   REVIEW_CHECKLIST: z.string().optional(),
