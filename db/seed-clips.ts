@@ -64,6 +64,47 @@ const DEMO_CLIPS: DemoClip[] = [
     seed: 9001,
     hoursAgo: 6,
   },
+  // Program artists, so the review queue has several people's work in it.
+  {
+    email: "mira.okafor@greenroom.test",
+    prompt: "Ink drops blooming into a coral reef, slow and silent",
+    style: "dreamlike",
+    aspectRatio: "16:9",
+    seed: 303,
+    hoursAgo: 60,
+  },
+  {
+    email: "jonas.berg@greenroom.test",
+    prompt: "A vintage tram climbing a snowy street at night",
+    style: "cinematic",
+    aspectRatio: "16:9",
+    seed: 1888,
+    hoursAgo: 300,
+  },
+  {
+    email: "lucia.ferraro@greenroom.test",
+    prompt: "Terracotta rooftops at noon, laundry lines swaying",
+    style: "documentary",
+    aspectRatio: "9:16",
+    seed: 61,
+    hoursAgo: 100,
+  },
+  {
+    email: "kenji.watanabe@greenroom.test",
+    prompt: "Origami cranes folding themselves on a wooden table",
+    style: "animation",
+    aspectRatio: "1:1",
+    seed: 1000,
+    hoursAgo: 170,
+  },
+  {
+    email: "amara.diallo@greenroom.test",
+    prompt: "Desert wind drawing patterns in red sand at sunset",
+    style: "cinematic",
+    aspectRatio: "16:9",
+    seed: 2024,
+    hoursAgo: 40,
+  },
 ];
 
 const DURATION = 5;

@@ -5,8 +5,8 @@ import path from "node:path";
 
 // Production mode must be set before React and the app load: they pick their build on import.
 process.env.NODE_ENV = "production";
-const { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } = await import("~db/seed");
-const { seedDemoClips } = await import("~db/seed-clips");
+const { DEMO_ACCOUNTS, DEMO_PASSWORD } = await import("~db/seed");
+const { describeSeeded, seedDemoData } = await import("~db/demo-data");
 const { storageFromEnv } = await import("~/.server/generation/setup");
 const { loadDotEnv, startServer } = await import("../server/start");
 loadDotEnv();
@@ -40,13 +40,12 @@ if (stale) {
 try {
   const { url, handle } = await startServer({
     beforeListen: async (h, env) => {
-      const { created } = await seedDemo(h.db, { appUrl: env.APP_URL });
-      if (created.length) console.log(`Seeded ${created.length} demo accounts.`);
-      const clips = await seedDemoClips(h.db, {
+      const seeded = await seedDemoData(h.db, {
+        appUrl: env.APP_URL,
         storage: storageFromEnv(env),
         provenanceSecret: env.PROVENANCE_SECRET,
       });
-      if (clips) console.log(`Rendered ${clips} demo clips.`);
+      console.log(describeSeeded(seeded));
     },
   });
   console.log(

@@ -160,8 +160,7 @@ async function serve() {
     });
 
     const { startServer } = await import("../server/start");
-    const { seedDemo } = await import("../db/seed");
-    const { seedDemoClips } = await import("../db/seed-clips");
+    const { seedDemoData } = await import("../db/demo-data");
     const { storageFromEnv } = await import("../app/.server/generation/setup");
 
     // startServer installs its own SIGINT/SIGTERM handlers that exit as soon as the server is
@@ -169,8 +168,8 @@ async function serve() {
     const before = { SIGINT: process.listeners("SIGINT"), SIGTERM: process.listeners("SIGTERM") };
     const server = await startServer({
       beforeListen: async (handle, env) => {
-        await seedDemo(handle.db, { appUrl: env.APP_URL });
-        await seedDemoClips(handle.db, {
+        await seedDemoData(handle.db, {
+          appUrl: env.APP_URL,
           storage: storageFromEnv(env),
           provenanceSecret: env.PROVENANCE_SECRET,
         });

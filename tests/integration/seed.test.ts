@@ -1,11 +1,15 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { listReviewQueue, queueFilters } from "~/.server/review/queue";
+import { listOwnSubmissions, loadOwnSubmission, reviewTimes } from "~/.server/review/views";
+import { unreadCount } from "~/.server/notifications/inbox";
+import { seedDemoData } from "~db/demo-data";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~db/seed";
 import { accessSettings, emailOutbox, invites, users } from "~db/schema";
 import { action as loginAction } from "~/routes/login";
 import { loader as acceptLoader } from "~/routes/invite.$token";
 import { useTestDatabase } from "../support/db";
-import { APP_URL, callRoute, makeRequest } from "../support/factories";
+import { APP_URL, callRoute, makeRequest, testEnv, testStorage } from "../support/factories";
 import { lastEmailTo } from "../support/outbox";
 
 const t = useTestDatabase();
@@ -55,4 +59,66 @@ describe("the demo seed", () => {
     expect(page.status).toBe(200);
     expect(page.body).toMatchObject({ valid: true, email: "noor.haddad@greenroom.test" });
   });
+});
+
+describe("the demo review program", () => {
+  it("gives every review page realistic data, and seeding again adds nothing", async () => {
+    const first = await seedDemoData(t.db, {
+      appUrl: APP_URL,
+      storage: testStorage,
+      provenanceSecret: testEnv.PROVENANCE_SECRET,
+    });
+    expect(first).toMatchObject({ clips: 10, submissions: 10 });
+    const again = await seedDemoData(t.db, {
+      appUrl: APP_URL,
+      storage: testStorage,
+      provenanceSecret: testEnv.PROVENANCE_SECRET,
+    });
+    expect(again).toEqual({ accounts: 0, clips: 0, submissions: 0 });
+
+    const person = async (email: string) =>
+      (await t.db.select().from(users).where(eq(users.email, email)))[0]!;
+    const reviewer = await person("reviewer@greenroom.test");
+    const queue = await listReviewQueue(t.db, reviewer, queueFilters.parse({}), {
+      now: new Date(),
+      targetHours: 48,
+    });
+    expect(queue.counts).toMatchObject({ waiting: 4, overdue: 2, unclaimed: 3, mine: 0 });
+    expect(queue.items.map((i) => i.title)).toEqual([
+      "Heron at first light",
+      "Ink reef",
+      "Melting carousel",
+      "Neon alley detective",
+    ]);
+    expect(queue.items.find((i) => i.title === "Ink reef")!.claim).toMatchObject({
+      by: "Sasha Ivanova",
+    });
+    expect(queue.items.find((i) => i.title === "Neon alley detective")).toMatchObject({
+      approvals: 1,
+      approvalsNeeded: 2,
+    });
+
+    const artist = await person("artist@greenroom.test");
+    const own = await listOwnSubmissions(t.db, artist, {});
+    expect(own.submissions.map((s) => s.state).sort()).toEqual([
+      "approved",
+      "changes_requested",
+      "in_review",
+    ]);
+    const changes = own.submissions.find((s) => s.state === "changes_requested")!;
+    const detail = await loadOwnSubmission(t.db, artist, changes.id);
+    expect(detail.comments).toHaveLength(1);
+    expect(detail.timeline.map((e) => e.kind)).toEqual([
+      "submitted",
+      "claimed",
+      "changes_requested",
+    ]);
+
+    const times = await reviewTimes(t.db, new Date());
+    // Decided after 8, 5, 20, 26 and 25 hours: the median is 20, p90 interpolates to 25.6.
+    expect(times.decided).toBe(5);
+    expect(times.medianHours).toBeCloseTo(20, 1);
+    expect(times.p90Hours).toBeCloseTo(25.6, 1);
+    expect(await unreadCount(t.db, artist.id)).toBeGreaterThan(0);
+  }, 180_000); // renders the ten demo clips for real
 });

@@ -1,0 +1,26 @@
+import type { Db } from "~/.server/db";
+import type { ObjectStorage } from "~/.server/storage";
+import { seedDemo } from "./seed";
+import { seedDemoClips } from "./seed-clips";
+import { seedDemoReview } from "./seed-review";
+
+// Everything the demo shows, in dependency order: people, their rendered clips, then the review
+// program built on those clips. Each step skips what is already there.
+export async function seedDemoData(
+  db: Db,
+  options: { appUrl: string; storage: ObjectStorage; provenanceSecret: string },
+) {
+  const { created } = await seedDemo(db, { appUrl: options.appUrl });
+  const clips = await seedDemoClips(db, options);
+  const submissions = await seedDemoReview(db);
+  return { accounts: created.length, clips, submissions };
+}
+
+export function describeSeeded(seeded: Awaited<ReturnType<typeof seedDemoData>>) {
+  const parts = [
+    seeded.accounts ? `${seeded.accounts} accounts` : null,
+    seeded.clips ? `${seeded.clips} clips` : null,
+    seeded.submissions ? `${seeded.submissions} submissions` : null,
+  ].filter(Boolean);
+  return parts.length ? `Seeded ${parts.join(", ")}.` : "Demo data already present; nothing to do.";
+}
