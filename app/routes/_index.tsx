@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guards";
 import { Badge, Card, PageHeader } from "~/components/ui/misc";
-import { can } from "~/lib/permissions";
+import { can, type Permission } from "~/lib/permissions";
 
 export const meta: MetaFunction = () => [{ title: "Home · Greenroom" }];
 
@@ -18,6 +18,27 @@ const ROLE_TEXT = {
     "You are a reviewer: you decide on the clips artists submit, always with a reason they can read. You never see money.",
   admin: "You run the program: people, invitations, the audit log and the email outbox.",
 } as const;
+
+const workLinks: { to: string; title: string; text: string; permission: Permission }[] = [
+  {
+    to: "/studio",
+    title: "Studio",
+    text: "Generate clips within your monthly seconds, follow them through the queue, and see everything you have made.",
+    permission: "studio:use",
+  },
+  {
+    to: "/submissions",
+    title: "Submissions",
+    text: "Your clips sent for approval: where each stands, the reviewers' comments at their moments, and why.",
+    permission: "studio:use",
+  },
+  {
+    to: "/review",
+    title: "Review queue",
+    text: "Waiting submissions, oldest first, against the review target. Open one to claim it.",
+    permission: "review:work",
+  },
+];
 
 export default function Home() {
   const { user } = useLoaderData<typeof loader>();
@@ -90,18 +111,20 @@ export default function Home() {
           </ul>
         </Card>
       </div>
-      {can(user.role, "studio:use") ? (
-        <div className="mt-8">
-          <Link
-            to="/studio"
-            className="block rounded-lg border border-stone-200 bg-white p-4 shadow-sm hover:border-brand-700"
-          >
-            <span className="font-semibold text-brand-800">Studio</span>
-            <span className="mt-1 block text-sm text-stone-600">
-              Generate clips within your monthly seconds, follow them through the queue, and see
-              everything you have made.
-            </span>
-          </Link>
+      {workLinks.some((link) => can(user.role, link.permission)) ? (
+        <div className="mt-8 grid gap-4 sm:grid-cols-2">
+          {workLinks
+            .filter((link) => can(user.role, link.permission))
+            .map((link) => (
+              <Link
+                key={link.to}
+                to={link.to}
+                className="block rounded-lg border border-stone-200 bg-white p-4 shadow-sm hover:border-brand-700"
+              >
+                <span className="font-semibold text-brand-800">{link.title}</span>
+                <span className="mt-1 block text-sm text-stone-600">{link.text}</span>
+              </Link>
+            ))}
         </div>
       ) : null}
       {can(user.role, "people:manage") ? (
