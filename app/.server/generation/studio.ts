@@ -244,6 +244,14 @@ export async function getOwnClip(db: Db, artist: SessionUser, clipId: string): P
 export async function deleteClip(db: Db, artist: ActingUser, clipId: string) {
   assertCan(artist, "studio:use");
   await db.transaction(async (tx) => {
+    // Ownership first, so someone else's clip is "not found" whatever its state; the lock makes
+    // a submit of this clip (which takes a share lock on it) wait, or see it deleted.
+    const [own] = await tx
+      .select({ id: clips.id })
+      .from(clips)
+      .where(and(eq(clips.id, clipId), eq(clips.userId, artist.id), isNull(clips.deletedAt)))
+      .for("update");
+    if (!own) throw new UserError(NOT_FOUND, 404);
     // A clip reviewers are looking at, or one that was approved, stays: the review's history
     // and any license point at it.
     const [inUse] = await tx

@@ -102,7 +102,11 @@ export async function releaseClaim(db: Db, reviewer: ActingUser, submissionId: s
 export const decisionInput = z
   .object({
     decision: z.enum(DECISIONS, { error: "Choose a decision." }),
-    reasonCategory: z.enum(REASON_CATEGORIES, { error: "Choose a reason." }).optional(),
+    // The form's select sends "" while no reason is chosen, as it is when approving.
+    reasonCategory: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.enum(REASON_CATEGORIES, { error: "Choose a reason." }).optional(),
+    ),
     note: z.string().trim().max(2000, "Use at most 2,000 characters.").optional(),
     // The checklist items the reviewer ticked.
     checklist: z.preprocess(

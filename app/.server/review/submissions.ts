@@ -39,7 +39,9 @@ async function ownClip(tx: Tx, artist: ActingUser, clipId: string) {
   const [clip] = await tx
     .select({ id: clips.id })
     .from(clips)
-    .where(and(eq(clips.id, clipId), eq(clips.userId, artist.id), isNull(clips.deletedAt)));
+    .where(and(eq(clips.id, clipId), eq(clips.userId, artist.id), isNull(clips.deletedAt)))
+    // Held until commit: a delete of this clip waits for the submission, then refuses.
+    .for("share");
   if (!clip) throw new UserError("There is no such clip.", 404, "clipId");
 }
 

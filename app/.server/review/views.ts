@@ -15,8 +15,8 @@ import { assertCan } from "../auth/guards";
 import type { SessionUser } from "../auth/session";
 import type { Db } from "../db";
 import { UserError } from "../errors";
-import { decodeTimeCursor, encodeTimeCursor } from "../pagination";
-import { assertReviewer } from "./queue";
+import { encodeTimeCursor } from "../pagination";
+import { assertReviewer, pageCursor } from "./queue";
 
 // What the artist and the reviewers read about one submission: the same history, cut to what
 // each may see. Artists see only their own; reviewers never see withdrawn ones.
@@ -243,8 +243,7 @@ export async function listOwnSubmissions(
   options: { after?: string | null; state?: SubmissionState },
 ) {
   assertCan(artist, "studio:use");
-  const after = options.after ? decodeTimeCursor(options.after) : null;
-  if (options.after && !after) throw new UserError("That page link is not valid.", 400);
+  const after = pageCursor(options.after);
   const rows = await db
     .select({
       id: submissions.id,
