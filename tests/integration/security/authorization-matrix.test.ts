@@ -1,9 +1,16 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { submitClip, submitInput } from "~/.server/review/submissions";
 import type { User } from "~db/schema";
 import { useTestDatabase } from "../../support/db";
-import { callRoute, createUser, makeRequest, sessionCookieFor } from "../../support/factories";
+import {
+  acting,
+  callRoute,
+  createUser,
+  makeRequest,
+  sessionCookieFor,
+} from "../../support/factories";
 import { createFinishedClip } from "../../support/generation";
 
 /**
@@ -29,8 +36,12 @@ type World = {
   reviewer: User;
   admin: User;
   suspended: User;
-  /** A finished clip of `artist`. */
+  /** A finished clip of `artist`, never submitted: only its owner may see it. */
   clipId: string;
+  /** Another finished clip of `artist`, submitted for review (so reviewers may see it). */
+  submittedClipId: string;
+  /** `artist`'s pending submission of `submittedClipId`. */
+  submissionId: string;
 };
 
 type Entry = {
@@ -57,6 +68,15 @@ const ownerOnly = (owner: Outcome): Record<Persona, Outcome> => ({
   admin: "forbidden",
   suspended: "login",
 });
+/** The review side: reviewers and admins; artists are refused, whoever's work it is. */
+const reviewersOnly = (outcome: Outcome): Record<Persona, Outcome> => ({
+  anonymous: "login",
+  artist: "forbidden",
+  otherArtist: "forbidden",
+  reviewer: outcome,
+  admin: outcome,
+  suspended: "login",
+});
 const adminOnly = (adminOutcome: Outcome): Record<Persona, Outcome> => ({
   anonymous: "login",
   artist: "forbidden",
@@ -74,7 +94,8 @@ const everyone = (outcome: Outcome): Record<Persona, Outcome> => ({
   suspended: outcome,
 });
 
-const matrix: Record<string, Entry> = {
+/** A route file maps to one entry, or to several when who may do what depends on the data. */
+const matrix: Record<string, Entry | Entry[]> = {
   "_index.tsx": { path: () => "/", loader: signedIn("ok") },
   "$.tsx": {
     path: () => "/no/such/page",
@@ -142,17 +163,105 @@ const matrix: Record<string, Entry> = {
       expect: { ...ownerOnly("invalid"), otherArtist: "invalid" },
     },
   },
-  "studio.clips.$clipId.tsx": {
-    path: (w) => `/studio/clips/${w.clipId}`,
-    params: (w) => ({ clipId: w.clipId }),
-    loader: ownerOnly("ok"),
-    action: { form: () => ({ intent: "delete" }), expect: ownerOnly("home") },
+  "studio.clips.$clipId.tsx": [
+    {
+      path: (w) => `/studio/clips/${w.clipId}`,
+      params: (w) => ({ clipId: w.clipId }),
+      loader: ownerOnly("ok"),
+      action: { form: () => ({ intent: "delete" }), expect: ownerOnly("home") },
+    },
+    // A submitted clip: its owner sees it but cannot delete it while it waits (409); to anyone
+    // else it does not exist, whatever its state.
+    {
+      path: (w) => `/studio/clips/${w.submittedClipId}`,
+      params: (w) => ({ clipId: w.submittedClipId }),
+      loader: ownerOnly("ok"),
+      action: { form: () => ({ intent: "delete" }), expect: ownerOnly("invalid") },
+    },
+    // Submitting: only the owner's own clip; for anyone else's, a complete form still finds nothing.
+    {
+      path: (w) => `/studio/clips/${w.clipId}`,
+      params: (w) => ({ clipId: w.clipId }),
+      action: {
+        form: () => ({
+          intent: "submit",
+          title: "From the matrix",
+          description: "A complete submit form.",
+          intendedUse: "social",
+          channels: "Instagram",
+          agreeTerms: "on",
+        }),
+        expect: ownerOnly("home"),
+      },
+    },
+  ],
+  // Media: the owner always; reviewers and admins only once the clip is part of a submission the
+  // artist has not withdrawn.
+  "media.clips.$clipId.$kind.ts": [
+    {
+      path: (w) => `/media/clips/${w.clipId}/video`,
+      params: (w) => ({ clipId: w.clipId, kind: "video" }),
+      loader: { ...ownerOnly("ok"), reviewer: "notFound", admin: "notFound" },
+    },
+    {
+      path: (w) => `/media/clips/${w.submittedClipId}/video`,
+      params: (w) => ({ clipId: w.submittedClipId, kind: "video" }),
+      loader: { ...ownerOnly("ok"), reviewer: "ok", admin: "ok" },
+    },
+  ],
+  "submissions._index.tsx": {
+    path: () => "/submissions",
+    // Every artist has a list of their own (empty for the other artist).
+    loader: { ...ownerOnly("ok"), otherArtist: "ok" },
   },
-  // Media: the owner only for now; reviewers and admins will see submitted clips (review issue).
-  "media.clips.$clipId.$kind.ts": {
-    path: (w) => `/media/clips/${w.clipId}/video`,
-    params: (w) => ({ clipId: w.clipId, kind: "video" }),
-    loader: { ...ownerOnly("ok"), reviewer: "notFound", admin: "notFound" },
+  "submissions.$submissionId.tsx": [
+    {
+      path: (w) => `/submissions/${w.submissionId}`,
+      params: (w) => ({ submissionId: w.submissionId }),
+      loader: ownerOnly("ok"),
+      action: {
+        form: () => ({ intent: "withdraw", revision: "1" }),
+        expect: ownerOnly("home"),
+      },
+    },
+    {
+      path: (w) => `/submissions/${w.submissionId}`,
+      params: (w) => ({ submissionId: w.submissionId }),
+      action: {
+        form: (w) => ({ intent: "resubmit", clipId: w.clipId, revision: "1" }),
+        // Not resubmittable while pending: the owner is told (409), others learn nothing.
+        expect: ownerOnly("invalid"),
+      },
+    },
+  ],
+  "review._index.tsx": { path: () => "/review", loader: reviewersOnly("ok") },
+  "review.$submissionId.tsx": [
+    {
+      path: (w) => `/review/${w.submissionId}`,
+      params: (w) => ({ submissionId: w.submissionId }),
+      loader: reviewersOnly("ok"),
+      // Renewing takes the claim when it is free.
+      action: { form: () => ({ intent: "renew" }), expect: reviewersOnly("ok") },
+    },
+    {
+      path: (w) => `/review/${w.submissionId}`,
+      params: (w) => ({ submissionId: w.submissionId }),
+      action: {
+        form: () => ({ intent: "comment", atSeconds: "1", body: "", version: "1" }),
+        expect: reviewersOnly("invalid"),
+      },
+    },
+    {
+      path: () => "/review/no-such-submission",
+      params: () => ({ submissionId: "no-such-submission" }),
+      loader: reviewersOnly("notFound"),
+      action: { form: () => ({ intent: "renew" }), expect: reviewersOnly("notFound") },
+    },
+  ],
+  "notifications.tsx": {
+    path: () => "/notifications",
+    loader: signedIn("ok"),
+    action: { form: () => ({ intent: "read-all" }), expect: signedIn("home") },
   },
 };
 
@@ -173,6 +282,19 @@ async function world(): Promise<World> {
     createUser(t.db, { role: "artist" }),
   ]);
   const { clip } = await createFinishedClip(t.db, artist!);
+  const { clip: submittedClip } = await createFinishedClip(t.db, artist!);
+  const submission = await submitClip(
+    t.db,
+    acting(artist!),
+    submitInput.parse({
+      clipId: submittedClip.id,
+      title: "Matrix submission",
+      description: "Submitted so the review routes have something to show.",
+      intendedUse: "portfolio",
+      channels: ["Vimeo"],
+      agreeTerms: "on",
+    }),
+  );
   return {
     artist: artist!,
     otherArtist: otherArtist!,
@@ -180,6 +302,8 @@ async function world(): Promise<World> {
     admin: admin!,
     suspended: suspended!,
     clipId: clip.id,
+    submittedClipId: submittedClip.id,
+    submissionId: submission.id,
   };
 }
 
@@ -222,14 +346,18 @@ describe("authorization matrix", () => {
     expect(stale, `matrix entries without a route: ${stale.join(", ")}`).toEqual([]);
     for (const [file, entry] of Object.entries(matrix)) {
       const mod = byFile[file]!;
-      expect(Boolean(mod.loader), `${file}: loader presence`).toBe(Boolean(entry.loader));
-      expect(Boolean(mod.action), `${file}: action presence`).toBe(Boolean(entry.action));
+      const entries = [entry].flat();
+      // Each export is covered by some entry, and no entry checks an export that is not there.
+      expect(Boolean(mod.loader), `${file}: loader presence`).toBe(entries.some((e) => e.loader));
+      expect(Boolean(mod.action), `${file}: action presence`).toBe(entries.some((e) => e.action));
     }
   });
 
   it("gives every visitor the expected outcome on every route", async () => {
     const failures: string[] = [];
-    for (const [file, entry] of Object.entries(matrix)) {
+    for (const [file, entry, index] of Object.entries(matrix).flatMap(([file, entries]) =>
+      [entries].flat().map((e, i) => [file, e, i] as const),
+    )) {
       const mod = byFile[file]!;
       for (const kind of ["loader", "action"] as const) {
         const expected = kind === "loader" ? entry.loader : entry.action?.expect;
@@ -247,7 +375,7 @@ describe("authorization matrix", () => {
           const actual = outcomeOf(res);
           if (actual !== expected[persona])
             failures.push(
-              `${kind} ${file} as ${persona}: expected ${expected[persona]}, got ${actual}`,
+              `${kind} ${file}#${index} as ${persona}: expected ${expected[persona]}, got ${actual}`,
             );
         }
       }
