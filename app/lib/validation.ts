@@ -38,7 +38,9 @@ export type FieldErrors = Record<string, string>;
 export function fieldErrors(error: z.ZodError): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of error.issues) {
-    const key = issue.path.join(".") || "form";
+    // Forms have flat field names: an issue inside a list (one of several ticked channels) belongs
+    // to the list's field, where the form shows it.
+    const key = issue.path.length > 0 ? String(issue.path[0]) : "form";
     out[key] ??= issue.message;
   }
   return out;

@@ -4,37 +4,12 @@ import { assertCan } from "../auth/guards";
 import type { SessionUser } from "../auth/session";
 import type { Db, DbOrTx } from "../db";
 import { UserError } from "../errors";
+import { encodeTimeCursor, requireTimeCursor } from "../pagination";
 
 export const NOTIFICATIONS_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
 
-export type NotificationsCursor = { createdAt: string; id: string };
-
-const CURSOR =
-  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-](\d{2})(?::(\d{2}))?_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-
 const BAD_CURSOR = "That page of notifications does not exist. Start again from the newest.";
-
-/**
- * Reads a "Load older" cursor: PostgreSQL's own text of the last row's time (so microseconds
- * survive the round trip), "_", and its id. Anything else was edited by hand and is refused here,
- * before PostgreSQL could turn an impossible date into a 500.
- */
-export function decodeNotificationsCursor(value: string): NotificationsCursor {
-  const match = CURSOR.exec(value);
-  if (!match) throw new UserError(BAD_CURSOR, 400, "cursor");
-  const part = (i: number) => Number(match[i] ?? 0);
-  const [y, mo, d] = [part(1), part(2), part(3)];
-  const [h, mi, s, offsetHours, offsetMinutes] = [part(4), part(5), part(6), part(7), part(8)];
-  const day = new Date(Date.UTC(y, mo - 1, d));
-  const realDate =
-    y >= 1 && day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
-  if (!realDate || h > 23 || mi > 59 || s > 59 || offsetHours > 15 || offsetMinutes > 59) {
-    throw new UserError(BAD_CURSOR, 400, "cursor");
-  }
-  const at = value.lastIndexOf("_");
-  return { createdAt: value.slice(0, at), id: value.slice(at + 1) };
-}
 
 /** The person's own notifications, newest first, in keyset pages. */
 export async function listNotifications(
@@ -47,7 +22,7 @@ export async function listNotifications(
     Math.max(Math.trunc(options.limit ?? NOTIFICATIONS_PAGE_SIZE), 1),
     MAX_PAGE_SIZE,
   );
-  const before = options.cursor ? decodeNotificationsCursor(options.cursor) : null;
+  const before = requireTimeCursor(options.cursor, BAD_CURSOR);
   const rows = await db
     .select({
       id: notifications.id,
@@ -64,7 +39,7 @@ export async function listNotifications(
       and(
         eq(notifications.userId, user.id),
         before
-          ? sql`(${notifications.createdAt}, ${notifications.id}) < (${before.createdAt}::timestamptz, ${before.id})`
+          ? sql`(${notifications.createdAt}, ${notifications.id}) < (${before.at}::timestamptz, ${before.id})`
           : undefined,
       ),
     )
@@ -74,7 +49,7 @@ export async function listNotifications(
   const last = rows[limit - 1];
   return {
     notifications: rows.slice(0, limit).map(({ cursorAt: _, ...row }) => row),
-    nextCursor: hasMore && last ? `${last.cursorAt}_${last.id}` : null,
+    nextCursor: hasMore && last ? encodeTimeCursor(last.cursorAt, last.id) : null,
   };
 }
 

@@ -6,8 +6,8 @@ import { accessSettings, reviewDecisions, submissions, users } from "~db/schema"
 import type { ActingUser } from "../auth/guards";
 import type { SessionUser } from "../auth/session";
 import type { Db } from "../db";
-import { ForbiddenError, UserError } from "../errors";
-import { decodeTimeCursor, encodeTimeCursor } from "../pagination";
+import { ForbiddenError } from "../errors";
+import { encodeTimeCursor, requireTimeCursor } from "../pagination";
 
 // The reviewers' queue: waiting items oldest first, measured against the review target.
 
@@ -37,35 +37,6 @@ export type QueueFilters = z.infer<typeof queueFilters>;
 
 const claimer = alias(users, "claimer");
 
-const CURSOR_MOMENT =
-  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-](\d{2})(?::(\d{2}))?$/;
-
-/**
- * A keyset cursor from the address bar, or null when there is none. One edited by hand is a 400:
- * its shape is checked by decodeTimeCursor, and its moment must exist too, or PostgreSQL would
- * fail on the cast (a 500) for a date like 2030-02-30.
- */
-export function pageCursor(value: string | null | undefined) {
-  if (!value) return null;
-  const cursor = decodeTimeCursor(value);
-  const m = cursor ? CURSOR_MOMENT.exec(cursor.at) : null;
-  const part = (i: number) => Number(m?.[i] ?? 0);
-  const day = new Date(Date.UTC(part(1), part(2) - 1, part(3)));
-  const real =
-    m !== null &&
-    part(1) >= 1 &&
-    day.getUTCFullYear() === part(1) &&
-    day.getUTCMonth() === part(2) - 1 &&
-    day.getUTCDate() === part(3) &&
-    part(4) <= 23 &&
-    part(5) <= 59 &&
-    part(6) <= 59 &&
-    part(7) <= 15 &&
-    part(8) <= 59;
-  if (!cursor || !real) throw new UserError("That page link is not valid.", 400);
-  return cursor;
-}
-
 /** Hours an item has waited, and whether that is past the target. */
 export function waiting(submittedAt: Date, now: Date, targetHours: number) {
   const hours = (now.getTime() - submittedAt.getTime()) / 3_600_000;
@@ -79,7 +50,7 @@ export async function listReviewQueue(
   options: { now: Date; targetHours: number },
 ) {
   assertReviewer(reviewer);
-  const after = pageCursor(filters.after);
+  const after = requireTimeCursor(filters.after);
   const overdueBefore = new Date(options.now.getTime() - options.targetHours * 3_600_000);
   const liveClaim = and(
     isNotNull(submissions.claimedBy),

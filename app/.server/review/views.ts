@@ -15,8 +15,8 @@ import { assertCan } from "../auth/guards";
 import type { SessionUser } from "../auth/session";
 import type { Db } from "../db";
 import { UserError } from "../errors";
-import { encodeTimeCursor } from "../pagination";
-import { assertReviewer, pageCursor } from "./queue";
+import { encodeTimeCursor, requireTimeCursor } from "../pagination";
+import { assertReviewer } from "./queue";
 
 // What the artist and the reviewers read about one submission: the same history, cut to what
 // each may see. Artists see only their own; reviewers never see withdrawn ones.
@@ -243,7 +243,7 @@ export async function listOwnSubmissions(
   options: { after?: string | null; state?: SubmissionState },
 ) {
   assertCan(artist, "studio:use");
-  const after = pageCursor(options.after);
+  const after = requireTimeCursor(options.after);
   const rows = await db
     .select({
       id: submissions.id,
