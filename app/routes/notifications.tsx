@@ -154,12 +154,16 @@ export default function Notifications() {
                             variant="secondary"
                             busy={submitting?.get("id") === n.id}
                           >
-                            Open<span className="sr-only">: {n.title}</span>
+                            <span>
+                              Open<span className="sr-only">: {n.title}</span>
+                            </span>
                           </Button>
                         </Form>
                       ) : (
                         <Link to={n.link} className={buttonClass("secondary")}>
-                          Open<span className="sr-only">: {n.title}</span>
+                          <span>
+                            Open<span className="sr-only">: {n.title}</span>
+                          </span>
                         </Link>
                       )}
                     </div>

@@ -341,14 +341,16 @@ function useClaimRenewal(mine: boolean) {
 
 function CommentForm({ video, version }: { video: RefObject<HTMLVideoElement>; version: number }) {
   const fetcher = useFetcher<ActionErrors | { ok: true; intent: string }>();
-  const [at, setAt] = useState(0);
+  // Kept as typed, so the field can be cleared and retyped; the server parses and checks it.
+  const [at, setAt] = useState("0");
+  const seconds = Number(at) >= 0 ? Number(at) : 0;
   const form = useRef<HTMLFormElement>(null);
   const errors = fetcher.data && fetcher.data.ok === false ? fetcher.data.errors : {};
   const capture = () => {
     const player = video.current;
     if (!player) return;
     player.pause();
-    setAt(Math.round(player.currentTime * 10) / 10);
+    setAt(String(Math.round(player.currentTime * 10) / 10));
   };
   // "C" anywhere outside a text field: comment at the current moment.
   useEffect(() => {
@@ -388,14 +390,16 @@ function CommentForm({ video, version }: { video: RefObject<HTMLVideoElement>; v
             min={0}
             step={0.1}
             value={at}
-            onChange={(e) => setAt(Number(e.target.value))}
+            onChange={(e) => setAt(e.target.value)}
             aria-invalid={errors.atSeconds ? true : undefined}
-            aria-describedby="comment-at-hint"
+            aria-describedby={
+              errors.atSeconds ? "comment-at-hint comment-at-error" : "comment-at-hint"
+            }
             className="mt-1 block w-28 rounded-md border border-stone-300 px-3 py-2 text-sm"
           />
         </div>
         <Button type="button" variant="secondary" onClick={capture}>
-          Use the player&apos;s moment ({formatTimecode(at)})
+          Use the player&apos;s moment
         </Button>
       </div>
       <p id="comment-at-hint" className="text-xs text-stone-600">
@@ -403,14 +407,14 @@ function CommentForm({ video, version }: { video: RefObject<HTMLVideoElement>; v
         pause and comment at the current moment.
       </p>
       {errors.atSeconds ? (
-        <p className="text-sm text-red-700" role="alert">
+        <p id="comment-at-error" className="text-sm text-red-700" role="alert">
           {errors.atSeconds}
         </p>
       ) : null}
       <TextAreaField
         id="comment-body"
         name="body"
-        label={`Comment at ${formatTimecode(at)}`}
+        label={`Comment at ${formatTimecode(seconds)}`}
         rows={3}
         required
         maxLength={2000}

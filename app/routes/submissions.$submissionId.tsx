@@ -137,7 +137,8 @@ export default function SubmissionPage() {
           </div>
         }
       />
-      {errors.form && !errors.clipId ? <FormError message={errors.form} /> : null}
+      {/* While the resubmit form is shown it shows the form's error itself: not twice. */}
+      {errors.form && s.state !== "changes_requested" ? <FormError message={errors.form} /> : null}
       <div className="mt-4 grid items-start gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="space-y-6">
           {s.state === "changes_requested" ? <ResubmitForm clipId={current.clipId} /> : null}
@@ -271,7 +272,7 @@ function ResubmitForm({ clipId }: { clipId: string }) {
           error={errors.clipId}
           options={page.choices.map((c) => ({
             value: c.id,
-            label: `${c.id === clipId ? "Same clip — " : ""}${c.prompt.slice(0, 60)}${c.prompt.length > 60 ? "…" : ""} (${formatDateTime(c.createdAt)})`,
+            label: `${c.id === clipId ? "Same clip: " : ""}${c.prompt.slice(0, 44)}${c.prompt.length > 44 ? "…" : ""}`,
           }))}
         />
         <TextAreaField

@@ -11,9 +11,9 @@ export function ReviewTimes({
   return (
     <section
       aria-label="How long review takes"
-      className="rounded-lg border border-stone-200 bg-white p-4 text-sm"
+      className="rounded-lg border border-stone-200 bg-white p-5 text-sm shadow-sm"
     >
-      <h2 className="font-semibold">How long review takes</h2>
+      <h2 className="text-lg font-semibold">How long review takes</h2>
       {times.decided === 0 ? (
         <p className="mt-1 text-stone-700">
           No decisions in the last 30 days yet. The target is {targetHours} hours.
