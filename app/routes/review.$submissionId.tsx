@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   data,
+  type ShouldRevalidateFunction,
   Form,
   Link,
   useActionData,
@@ -23,6 +24,7 @@ import {
   decide,
   decisionInput,
   releaseClaim,
+  renewClaim,
 } from "~/.server/review/reviewing";
 import { loadSubmissionForReview } from "~/.server/review/views";
 import { formatHours, SubmissionStateBadge } from "~/components/review/submission-state";
@@ -124,8 +126,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     timeline: detail.timeline,
     checklist: checklistFrom(context.env.REVIEW_CHECKLIST),
     targetHours: context.env.REVIEW_TARGET_HOURS,
+    // New with every load, so each comment form sends its own key (a resend stores one comment).
+    commentKey: crypto.randomUUID(),
   };
 }
+
+/**
+ * A background renewal changes nothing on the page; reloading would run the loader, whose open
+ * claims the item, and so take back a claim an admin just released.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({
+  formData,
+  defaultShouldRevalidate,
+}) => (formData?.get("intent") === "renew" ? false : defaultShouldRevalidate);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "review:work");
@@ -136,7 +149,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const appUrl = context.env.APP_URL;
   try {
     if (intent === "renew") {
-      const { expiresAt } = await claimSubmission(context.db, acting, id);
+      const { expiresAt } = await renewClaim(context.db, acting, id);
       return { ok: true as const, intent, expiresAt };
     }
     if (intent === "release") {
@@ -184,7 +197,7 @@ export default function ReviewItem() {
   const { submission: s } = page;
   const current = page.versions.find((v) => v.number === page.current)!;
   const older = page.versions.filter((v) => v.number !== page.current).reverse();
-  useClaimRenewal(page.mine);
+  const claimEnded = useClaimRenewal(page.mine);
   return (
     <>
       <p className="mb-2 text-sm">
@@ -211,6 +224,11 @@ export default function ReviewItem() {
           </div>
         }
       />
+      {claimEnded ? (
+        <div className="mb-3">
+          <FormError message={claimEnded} />
+        </div>
+      ) : null}
       <ClaimBanner />
       <div className="mt-4 grid items-start gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="space-y-6">
@@ -220,7 +238,13 @@ export default function ReviewItem() {
             comments={current.comments}
           >
             {page.mine
-              ? (video) => <CommentForm video={video} version={current.number} />
+              ? (video) => (
+                  <CommentForm
+                    video={video}
+                    version={current.number}
+                    commentKey={page.commentKey}
+                  />
+                )
               : undefined}
           </TimecodedPlayer>
           {older.length > 0 ? (
@@ -282,7 +306,7 @@ function ClaimBanner() {
         <p>
           You are reviewing this. Others see that it is yours until{" "}
           {s.claimExpiresAt ? formatDateTime(s.claimExpiresAt) : "you leave"}; the claim renews
-          every few minutes while this page is open.
+          every few minutes while you work on this page, and ends if you leave it idle.
         </p>
         <Form method="post">
           <input type="hidden" name="intent" value="release" />
@@ -323,23 +347,47 @@ function ClaimBanner() {
   return null;
 }
 
-/** Keeps the claim while the reviewer has the page open and visible. */
+/**
+ * Keeps the claim while the reviewer is working: every 5 minutes, if they touched the page (a
+ * click, a key, the player running) since the last renewal. An idle tab lets the lease run out.
+ * Returns why a renewal was refused (the claim was released or ran out), to show.
+ */
 function useClaimRenewal(mine: boolean) {
-  const fetcher = useFetcher();
+  const fetcher = useFetcher<ActionErrors | { ok: true }>();
   const submit = useRef(fetcher.submit);
   submit.current = fetcher.submit;
   useEffect(() => {
     if (!mine) return;
+    let active = false;
+    const mark = () => {
+      active = true;
+    };
+    const events = ["pointerdown", "keydown", "timeupdate"] as const;
+    // Media events do not bubble; listening in the capture phase still sees the player's.
+    for (const name of events) document.addEventListener(name, mark, true);
     const every = Math.max(1, CLAIM_MINUTES / 3) * 60_000;
     const timer = setInterval(() => {
-      if (document.visibilityState === "visible")
-        submit.current({ intent: "renew" }, { method: "post" });
+      if (!active) return;
+      active = false;
+      submit.current({ intent: "renew" }, { method: "post" });
     }, every);
-    return () => clearInterval(timer);
+    return () => {
+      clearInterval(timer);
+      for (const name of events) document.removeEventListener(name, mark, true);
+    };
   }, [mine]);
+  return fetcher.data && fetcher.data.ok === false ? fetcher.data.errors.form : null;
 }
 
-function CommentForm({ video, version }: { video: RefObject<HTMLVideoElement>; version: number }) {
+function CommentForm({
+  video,
+  version,
+  commentKey,
+}: {
+  video: RefObject<HTMLVideoElement>;
+  version: number;
+  commentKey: string;
+}) {
   const fetcher = useFetcher<ActionErrors | { ok: true; intent: string }>();
   // Kept as typed, so the field can be cleared and retyped; the server parses and checks it.
   const [at, setAt] = useState("0");
@@ -378,6 +426,7 @@ function CommentForm({ video, version }: { video: RefObject<HTMLVideoElement>; v
     >
       <input type="hidden" name="intent" value="comment" />
       <input type="hidden" name="version" value={version} />
+      <input type="hidden" name="clientKey" value={commentKey} />
       <div className="flex flex-wrap items-end gap-3">
         <div>
           <label htmlFor="comment-at" className="block text-sm font-medium text-stone-800">

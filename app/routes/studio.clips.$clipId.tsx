@@ -27,6 +27,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const check = verifyProvenanceTag(JSON.stringify(provenance), context.env.PROVENANCE_SECRET);
     return {
       submissions: clipSubmissions,
+      // A fresh key per rendering of the form: a double click or a resend submits once.
+      submitKey: crypto.randomUUID(),
       clip: {
         id: clip.id,
         createdAt: clip.createdAt,
@@ -98,7 +100,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function ClipPage() {
-  const { clip, job, provenance, submissions } = useLoaderData<typeof loader>();
+  const { clip, job, provenance, submissions, submitKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<{ ok: false; errors: Record<string, string> }>();
   const deleteError = actionData?.ok === false ? actionData.errors.delete : undefined;
   const navigation = useNavigation();
@@ -164,7 +166,7 @@ export default function ClipPage() {
           />
         </div>
         <div className="space-y-6">
-          <SubmitForm submissions={submissions} />
+          <SubmitForm submissions={submissions} submitKey={submitKey} />
           <Card>
             <h2 className="text-lg font-semibold">Prompt and settings</h2>
             <p className="mt-2 whitespace-pre-wrap text-sm text-stone-800">{job.prompt}</p>

@@ -48,9 +48,12 @@ export const submissions = pgTable(
     submittedAt: timestamp("submitted_at", { withTimezone: true }).notNull().defaultNow(),
     decidedAt: timestamp("decided_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // The submit form's idempotency key: a double click or a resent form makes one submission.
+    submitKey: text("submit_key"),
   },
   (t) => [
     index("submissions_user_created_idx").on(t.userId, t.createdAt),
+    uniqueIndex("submissions_submit_key_unique").on(t.submitKey),
     // The reviewers' queue: waiting items, oldest first.
     index("submissions_queue_idx")
       .on(t.submittedAt, t.id)
@@ -130,8 +133,11 @@ export const reviewComments = pgTable(
     atSeconds: real("at_seconds").notNull(),
     body: text("body").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // The comment form's idempotency key: a resent comment is stored (and emailed) once.
+    clientKey: text("client_key"),
   },
   (t) => [
+    uniqueIndex("review_comments_client_key_unique").on(t.submissionId, t.clientKey),
     index("review_comments_submission_idx").on(t.submissionId, t.versionNumber, t.atSeconds),
     check("review_comments_at_nonnegative", sql`${t.atSeconds} >= 0`),
   ],

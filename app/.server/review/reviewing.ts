@@ -1,4 +1,4 @@
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, count, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
   CLAIM_MINUTES,
@@ -61,6 +61,22 @@ export async function claimSubmission(db: Db, reviewer: ActingUser, submissionId
     }
     const move = transition(row.state, { type: "claim" });
     if (!move.ok) throw new UserError(move.reason, 409);
+    // The second of two approvals must be someone else's: the first approver does not hold it.
+    const [approved] = await tx
+      .select({ id: reviewDecisions.id })
+      .from(reviewDecisions)
+      .where(
+        and(
+          eq(reviewDecisions.submissionId, submissionId),
+          eq(reviewDecisions.versionNumber, row.currentVersion),
+          eq(reviewDecisions.reviewerId, reviewer.id),
+        ),
+      );
+    if (approved)
+      throw new UserError(
+        "You have already decided on this version; the second approval must come from another reviewer.",
+        409,
+      );
     const expiresAt = new Date(now.getTime() + CLAIM_MINUTES * 60_000);
     await tx
       .update(submissions)
@@ -75,6 +91,37 @@ export async function claimSubmission(db: Db, reviewer: ActingUser, submissionId
       });
     return { expiresAt };
   });
+}
+
+/**
+ * Extends the caller's own live claim, and nothing else: a claim that was released or ran out is
+ * not taken again behind anyone's back (an open tab renews; it never re-claims).
+ */
+export async function renewClaim(db: Db, reviewer: ActingUser, submissionId: string) {
+  assertReviewer(reviewer);
+  const expiresAt = new Date(Date.now() + CLAIM_MINUTES * 60_000);
+  const renewed = await db
+    .update(submissions)
+    .set({ claimExpiresAt: expiresAt })
+    .where(
+      and(
+        eq(submissions.id, submissionId),
+        eq(submissions.claimedBy, reviewer.id),
+        eq(submissions.state, "in_review"),
+        gt(submissions.claimExpiresAt, sql`now()`),
+      ),
+    )
+    .returning({ id: submissions.id });
+  if (renewed.length === 0) {
+    const [exists] = await db
+      .select({ state: submissions.state })
+      .from(submissions)
+      .where(eq(submissions.id, submissionId));
+    if (!exists || exists.state === "withdrawn")
+      throw new UserError("There is no such submission.", 404);
+    throw new UserError("Your claim on this submission has ended. Open it again to review.", 409);
+  }
+  return { expiresAt };
 }
 
 /** Gives the claim up (its holder, or an admin for anyone's); the item waits in the queue again. */
@@ -286,16 +333,22 @@ async function artistName(tx: Tx, userId: string) {
 }
 
 export const commentInput = z.object({
-  atSeconds: z.coerce
-    .number({ error: "Pick a moment in the clip." })
-    .min(0, "Pick a moment in the clip.")
-    .max(24 * 3600, "That moment is past the end of the clip."),
+  // An emptied field is "no moment", not second 0.
+  atSeconds: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.coerce
+      .number({ error: "Pick a moment in the clip." })
+      .min(0, "Pick a moment in the clip.")
+      .max(24 * 3600, "That moment is past the end of the clip."),
+  ),
   body: z
     .string({ error: "Write a comment." })
     .trim()
     .min(1, "Write a comment.")
     .max(2000, "Use at most 2,000 characters."),
   version: z.coerce.number().int(),
+  // From the form: a resent comment is stored and emailed once.
+  clientKey: z.uuid().optional().catch(undefined),
 });
 export type CommentInput = z.infer<typeof commentInput>;
 
@@ -340,8 +393,22 @@ export async function addComment(
         authorId: reviewer.id,
         atSeconds: input.atSeconds,
         body: input.body,
+        clientKey: input.clientKey ?? null,
       })
+      .onConflictDoNothing()
       .returning();
+    if (!comment) {
+      const [already] = await tx
+        .select()
+        .from(reviewComments)
+        .where(
+          and(
+            eq(reviewComments.submissionId, submissionId),
+            eq(reviewComments.clientKey, input.clientKey!),
+          ),
+        );
+      return { comment: already!, emailIds: [] };
+    }
     const at = formatTimecode(input.atSeconds);
     const emailId = await notify(
       tx,
@@ -356,7 +423,7 @@ export async function addComment(
           props: {
             artistName: await artistName(tx, row.userId),
             submissionTitle: row.title,
-            reviewerName: reviewer.displayName || reviewer.email,
+            reviewerName: reviewer.displayName || "A reviewer",
             at,
             body: input.body,
           },

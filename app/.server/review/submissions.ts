@@ -32,6 +32,8 @@ export const submitInput = z.object({
   intendedUse: z.enum(INTENDED_USES, { error: "Choose how you mean to use it." }),
   channels: channelList,
   agreeTerms: z.literal("on", { error: "Agree to the program terms to submit." }),
+  // From the form: the same key twice is the same submission.
+  submitKey: z.uuid().optional().catch(undefined),
 });
 export type SubmitInput = z.infer<typeof submitInput>;
 
@@ -59,8 +61,20 @@ export async function submitClip(db: Db, artist: ActingUser, input: SubmitInput)
         channels: input.channels,
         approvalsNeeded: approvalsNeeded(input.intendedUse),
         termsAcceptedAt: sql`now()`,
+        submitKey: input.submitKey ?? null,
       })
+      .onConflictDoNothing()
       .returning();
+    if (!submission) {
+      // A resent form (a double click, a retry): the submission it already made, not a second one
+      // in the queue. A concurrent twin waits for the first to commit, then lands here.
+      const [already] = await tx
+        .select()
+        .from(submissions)
+        .where(and(eq(submissions.submitKey, input.submitKey!), eq(submissions.userId, artist.id)));
+      if (!already) throw new UserError("This form was already used. Reload the page.", 409);
+      return already;
+    }
     await tx
       .insert(submissionVersions)
       .values({ submissionId: submission!.id, number: 1, clipId: input.clipId });

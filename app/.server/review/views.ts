@@ -151,6 +151,8 @@ async function submissionDetail(db: Db, where: ReturnType<typeof and>) {
   ]);
 
   const nameOf = (name: string | null, email: string | null) => name || email || null;
+  // Artists read these: a reviewer without a display name is never shown by email address.
+  const reviewerName = (name: string | null) => name || "A reviewer";
   const timeline: TimelineEvent[] = [];
   for (const v of versions)
     timeline.push({
@@ -178,7 +180,7 @@ async function submissionDetail(db: Db, where: ReturnType<typeof and>) {
       at: d.createdAt,
       kind,
       version: d.version,
-      by: nameOf(d.reviewerName, d.reviewerEmail),
+      by: reviewerName(d.reviewerName),
       reasonCategory: d.reasonCategory,
       note: d.note,
     });
@@ -191,7 +193,10 @@ async function submissionDetail(db: Db, where: ReturnType<typeof and>) {
       at: a.createdAt,
       kind: a.action === "submission.claimed" ? "claimed" : "withdrawn",
       version,
-      by: nameOf(a.actorName, a.actorEmail),
+      by:
+        a.action === "submission.withdrawn"
+          ? nameOf(submission.artistName, submission.artistEmail)
+          : reviewerName(a.actorName),
     });
   }
   timeline.sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -208,24 +213,37 @@ async function submissionDetail(db: Db, where: ReturnType<typeof and>) {
       claimHolder: claimHolder[0] ? nameOf(claimHolder[0].name, claimHolder[0].email) : null,
     },
     versions,
-    decisions: decisions.map((d) => ({
+    decisions: decisions.map(({ reviewerEmail: _, ...d }) => ({
       ...d,
-      reviewer: nameOf(d.reviewerName, d.reviewerEmail)!,
+      reviewer: reviewerName(d.reviewerName),
     })),
-    comments: comments.map((c) => ({ ...c, author: nameOf(c.authorName, c.authorEmail)! })),
+    comments: comments.map(({ authorEmail: _, ...c }) => ({
+      ...c,
+      author: reviewerName(c.authorName),
+    })),
     timeline,
   };
 }
 
 export type SubmissionDetail = Awaited<ReturnType<typeof submissionDetail>>;
 
+/**
+ * What the artist is told about the state: "in review" only while a reviewer holds the item. A
+ * claim that ran out (nobody looking) reads as waiting, as the queue treats it.
+ */
+const artistState = sql<SubmissionState>`(case when ${submissions.state} = 'in_review' and not coalesce(${submissions.claimExpiresAt} > now(), false) then 'pending' else ${submissions.state}::text end)`;
+
 /** The artist's own submission, whole. Someone else's is "not found". */
 export async function loadOwnSubmission(db: Db, artist: SessionUser, submissionId: string) {
   assertCan(artist, "studio:use");
-  return submissionDetail(
+  const detail = await submissionDetail(
     db,
     and(eq(submissions.id, submissionId), eq(submissions.userId, artist.id)),
   );
+  const s = detail.submission;
+  const held = s.claimExpiresAt !== null && s.claimExpiresAt > new Date();
+  if (s.state === "in_review" && !held) s.state = "pending";
+  return detail;
 }
 
 /** A submission as a reviewer sees it: anything submitted and not withdrawn. */
@@ -249,7 +267,7 @@ export async function listOwnSubmissions(
       id: submissions.id,
       title: submissions.title,
       intendedUse: submissions.intendedUse,
-      state: submissions.state,
+      state: artistState,
       currentVersion: submissions.currentVersion,
       approvalsNeeded: submissions.approvalsNeeded,
       submittedAt: submissions.submittedAt,
@@ -270,7 +288,7 @@ export async function listOwnSubmissions(
     .where(
       and(
         eq(submissions.userId, artist.id),
-        options.state ? eq(submissions.state, options.state) : undefined,
+        options.state ? sql`${artistState} = ${options.state}` : undefined,
         after
           ? sql`(${submissions.createdAt}, ${submissions.id}) < (${after.at}::timestamptz, ${after.id})`
           : undefined,
@@ -294,7 +312,7 @@ export async function submissionsOfClip(db: Db, artist: SessionUser, clipId: str
     .selectDistinct({
       id: submissions.id,
       title: submissions.title,
-      state: submissions.state,
+      state: artistState,
       createdAt: submissions.createdAt,
     })
     .from(submissions)

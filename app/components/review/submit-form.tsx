@@ -11,8 +11,10 @@ import { SubmissionStateBadge } from "./submission-state";
  */
 export function SubmitForm({
   submissions,
+  submitKey,
 }: {
   submissions: { id: string; title: string; state: SubmissionState }[];
+  submitKey: string;
 }) {
   const actionData = useActionData<{ ok: false; errors: Record<string, string> }>();
   const navigation = useNavigation();
@@ -46,6 +48,7 @@ export function SubmitForm({
         </summary>
         <Form method="post" className="mt-3 space-y-4" noValidate>
           <input type="hidden" name="intent" value="submit" />
+          <input type="hidden" name="submitKey" value={submitKey} />
           <TextField name="title" label="Title" required maxLength={120} error={errors.title} />
           <TextAreaField
             name="description"

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import {
   addComment,
@@ -389,7 +389,16 @@ describe("decisions", () => {
     await expect(
       decideAs(ana, s.id, { decision: "approve", checklist: CHECKLIST }),
     ).rejects.toMatchObject({ status: 409 });
-    await claimSubmission(t.db, acting(ana), s.id);
+    // She cannot claim it again, so it stays free for someone else…
+    await expect(claimSubmission(t.db, acting(ana), s.id)).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/another reviewer/),
+    });
+    // …and even holding a claim (set behind the domain's back) her second approval is refused.
+    await t.db
+      .update(submissions)
+      .set({ claimedBy: ana.id, claimExpiresAt: sql`now() + interval '10 minutes'` })
+      .where(eq(submissions.id, s.id));
     const before = await written();
     await expect(
       decideAs(ana, s.id, { decision: "approve", checklist: CHECKLIST }),

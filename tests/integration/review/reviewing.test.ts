@@ -5,6 +5,7 @@ import {
   decide as decideWith,
   decisionInput,
   releaseClaim,
+  renewClaim,
 } from "~/.server/review/reviewing";
 import { submitClip, submitInput } from "~/.server/review/submissions";
 import { reviewDecisions, submissions, type User } from "~db/schema";
@@ -69,6 +70,42 @@ describe("claims", () => {
     expect(await row(s.id)).toMatchObject({ state: "pending", claimedBy: null });
   });
 
+  it("a renewal extends only one's own live claim: never re-takes a released or lapsed one", async () => {
+    const s = await submitted();
+    const ana = await createUser(t.db, { role: "reviewer" });
+    const admin = await createUser(t.db, { role: "admin" });
+    await expect(renewClaim(t.db, acting(ana), s.id)).rejects.toMatchObject({ status: 409 });
+    expect((await row(s.id)).claimedBy).toBeNull();
+
+    await claimSubmission(t.db, acting(ana), s.id);
+    await t.db
+      .update(submissions)
+      .set({ claimExpiresAt: sql`now() + interval '1 minute'` })
+      .where(eq(submissions.id, s.id));
+    const { expiresAt } = await renewClaim(t.db, acting(ana), s.id);
+    expect(expiresAt.getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
+    expect((await row(s.id)).claimExpiresAt!.getTime()).toBe(expiresAt.getTime());
+
+    // An admin releases it while Ana's tab is still open: her next renewal does not take it back.
+    await releaseClaim(t.db, acting(admin), s.id);
+    await expect(renewClaim(t.db, acting(ana), s.id)).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/has ended/),
+    });
+    expect(await row(s.id)).toMatchObject({ state: "pending", claimedBy: null });
+
+    // A lapsed claim is not renewed either.
+    await claimSubmission(t.db, acting(ana), s.id);
+    await t.db
+      .update(submissions)
+      .set({ claimExpiresAt: sql`now() - interval '1 second'` })
+      .where(eq(submissions.id, s.id));
+    await expect(renewClaim(t.db, acting(ana), s.id)).rejects.toMatchObject({ status: 409 });
+    await expect(renewClaim(t.db, acting(ana), "no-such-id")).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+
   it("artists cannot claim", async () => {
     const s = await submitted();
     const artist = await createUser(t.db, { role: "artist" });
@@ -119,13 +156,11 @@ describe("decisions", () => {
       state: "in_review",
       approvals: 1,
     });
-    // The same reviewer cannot give the second.
-    await claimSubmission(t.db, acting(ana), s.id);
-    await expect(decide(t.db, acting(ana), s.id, approve())).rejects.toMatchObject({
+    // The same reviewer cannot give the second: she cannot even take it again.
+    await expect(claimSubmission(t.db, acting(ana), s.id)).rejects.toMatchObject({
       status: 409,
       message: expect.stringMatching(/another reviewer/),
     });
-    await releaseClaim(t.db, acting(ana), s.id);
     await claimSubmission(t.db, acting(ben), s.id);
     expect(await decide(t.db, acting(ben), s.id, approve())).toMatchObject({
       state: "approved",

@@ -240,8 +240,8 @@ const matrix: Record<string, Entry | Entry[]> = {
       path: (w) => `/review/${w.submissionId}`,
       params: (w) => ({ submissionId: w.submissionId }),
       loader: reviewersOnly("ok"),
-      // Renewing takes the claim when it is free.
-      action: { form: () => ({ intent: "renew" }), expect: reviewersOnly("ok") },
+      // Renewing only extends one's own claim; nobody holds this one.
+      action: { form: () => ({ intent: "renew" }), expect: reviewersOnly("invalid") },
     },
     {
       path: (w) => `/review/${w.submissionId}`,
