@@ -55,9 +55,11 @@ const NAV: NavItem[] = [
   { to: "/", label: "Home", permission: "home:view", end: true },
   { to: "/studio", label: "Studio", permission: "studio:use" },
   { to: "/submissions", label: "Submissions", permission: "studio:use" },
+  { to: "/rights", label: "Rights", permission: "studio:use" },
   { to: "/review", label: "Review", permission: "review:work" },
   { to: "/admin/people", label: "People", permission: "people:manage" },
   { to: "/admin/invites", label: "Invites", permission: "invites:manage" },
+  { to: "/admin/rights", label: "Rights", permission: "rights:manage" },
   { to: "/admin/audit", label: "Audit log", permission: "audit:read" },
   { to: "/admin/outbox", label: "Outbox", permission: "outbox:read" },
 ];

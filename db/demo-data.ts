@@ -3,6 +3,7 @@ import type { ObjectStorage } from "~/.server/storage";
 import { seedDemo } from "./seed";
 import { seedDemoClips } from "./seed-clips";
 import { seedDemoReview } from "./seed-review";
+import { seedDemoRights } from "./seed-rights";
 
 // Everything the demo shows, in dependency order: people, their rendered clips, then the review
 // program built on those clips. Each step skips what is already there.
@@ -13,7 +14,8 @@ export async function seedDemoData(
   const { created } = await seedDemo(db, { appUrl: options.appUrl });
   const clips = await seedDemoClips(db, options);
   const submissions = await seedDemoReview(db);
-  return { accounts: created.length, clips, submissions };
+  const rights = await seedDemoRights(db);
+  return { accounts: created.length, clips, submissions, rights };
 }
 
 export function describeSeeded(seeded: Awaited<ReturnType<typeof seedDemoData>>) {
@@ -21,6 +23,7 @@ export function describeSeeded(seeded: Awaited<ReturnType<typeof seedDemoData>>)
     seeded.accounts ? `${seeded.accounts} accounts` : null,
     seeded.clips ? `${seeded.clips} clips` : null,
     seeded.submissions ? `${seeded.submissions} submissions` : null,
+    seeded.rights ? `${seeded.rights} rights requests` : null,
   ].filter(Boolean);
   return parts.length ? `Seeded ${parts.join(", ")}.` : "Demo data already present; nothing to do.";
 }

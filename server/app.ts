@@ -145,6 +145,15 @@ export function createApp(options: AppOptions) {
     app.use(express.static(options.clientAssetsDir, { maxAge: "1h" }));
   }
 
+  // /verify/<code>.json is the JSON twin of the public verification page; Remix cannot match a
+  // parameter with a suffix, so it is served by its own resource route.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const json = /^\/verify\/([^/]+)\.json$/.exec(req.path);
+    // The Remix adapter reads originalUrl, so both change.
+    if (json && req.method === "GET") req.url = req.originalUrl = `/api/verify/${json[1]}`;
+    next();
+  });
+
   const handler = createRequestHandler({
     build: options.build,
     mode: dev ? "development" : "production",

@@ -10,6 +10,7 @@ export const permissions = {
   "review:work": ["reviewer", "admin"],
   "notifications:view": ["artist", "reviewer", "admin"],
   "people:manage": ["admin"],
+  "rights:manage": ["admin"],
   "invites:manage": ["admin"],
   "audit:read": ["admin"],
   "outbox:read": ["admin"],

@@ -33,6 +33,12 @@ const workLinks: { to: string; title: string; text: string; permission: Permissi
     permission: "studio:use",
   },
   {
+    to: "/rights",
+    title: "Rights",
+    text: "Request rights to publish approved work; your licenses, their codes and terms.",
+    permission: "studio:use",
+  },
+  {
     to: "/review",
     title: "Review queue",
     text: "Waiting submissions, oldest first, against the review target. Open one to claim it.",
@@ -52,6 +58,11 @@ export default function Home() {
       to: "/admin/invites",
       title: "Invites",
       text: "Invite one person or many from a CSV; resend or revoke.",
+    },
+    {
+      to: "/admin/rights",
+      title: "Rights",
+      text: "Grant, narrow, deny and revoke publishing rights; every license has a public code.",
     },
     {
       to: "/admin/audit",
@@ -130,7 +141,7 @@ export default function Home() {
       {can(user.role, "people:manage") ? (
         <div className="mt-8">
           <h2 className="mb-3 text-lg font-semibold">Administration</h2>
-          <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+          <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {adminLinks.map((link) => (
               <Link
                 key={link.to}

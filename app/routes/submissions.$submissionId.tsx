@@ -10,7 +10,7 @@ import { ReviewTimes } from "~/components/review/review-times";
 import { SubmissionStateBadge } from "~/components/review/submission-state";
 import { TimecodedPlayer } from "~/components/review/timecoded-player";
 import { Timeline } from "~/components/review/timeline";
-import { Button } from "~/components/ui/button";
+import { Button, buttonClass } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { FormError, SelectField, TextAreaField } from "~/components/ui/field";
 import { Card, formatDateTime, PageHeader } from "~/components/ui/misc";
@@ -134,6 +134,11 @@ export default function SubmissionPage() {
               approvalsNeeded={s.approvalsNeeded}
             />
             {open ? <WithdrawButton revision={s.revision} /> : null}
+            {s.state === "approved" ? (
+              <Link to={`/rights?submission=${s.id}`} className={buttonClass("primary")}>
+                Request publishing rights
+              </Link>
+            ) : null}
           </div>
         }
       />

@@ -143,6 +143,9 @@ export const clips = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     videoKey: text("video_key").notNull(),
     posterKey: text("poster_key").notNull(),
+    // A remote provider's file as received, before our watermark: the source of a licensed
+    // watermark-free master. Null for the local renderer, which re-renders without the mark.
+    originalKey: text("original_key"),
     sizeBytes: integer("size_bytes").notNull(),
     durationSeconds: doublePrecision("duration_seconds").notNull(),
     width: integer("width").notNull(),

@@ -5,3 +5,4 @@ export * from "./mail";
 export * from "./generation";
 export * from "./review";
 export * from "./notifications";
+export * from "./rights";

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { listReviewQueue, queueFilters } from "~/.server/review/queue";
 import { listOwnSubmissions, loadOwnSubmission, reviewTimes } from "~/.server/review/views";
 import { unreadCount } from "~/.server/notifications/inbox";
+import { listOwnRights, verifyLicense } from "~/.server/rights/views";
 import { seedDemoData } from "~db/demo-data";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~db/seed";
 import { accessSettings, emailOutbox, invites, users } from "~db/schema";
@@ -68,13 +69,13 @@ describe("the demo review program", () => {
       storage: testStorage,
       provenanceSecret: testEnv.PROVENANCE_SECRET,
     });
-    expect(first).toMatchObject({ clips: 10, submissions: 10 });
+    expect(first).toMatchObject({ clips: 10, submissions: 10, rights: 3 });
     const again = await seedDemoData(t.db, {
       appUrl: APP_URL,
       storage: testStorage,
       provenanceSecret: testEnv.PROVENANCE_SECRET,
     });
-    expect(again).toEqual({ accounts: 0, clips: 0, submissions: 0 });
+    expect(again).toEqual({ accounts: 0, clips: 0, submissions: 0, rights: 0 });
 
     const person = async (email: string) =>
       (await t.db.select().from(users).where(eq(users.email, email)))[0]!;
@@ -121,5 +122,15 @@ describe("the demo review program", () => {
     expect(times.medianHours).toBeCloseTo(20, 1);
     expect(times.p90Hours).toBeCloseTo(25.6, 1);
     expect(await unreadCount(t.db, artist.id)).toBeGreaterThan(0);
+
+    // Rights: Ari's license is valid and checkable by its code; Kenji's is revoked.
+    const [ari] = await listOwnRights(t.db, artist);
+    expect(ari).toMatchObject({ title: "Lighthouse spirals", status: "valid" });
+    expect(await verifyLicense(t.db, ari!.license!.code.toLowerCase())).toMatchObject({
+      status: "valid",
+      artist: "Ari Artist",
+    });
+    const kenji = await person("kenji.watanabe@greenroom.test");
+    expect((await listOwnRights(t.db, kenji))[0]).toMatchObject({ status: "revoked" });
   }, 180_000); // renders the ten demo clips for real
 });

@@ -8,6 +8,10 @@ import PasswordResetEmail, {
   subject as passwordResetSubject,
   type PasswordResetEmailProps,
 } from "~emails/password-reset";
+import RightsDecisionEmail, {
+  subject as rightsDecisionSubject,
+  type RightsDecisionEmailProps,
+} from "~emails/rights-decision";
 import ReviewCommentEmail, {
   subject as reviewCommentSubject,
   type ReviewCommentEmailProps,
@@ -23,6 +27,7 @@ export const templates = {
   "review-decision": { component: ReviewDecisionEmail, subject: reviewDecisionSubject },
   "review-comment": { component: ReviewCommentEmail, subject: reviewCommentSubject },
   "overdue-digest": { component: OverdueDigestEmail, subject: overdueDigestSubject },
+  "rights-decision": { component: RightsDecisionEmail, subject: rightsDecisionSubject },
 };
 
 export type TemplateProps = {
@@ -31,6 +36,7 @@ export type TemplateProps = {
   "review-decision": ReviewDecisionEmailProps;
   "review-comment": ReviewCommentEmailProps;
   "overdue-digest": OverdueDigestEmailProps;
+  "rights-decision": RightsDecisionEmailProps;
 };
 
 export type TemplateName = keyof typeof templates;

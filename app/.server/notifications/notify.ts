@@ -9,7 +9,10 @@ export type NotificationKind =
   | "submission_first_approval"
   | "submission_changes_requested"
   | "submission_rejected"
-  | "review_comment";
+  | "review_comment"
+  | "rights_granted"
+  | "rights_denied"
+  | "rights_revoked";
 
 export type NotificationInput<T extends TemplateName> = {
   userId: string;
