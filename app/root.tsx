@@ -57,6 +57,7 @@ const NAV: NavItem[] = [
   { to: "/submissions", label: "Submissions", permission: "studio:use" },
   { to: "/rights", label: "Rights", permission: "studio:use" },
   { to: "/review", label: "Review", permission: "review:work" },
+  { to: "/provenance", label: "Check a file", permission: "provenance:check" },
   { to: "/admin/people", label: "People", permission: "people:manage" },
   { to: "/admin/invites", label: "Invites", permission: "invites:manage" },
   { to: "/admin/rights", label: "Rights", permission: "rights:manage" },

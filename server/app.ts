@@ -145,6 +145,18 @@ export function createApp(options: AppOptions) {
     app.use(express.static(options.clientAssetsDir, { maxAge: "1h" }));
   }
 
+  // Forms are small: refuse a large declared body before anything reads it. Only the provenance
+  // check takes a video, and it enforces its own limit while streaming.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const declared = Number(req.get("content-length") ?? 0);
+    const upload = req.path === "/provenance" || req.path === "/provenance.data";
+    if (!upload && declared > 1024 * 1024) {
+      res.status(413).type("text/plain").send("This request is too large.");
+      return;
+    }
+    next();
+  });
+
   // /verify/<code>.json is the JSON twin of the public verification page; Remix cannot match a
   // parameter with a suffix, so it is served by its own resource route.
   app.use((req: Request, _res: Response, next: NextFunction) => {

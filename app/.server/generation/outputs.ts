@@ -80,7 +80,8 @@ export async function makePoster(videoPath: string, durationSeconds: number, dir
 /**
  * Turns a provider's raw file into an output: fitted to the asked frame (scaled, letterboxed if its
  * shape differs), cut to the asked duration, watermarked, signed, then checked, with a poster.
- * A file shorter than asked fails the check rather than being padded.
+ * A file shorter than asked fails the check rather than being padded. A null watermark makes a
+ * licensed master from the stored original: the same frames, without the visible mark.
  */
 export async function finishProviderOutput(
   rawPath: string,
@@ -89,12 +90,12 @@ export async function finishProviderOutput(
     width: number;
     height: number;
     durationSeconds: number;
-    watermark: string;
+    watermark: string | null;
     provenance: SignedProvenance;
   },
 ) {
   const markFile = path.join(dir, "watermark.txt");
-  await writeDrawtextFile(markFile, target.watermark);
+  if (target.watermark !== null) await writeDrawtextFile(markFile, target.watermark);
   const { width, height } = target;
   const videoPath = path.join(dir, "video.mp4");
   await runFfmpeg(
@@ -108,9 +109,11 @@ export async function finishProviderOutput(
         `pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2`,
         "setsar=1",
         `fps=${FPS}`,
-        watermarkFilter(markFile, width, height),
+        target.watermark === null ? null : watermarkFilter(markFile, width, height),
         "format=yuv420p",
-      ].join(","),
+      ]
+        .filter(Boolean)
+        .join(","),
       "-t",
       String(target.durationSeconds),
       "-c:v",

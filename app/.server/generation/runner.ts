@@ -249,6 +249,10 @@ export async function runGenerationJob(deps: RunnerDeps, jobId: string, bossJobI
     const posterKey = newObjectKey("posters", "jpg");
     await deps.storage.putFile(videoKey, output.videoPath, "video/mp4");
     await deps.storage.putFile(posterKey, output.posterPath, "image/jpeg");
+    // A remote provider's file as received, before our mark: a licensed watermark-free master is
+    // made from it later (the local renderer re-renders instead, so it keeps none).
+    const originalKey = fetched.finished ? null : newObjectKey("clips", "mp4");
+    if (originalKey) await deps.storage.putFile(originalKey, fetched.videoPath, "video/mp4");
 
     const stored = await db.transaction(async (tx) => {
       const updated = await tx
@@ -268,6 +272,7 @@ export async function runGenerationJob(deps: RunnerDeps, jobId: string, bossJobI
         userId: job.userId,
         videoKey,
         posterKey,
+        originalKey,
         sizeBytes: size,
         durationSeconds: probed.durationSeconds,
         width: probed.width,
@@ -287,7 +292,11 @@ export async function runGenerationJob(deps: RunnerDeps, jobId: string, bossJobI
     });
     if (!stored) {
       // Cancelled while uploading: nothing refers to these objects.
-      await Promise.all([deps.storage.delete(videoKey), deps.storage.delete(posterKey)]);
+      await Promise.all(
+        [videoKey, posterKey, originalKey].flatMap((key) =>
+          key ? [deps.storage.delete(key)] : [],
+        ),
+      );
     }
   } catch (error) {
     clearInterval(timer);

@@ -2,7 +2,8 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { submitClip, submitInput } from "~/.server/review/submissions";
-import type { User } from "~db/schema";
+import { newLicenseCode } from "~/.server/rights/requests";
+import { licenses, rightsRequests, submissions, submissionVersions, type User } from "~db/schema";
 import { useTestDatabase } from "../../support/db";
 import {
   acting,
@@ -42,6 +43,11 @@ type World = {
   submittedClipId: string;
   /** `artist`'s pending submission of `submittedClipId`. */
   submissionId: string;
+  /** `artist`'s valid license (with a master) on an approved submission of a third clip. */
+  licenseId: string;
+  licenseCode: string;
+  /** A request of `artist` waiting for an admin. */
+  pendingRequestId: string;
 };
 
 type Entry = {
@@ -75,6 +81,15 @@ const reviewersOnly = (outcome: Outcome): Record<Persona, Outcome> => ({
   otherArtist: "forbidden",
   reviewer: outcome,
   admin: outcome,
+  suspended: "login",
+});
+/** Any artist, each on their own data; the other roles are refused. */
+const artistsOnly = (outcome: Outcome): Record<Persona, Outcome> => ({
+  anonymous: "login",
+  artist: outcome,
+  otherArtist: outcome,
+  reviewer: "forbidden",
+  admin: "forbidden",
   suspended: "login",
 });
 const adminOnly = (adminOutcome: Outcome): Record<Persona, Outcome> => ({
@@ -258,6 +273,54 @@ const matrix: Record<string, Entry | Entry[]> = {
       action: { form: () => ({ intent: "renew" }), expect: reviewersOnly("notFound") },
     },
   ],
+  "rights._index.tsx": {
+    path: () => "/rights",
+    loader: artistsOnly("ok"),
+    // An empty form: each artist may try, and is told what is missing.
+    action: { form: () => ({}), expect: artistsOnly("invalid") },
+  },
+  "admin.rights.tsx": {
+    path: () => "/admin/rights",
+    loader: adminOnly("ok"),
+    action: {
+      form: (w) => ({ intent: "deny", id: w.pendingRequestId, reason: "" }),
+      expect: adminOnly("invalid"),
+    },
+  },
+  "rights.licenses.$licenseId.master.ts": {
+    path: (w) => `/rights/licenses/${w.licenseId}/master`,
+    params: (w) => ({ licenseId: w.licenseId }),
+    loader: ownerOnly("ok"),
+  },
+  // Public and signed out: the same facts for everyone, and the same 404 for unknown codes.
+  "verify.$code.tsx": [
+    {
+      path: (w) => `/verify/${w.licenseCode}`,
+      params: (w) => ({ code: w.licenseCode }),
+      loader: everyone("ok"),
+    },
+    {
+      path: () => "/verify/GR-0000-0000",
+      params: () => ({ code: "GR-0000-0000" }),
+      loader: everyone("notFound"),
+    },
+  ],
+  "verify.$code.$kind.ts": {
+    path: (w) => `/verify/${w.licenseCode}/poster`,
+    params: (w) => ({ code: w.licenseCode, kind: "poster" }),
+    loader: everyone("ok"),
+  },
+  "api.verify.$code.ts": {
+    path: (w) => `/api/verify/${w.licenseCode}`,
+    params: (w) => ({ code: w.licenseCode }),
+    loader: everyone("ok"),
+  },
+  "provenance.tsx": {
+    path: () => "/provenance",
+    loader: signedIn("ok"),
+    // No file: everyone signed in may try, and is told to choose one.
+    action: { form: () => ({}), expect: signedIn("invalid") },
+  },
   "notifications.tsx": {
     path: () => "/notifications",
     loader: signedIn("ok"),
@@ -295,7 +358,59 @@ async function world(): Promise<World> {
       agreeTerms: "on",
     }),
   );
+  // A third clip, approved, with a valid license that allows a master, and a request waiting.
+  const { clip: licensedClip } = await createFinishedClip(t.db, artist!);
+  const [approved] = await t.db
+    .insert(submissions)
+    .values({
+      userId: artist!.id,
+      title: "Matrix approved",
+      description: "Approved and licensed.",
+      intendedUse: "portfolio",
+      channels: ["Vimeo"],
+      state: "approved",
+      approvalsNeeded: 1,
+      termsAcceptedAt: new Date(),
+      decidedAt: new Date(),
+    })
+    .returning();
+  await t.db
+    .insert(submissionVersions)
+    .values({ submissionId: approved!.id, number: 1, clipId: licensedClip.id });
+  const terms = {
+    submissionId: approved!.id,
+    userId: artist!.id,
+    platforms: ["Vimeo"],
+    commercial: false,
+    worldwide: true,
+    countries: [],
+    termStart: "2026-01-01",
+    termEnd: null,
+    creditLine: "Matrix",
+  };
+  const [granted] = await t.db
+    .insert(rightsRequests)
+    .values({ ...terms, masterNeeded: true, masterReason: "Reel", state: "granted" })
+    .returning();
+  const [license] = await t.db
+    .insert(licenses)
+    .values({
+      ...terms,
+      code: newLicenseCode(),
+      requestId: granted!.id,
+      clipId: licensedClip.id,
+      masterAllowed: true,
+      grantedBy: admin!.id,
+    })
+    .returning();
+  const [pending] = await t.db
+    .insert(rightsRequests)
+    .values({ ...terms, masterNeeded: false })
+    .returning();
   return {
+    licenseId: license!.id,
+    licenseCode: license!.code,
+    pendingRequestId: pending!.id,
     artist: artist!,
     otherArtist: otherArtist!,
     reviewer: reviewer!,

@@ -15,7 +15,8 @@ import type { SignedProvenance } from "../provenance";
 
 // The `local` provider's renderer: a stand-in for the model that makes a real H.264 clip. The scene
 // (source, colours, motion) follows from the prompt and the seed, the look from the style preset;
-// the prompt is the caption, and every clip carries the visible watermark and signed provenance.
+// the prompt is the caption, and every clip carries the visible watermark and signed provenance
+// (a licensed master is re-rendered the same way with provenance but without the mark).
 
 export { FPS };
 
@@ -31,6 +32,12 @@ export type LocalRenderInput = {
   /** Written into the file's metadata; null for a clip without provenance (never for outputs). */
   provenance: SignedProvenance | null;
 };
+
+/**
+ * A licensed master: the same scene (it follows from prompt, seed, style and size alone) without
+ * the visible mark, still signed.
+ */
+export type LocalMasterInput = Omit<LocalRenderInput, "watermark"> & { watermark: null };
 
 export type RenderedClip = { videoPath: string; posterPath: string; probe: ProbeResult };
 
@@ -126,7 +133,7 @@ export function captionFor(prompt: string, max = 64) {
 
 /** The ffmpeg arguments for a clip; text goes through files so no prompt needs escaping. */
 export function renderArgs(
-  input: LocalRenderInput,
+  input: LocalRenderInput | LocalMasterInput,
   files: { caption: string; watermark: string; output: string },
 ) {
   const { width, height } = frameSize(input.resolution, input.aspectRatio);
@@ -145,7 +152,7 @@ export function renderArgs(
     scene.filter,
     styleFilter(input.style, height),
     `drawtext=fontfile=${FONT}:textfile=${files.caption}:fontcolor=white:fontsize=${captionSize}:box=1:boxcolor=black@0.5:boxborderw=${Math.round(captionSize / 2)}:x=(w-text_w)/2:y=h-text_h-${Math.round(height * 0.12)}`,
-    watermarkFilter(files.watermark, width, height),
+    input.watermark === null ? null : watermarkFilter(files.watermark, width, height),
     "format=yuv420p",
   ].filter(Boolean);
   const args = [
@@ -170,7 +177,7 @@ export function renderArgs(
  * asked (codec, size, duration) before anyone may accept it.
  */
 export async function renderLocalClip(
-  input: LocalRenderInput,
+  input: LocalRenderInput | LocalMasterInput,
   dir: string,
   options: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {},
 ): Promise<RenderedClip> {
@@ -181,7 +188,7 @@ export async function renderLocalClip(
     output: path.join(dir, "video.mp4"),
   };
   await writeDrawtextFile(files.caption, captionFor(input.prompt));
-  await writeDrawtextFile(files.watermark, input.watermark);
+  if (input.watermark !== null) await writeDrawtextFile(files.watermark, input.watermark);
   const { args, width, height } = renderArgs(input, files);
   await runFfmpeg(args, {
     expectedSeconds: input.durationSeconds,
