@@ -138,3 +138,22 @@ export function formatTimecode(seconds: number) {
   const s = seconds - m * 60;
   return `${m}:${s.toFixed(1).padStart(4, "0")}`;
 }
+
+/** One step in a submission's history, as the artist and reviewers see it. */
+export type TimelineEvent = {
+  /** A Date on the server; a string once it has crossed to the browser. */
+  at: Date | string;
+  kind:
+    | "submitted"
+    | "resubmitted"
+    | "claimed"
+    | "approved"
+    | "first_approval"
+    | "changes_requested"
+    | "rejected"
+    | "withdrawn";
+  version: number;
+  by: string | null;
+  reasonCategory?: string | null;
+  note?: string | null;
+};

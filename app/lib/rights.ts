@@ -53,9 +53,18 @@ export const LICENSE_STATUS_LABELS: Record<LicenseStatus, string> = {
 export const CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 export const LICENSE_CODE = /^GR-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
 
-/** Normalises what a person typed: case, spaces, and the letters Crockford reads as digits. */
+/**
+ * Normalises what a person typed: case, spaces or missing dashes ("gr 7k2m q9xd"), and the letters
+ * Crockford reads as digits. Anything else is returned as typed and fails LICENSE_CODE.
+ */
 export function normaliseLicenseCode(value: string) {
-  return value.trim().toUpperCase().replace(/[IL]/g, "1").replace(/O/g, "0");
+  const compact = value
+    .toUpperCase()
+    .replace(/[\s-]/g, "")
+    .replace(/[IL]/g, "1")
+    .replace(/O/g, "0");
+  const body = compact.startsWith("GR") ? compact.slice(2) : compact;
+  return body.length === 8 ? `GR-${body.slice(0, 4)}-${body.slice(4)}` : value.trim().toUpperCase();
 }
 
 // ISO 3166-1 alpha-2, for territories.

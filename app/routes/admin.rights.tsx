@@ -25,14 +25,9 @@ import { listRightsQueue } from "~/.server/rights/views";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { FormError, TextAreaField, TextField } from "~/components/ui/field";
+import { LicenseStatusBadge } from "~/components/rights/license-status";
 import { Badge, Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
-import {
-  countryName,
-  LICENSE_STATUS_LABELS,
-  REQUEST_STATES,
-  termsInWords,
-  type LicenseStatus,
-} from "~/lib/rights";
+import { countryName, REQUEST_STATES, termsInWords } from "~/lib/rights";
 import { USE_LABELS } from "~/lib/review";
 import { fieldErrors } from "~/lib/validation";
 
@@ -100,13 +95,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   }
 }
-
-const STATUS_TONES: Record<LicenseStatus, "green" | "stone" | "red" | "amber"> = {
-  valid: "green",
-  expired: "stone",
-  revoked: "red",
-  not_started: "amber",
-};
 
 type Item = ReturnType<typeof useLoaderData<typeof loader>>["items"][number];
 
@@ -183,7 +171,7 @@ function RequestCard({ item }: { item: Item }) {
           </p>
         </div>
         {license && item.status ? (
-          <Badge tone={STATUS_TONES[item.status]}>{LICENSE_STATUS_LABELS[item.status]}</Badge>
+          <LicenseStatusBadge status={item.status} />
         ) : request.state === "denied" ? (
           <Badge tone="red">Denied</Badge>
         ) : (

@@ -10,15 +10,9 @@ import { requestRights, rightsRequestInput, todayUtc } from "~/.server/rights/re
 import { listOwnRights, requestableSubmissions } from "~/.server/rights/views";
 import { Button } from "~/components/ui/button";
 import { FormError, SelectField, TextAreaField, TextField } from "~/components/ui/field";
+import { LicenseStatusBadge } from "~/components/rights/license-status";
 import { Badge, Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
-import {
-  COUNTRIES,
-  countryName,
-  LICENSE_STATUS_LABELS,
-  PLATFORMS,
-  termsInWords,
-  type LicenseStatus,
-} from "~/lib/rights";
+import { COUNTRIES, countryName, PLATFORMS, termsInWords } from "~/lib/rights";
 import { USE_LABELS } from "~/lib/review";
 
 export const meta: MetaFunction = () => [{ title: "Rights · Greenroom" }];
@@ -69,13 +63,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-const STATUS_TONES: Record<LicenseStatus, "green" | "stone" | "red" | "amber"> = {
-  valid: "green",
-  expired: "stone",
-  revoked: "red",
-  not_started: "amber",
-};
-
 export default function Rights() {
   const { rights, requestable } = useLoaderData<typeof loader>();
   return (
@@ -101,7 +88,7 @@ export default function Rights() {
                     <div className="flex flex-wrap items-center justify-between gap-2">
                       <h3 className="font-semibold">{title}</h3>
                       {license && status ? (
-                        <Badge tone={STATUS_TONES[status]}>{LICENSE_STATUS_LABELS[status]}</Badge>
+                        <LicenseStatusBadge status={status} />
                       ) : (
                         <Badge tone={request.state === "denied" ? "red" : "amber"}>
                           {request.state === "denied" ? "Not granted" : "Waiting for an answer"}

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { licenseFacts, publicLicense } from "~/.server/rights/public";
-import { Badge } from "~/components/ui/misc";
-import { countryName, LICENSE_STATUS_LABELS, type LicenseStatus } from "~/lib/rights";
+import { LicenseStatusBadge } from "~/components/rights/license-status";
+import { countryName } from "~/lib/rights";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `License ${data.code} · Greenroom` : "Not found · Greenroom" },
@@ -14,13 +14,6 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const license = await publicLicense(context.db, params.code ?? "", context.clientIp);
   return licenseFacts(license);
 }
-
-const TONES: Record<LicenseStatus, "green" | "stone" | "red" | "amber"> = {
-  valid: "green",
-  expired: "stone",
-  revoked: "red",
-  not_started: "amber",
-};
 
 function day(value: string) {
   return new Date(`${value}T00:00:00Z`).toLocaleDateString("en-GB", {
@@ -39,7 +32,7 @@ export default function Verify() {
       <p className="text-sm font-black tracking-tight text-brand-800">Greenroom · license check</p>
       <div className="mt-2 flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-bold">{license.title}</h1>
-        <Badge tone={TONES[license.status]}>{LICENSE_STATUS_LABELS[license.status]}</Badge>
+        <LicenseStatusBadge status={license.status} />
       </div>
       <p className="mt-1 text-stone-700">
         By {license.artist} · license <span className="font-mono">{license.code}</span>

@@ -161,6 +161,10 @@ describe("license codes", () => {
     expect(normaliseLicenseCode("GR-1ILO-0OLI")).toBe("GR-1110-0011");
     expect(normaliseLicenseCode(" gr-il0o-loi1 ")).toBe("GR-1100-1011");
     expect(normaliseLicenseCode("gr-1ilo-0oli")).toMatch(LICENSE_CODE);
+    // Spaces instead of dashes, or none at all, as people read codes out.
+    expect(normaliseLicenseCode("gr 7k2m q9xd")).toBe("GR-7K2M-Q9XD");
+    expect(normaliseLicenseCode("GR7K2MQ9XD")).toBe("GR-7K2M-Q9XD");
+    expect(normaliseLicenseCode("GR-7K2M-Q9X")).not.toMatch(LICENSE_CODE);
     // U stays U: it is not in the alphabet, so the code stays malformed rather than guessed.
     expect(normaliseLicenseCode("GR-UUUU-0000")).not.toMatch(LICENSE_CODE);
     for (let i = 0; i < 200; i++) {

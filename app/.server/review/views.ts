@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import type { SubmissionState } from "~/lib/review";
+import type { SubmissionState, TimelineEvent } from "~/lib/review";
 import {
   auditLog,
   clips,
@@ -23,23 +23,6 @@ import { assertReviewer } from "./queue";
 
 const NOT_FOUND = "There is no such submission.";
 export const SUBMISSIONS_PAGE_SIZE = 20;
-
-export type TimelineEvent = {
-  at: Date;
-  kind:
-    | "submitted"
-    | "resubmitted"
-    | "claimed"
-    | "approved"
-    | "first_approval"
-    | "changes_requested"
-    | "rejected"
-    | "withdrawn";
-  version: number;
-  by: string | null;
-  reasonCategory?: string | null;
-  note?: string | null;
-};
 
 const author = alias(users, "author");
 
@@ -199,7 +182,7 @@ async function submissionDetail(db: Db, where: ReturnType<typeof and>) {
           : reviewerName(a.actorName),
     });
   }
-  timeline.sort((a, b) => a.at.getTime() - b.at.getTime());
+  timeline.sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
 
   const currentApprovals = decisions.filter(
     (d) => d.version === submission.currentVersion && d.decision === "approve",

@@ -1,23 +1,7 @@
 import { formatDateTime } from "~/components/ui/misc";
+import type { TimelineEvent } from "~/lib/review";
 
-export type TimelineItem = {
-  at: string | Date;
-  kind:
-    | "submitted"
-    | "resubmitted"
-    | "claimed"
-    | "approved"
-    | "first_approval"
-    | "changes_requested"
-    | "rejected"
-    | "withdrawn";
-  version: number;
-  by: string | null;
-  reasonCategory?: string | null;
-  note?: string | null;
-};
-
-const WORDS: Record<TimelineItem["kind"], string> = {
+const WORDS: Record<TimelineEvent["kind"], string> = {
   submitted: "Submitted",
   resubmitted: "Resubmitted",
   claimed: "Review started",
@@ -28,7 +12,7 @@ const WORDS: Record<TimelineItem["kind"], string> = {
   withdrawn: "Withdrawn",
 };
 
-const DOTS: Record<TimelineItem["kind"], string> = {
+const DOTS: Record<TimelineEvent["kind"], string> = {
   submitted: "bg-stone-400",
   resubmitted: "bg-stone-400",
   claimed: "bg-sky-500",
@@ -40,7 +24,7 @@ const DOTS: Record<TimelineItem["kind"], string> = {
 };
 
 /** The submission's history, oldest first: every version, review and decision with its reason. */
-export function Timeline({ events }: { events: TimelineItem[] }) {
+export function Timeline({ events }: { events: TimelineEvent[] }) {
   return (
     <ol className="relative space-y-4 border-l border-stone-300 pl-5" aria-label="History">
       {events.map((event, i) => (
