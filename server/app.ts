@@ -154,6 +154,11 @@ export function createApp(options: AppOptions) {
       res.status(413).type("text/plain").send("This request is too large.");
       return;
     }
+    // A body without a declared length could be of any size; browsers always declare form posts.
+    if (!upload && !req.get("content-length") && req.get("transfer-encoding")) {
+      res.status(411).type("text/plain").send("Send this request with its length.");
+      return;
+    }
     next();
   });
 

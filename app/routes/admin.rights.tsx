@@ -27,7 +27,7 @@ import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { FormError, TextAreaField, TextField } from "~/components/ui/field";
 import { LicenseStatusBadge } from "~/components/rights/license-status";
 import { Badge, Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
-import { countryName, REQUEST_STATES, termsInWords } from "~/lib/rights";
+import { COUNTRIES, countryName, REQUEST_STATES, termsInWords } from "~/lib/rights";
 import { USE_LABELS } from "~/lib/review";
 import { fieldErrors } from "~/lib/validation";
 
@@ -277,10 +277,29 @@ function DecideForms({ item, errors }: { item: Item; errors: Record<string, stri
           <fieldset>
             <legend className="text-sm font-medium">Territory</legend>
             {request.worldwide ? (
-              <label className="mt-1 flex items-center gap-2 text-sm">
-                <input type="radio" name="territory" value="worldwide" defaultChecked />
-                Worldwide
-              </label>
+              <div className="mt-1 space-y-2 text-sm">
+                <label className="flex items-center gap-2">
+                  <input type="radio" name="territory" value="worldwide" defaultChecked />
+                  Worldwide, as asked
+                </label>
+                <label className="flex items-center gap-2">
+                  <input type="radio" name="territory" value="countries" />
+                  Only these countries:
+                </label>
+                <select
+                  name="countries"
+                  multiple
+                  size={5}
+                  aria-label="Countries to grant"
+                  className="block w-full rounded-md border border-stone-300 px-3 py-2 text-sm"
+                >
+                  {COUNTRIES.map((c) => (
+                    <option key={c} value={c}>
+                      {countryName(c)}
+                    </option>
+                  ))}
+                </select>
+              </div>
             ) : (
               <>
                 <input type="hidden" name="territory" value="countries" />

@@ -1,3 +1,4 @@
+import http from "node:http";
 import { expect, test, type APIResponse } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { ARTIST2, DEMO_PASSWORD, REVIEWER, submitSignIn } from "./support/auth";
@@ -186,5 +187,45 @@ test.describe("errors and enumeration", () => {
     }
     expect(answers[0]).toContain("we have sent it a link");
     expect(answers[1]).toBe(answers[0]);
+  });
+});
+
+test.describe("request bodies", () => {
+  test("a form body over 1 MB is refused with 413 before it is read", async ({
+    request,
+    baseURL,
+  }) => {
+    const response = await request.post("/login", {
+      headers: { origin: baseURL!, "content-type": "application/x-www-form-urlencoded" },
+      data: `email=${"a".repeat(1024 * 1024 + 10)}`,
+      maxRedirects: 0,
+    });
+    expect(response.status()).toBe(413);
+    expect(await response.text()).toBe("This request is too large.");
+  });
+
+  test("a body without a declared length is refused with 411", async ({ baseURL }) => {
+    const url = new URL("/login", baseURL);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        url,
+        {
+          method: "POST",
+          headers: {
+            origin: baseURL!,
+            "content-type": "application/x-www-form-urlencoded",
+            "transfer-encoding": "chunked",
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      req.write("email=a");
+      req.end();
+    });
+    expect(status).toBe(411);
   });
 });

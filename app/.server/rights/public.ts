@@ -6,7 +6,7 @@ import { clips } from "~db/schema";
 import { hit, RateLimitedError, type Limit } from "../auth/rate-limit";
 import type { Db } from "../db";
 import { runFfmpeg } from "../generation/media";
-import type { ObjectStorage } from "../storage/storage";
+import { ObjectNotFoundError, type ObjectStorage } from "../storage/storage";
 import { verifyLicense } from "./views";
 
 // The public face of a license: /verify/<code>, its JSON twin, its poster and (only while valid)
@@ -64,7 +64,13 @@ export async function previewBytes(db: Db, storage: ObjectStorage, clipId: strin
   try {
     const source = path.join(dir, "source.mp4");
     const preview = path.join(dir, "preview.mp4");
-    await storage.download(clip.videoKey, source);
+    try {
+      await storage.download(clip.videoKey, source);
+    } catch (error) {
+      // The clip's file is gone: the preview is simply not there.
+      if (error instanceof ObjectNotFoundError) throw notFound();
+      throw error;
+    }
     await runFfmpeg(
       [
         "-y",

@@ -270,7 +270,14 @@ export async function requestRights(
         .where(eq(rightsRequests.requestKey, input.requestKey));
       if (already && (already.userId !== artist.id || already.submissionId !== submissionId))
         throw new UserError("This form was already used. Reload the page.", 409);
-      if (already) return { request: already, license: null, emailIds: [] as string[] };
+      if (already) {
+        // A resend: the same answer as the first time, with its license if it was granted.
+        const [license] = await tx
+          .select()
+          .from(licenses)
+          .where(eq(licenses.requestId, already.id));
+        return { request: already, license: license ?? null, emailIds: [] as string[] };
+      }
     }
     if (submission.state !== "approved")
       throw new UserError("Rights can be requested only for an approved submission.", 409);
@@ -361,7 +368,11 @@ async function lockRequest(tx: Tx, requestId: string) {
 
 async function titleOf(tx: Tx, submissionId: string) {
   const [s] = await tx
-    .select({ title: submissions.title, state: submissions.state })
+    .select({
+      title: submissions.title,
+      state: submissions.state,
+      intendedUse: submissions.intendedUse,
+    })
     .from(submissions)
     .where(eq(submissions.id, submissionId));
   return s!;
@@ -413,6 +424,12 @@ export async function grantRequest(
     const submission = await titleOf(tx, request.submissionId);
     if (submission.state !== "approved")
       throw new UserError("The submission is no longer approved; deny the request instead.", 409);
+    if (grant.commercial && submission.intendedUse !== "commercial")
+      throw new UserError(
+        "Commercial use needs a submission approved for commercial use.",
+        422,
+        "commercial",
+      );
     const license = await issueLicense(tx, request, grant, admin.id);
     await tx
       .update(rightsRequests)

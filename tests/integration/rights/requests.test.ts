@@ -478,6 +478,18 @@ describe("the trusted tier", () => {
     ).rejects.toMatchObject({ status: 409 });
   });
 
+  it("a resent auto-granted request answers with the same license", async () => {
+    const artist = await createUser(t.db, { role: "artist", trustTier: "trusted" });
+    const s = await approved(artist);
+    const requestKey = crypto.randomUUID();
+    const first = await requestAs(artist, s.id, { requestKey });
+    const again = await requestAs(artist, s.id, { requestKey });
+    expect(again.request.id).toBe(first.request.id);
+    expect(again.license?.code).toBe(first.license!.code);
+    expect(again.emailIds).toEqual([]);
+    expect(await t.db.select().from(licenses)).toHaveLength(1);
+  });
+
   it("a trusted artist's commercial request waits for an admin", async () => {
     const artist = await createUser(t.db, { role: "artist", trustTier: "trusted" });
     const s = await approved(artist, "commercial");

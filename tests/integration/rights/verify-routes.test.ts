@@ -2,12 +2,19 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { newLicenseCode } from "~/.server/rights/requests";
 import { VERIFY_LIMIT } from "~/.server/rights/public";
-import { licenses, rightsRequests, submissions, submissionVersions, users } from "~db/schema";
+import {
+  clips,
+  licenses,
+  rightsRequests,
+  submissions,
+  submissionVersions,
+  users,
+} from "~db/schema";
 import { loader as jsonLoader } from "~/routes/api.verify.$code";
 import { loader as mediaLoader } from "~/routes/verify.$code.$kind";
 import { loader as pageLoader } from "~/routes/verify.$code";
 import { useTestDatabase } from "../../support/db";
-import { callRoute, makeRequest } from "../../support/factories";
+import { callRoute, makeRequest, testStorage } from "../../support/factories";
 import { artistWith, createFinishedClip } from "../../support/generation";
 
 const t = useTestDatabase();
@@ -143,6 +150,15 @@ describe("the public verification page", () => {
     expect((await media(revoked.code, "poster")).status).toBe(200);
     expect((await media(revoked.code, "preview")).status).toBe(404);
     expect((await media(valid.code, "video")).status).toBe(404);
+
+    // A valid license whose clip file has gone: no preview, and no 500.
+    const [gone] = await t.db
+      .select({ videoKey: clips.videoKey })
+      .from(clips)
+      .innerJoin(licenses, eq(licenses.clipId, clips.id))
+      .where(eq(licenses.code, valid.code));
+    await testStorage.delete(gone!.videoKey);
+    expect((await media(valid.code, "preview")).status).toBe(404);
   });
 
   it("is rate limited per address", async () => {
