@@ -1,4 +1,12 @@
 // The registry of templates the send function can render: name → component and subject line.
+import ContributionDecidedEmail, {
+  subject as contributionDecidedSubject,
+  type ContributionDecidedEmailProps,
+} from "~emails/contribution-decided";
+import GrantAwardedEmail, {
+  subject as grantAwardedSubject,
+  type GrantAwardedEmailProps,
+} from "~emails/grant-awarded";
 import InviteEmail, { subject as inviteSubject, type InviteEmailProps } from "~emails/invite";
 import OverdueDigestEmail, {
   subject as overdueDigestSubject,
@@ -8,6 +16,14 @@ import PasswordResetEmail, {
   subject as passwordResetSubject,
   type PasswordResetEmailProps,
 } from "~emails/password-reset";
+import PayoutSentEmail, {
+  subject as payoutSentSubject,
+  type PayoutSentEmailProps,
+} from "~emails/payout-sent";
+import PromotionRequestedEmail, {
+  subject as promotionRequestedSubject,
+  type PromotionRequestedEmailProps,
+} from "~emails/promotion-requested";
 import RightsDecisionEmail, {
   subject as rightsDecisionSubject,
   type RightsDecisionEmailProps,
@@ -28,6 +44,16 @@ export const templates = {
   "review-comment": { component: ReviewCommentEmail, subject: reviewCommentSubject },
   "overdue-digest": { component: OverdueDigestEmail, subject: overdueDigestSubject },
   "rights-decision": { component: RightsDecisionEmail, subject: rightsDecisionSubject },
+  "contribution-decided": {
+    component: ContributionDecidedEmail,
+    subject: contributionDecidedSubject,
+  },
+  "grant-awarded": { component: GrantAwardedEmail, subject: grantAwardedSubject },
+  "payout-sent": { component: PayoutSentEmail, subject: payoutSentSubject },
+  "promotion-requested": {
+    component: PromotionRequestedEmail,
+    subject: promotionRequestedSubject,
+  },
 };
 
 export type TemplateProps = {
@@ -37,6 +63,10 @@ export type TemplateProps = {
   "review-comment": ReviewCommentEmailProps;
   "overdue-digest": OverdueDigestEmailProps;
   "rights-decision": RightsDecisionEmailProps;
+  "contribution-decided": ContributionDecidedEmailProps;
+  "grant-awarded": GrantAwardedEmailProps;
+  "payout-sent": PayoutSentEmailProps;
+  "promotion-requested": PromotionRequestedEmailProps;
 };
 
 export type TemplateName = keyof typeof templates;
