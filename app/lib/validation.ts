@@ -32,6 +32,33 @@ export const reasonField = z
   .min(3, "Give a reason of at least 3 characters.")
   .max(500, "Use at most 500 characters.");
 
+// A form sends one ticked checkbox (or selected option) as a string, several as an array, and none
+// at all: all three become an array of `item`. Bound its length with .check(z.minLength(…)).
+export const manyValues = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]),
+    z.array(item),
+  );
+
+/** A single checkbox: ticked sends "on" (or "true" from scripts), unticked sends nothing. */
+export const checkboxValue = z.preprocess(
+  (v) => v === "on" || v === "true" || v === true,
+  z.boolean(),
+);
+
+/** A calendar day as a date input sends it, YYYY-MM-DD. */
+export const isoDay = z
+  .string({ error: "Choose a date." })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Choose a date.")
+  // Date.parse rolls 2030-02-30 over to 2 March; PostgreSQL refuses it (a 500). Round-trip instead.
+  .refine((v) => {
+    const time = Date.parse(`${v}T00:00:00Z`);
+    return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === v;
+  }, "Choose a real date.");
+
+/** An emptied date input sends "": no day. */
+export const optionalIsoDay = z.preprocess((v) => (v === "" ? undefined : v), isoDay.optional());
+
 export type FieldErrors = Record<string, string>;
 
 /** The first message per field, the shape forms show next to each input. */

@@ -25,9 +25,16 @@ import { listRightsQueue } from "~/.server/rights/views";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { FormError, TextAreaField, TextField } from "~/components/ui/field";
+import { FilterTabs } from "~/components/ui/filters";
 import { LicenseStatusBadge } from "~/components/rights/license-status";
 import { Badge, Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
-import { COUNTRIES, countryName, REQUEST_STATES, termsInWords } from "~/lib/rights";
+import {
+  COUNTRIES,
+  countryName,
+  REQUEST_STATES,
+  termsInWords,
+  type RequestState,
+} from "~/lib/rights";
 import { USE_LABELS } from "~/lib/review";
 import { fieldErrors } from "~/lib/validation";
 
@@ -96,6 +103,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
+const STATE_LABELS: Record<RequestState, string> = {
+  pending: "Waiting",
+  granted: "Granted",
+  denied: "Denied",
+};
+
 type Item = ReturnType<typeof useLoaderData<typeof loader>>["items"][number];
 
 export default function AdminRights() {
@@ -112,19 +125,18 @@ export default function AdminRights() {
         title="Rights requests"
         description="Grant (the terms may be narrowed), deny with a reason, or revoke a license with a reason. The artist is told each time."
       />
-      <nav aria-label="Requests by state" className="mb-4 flex flex-wrap gap-1 text-sm">
-        {REQUEST_STATES.map((state) => (
-          <Link
-            key={state}
-            to={`?state=${state}`}
-            aria-current={filters.state === state ? "page" : undefined}
-            className={`rounded-md px-3 py-1.5 ${filters.state === state ? "bg-brand-100 font-semibold text-brand-900" : "text-stone-700 hover:bg-stone-100"}`}
-          >
-            {state === "pending" ? "Waiting" : state === "granted" ? "Granted" : "Denied"} (
-            {counts[state]})
-          </Link>
-        ))}
-      </nav>
+      <div className="mb-4">
+        <FilterTabs
+          label="Requests by state"
+          param="state"
+          values={REQUEST_STATES}
+          labels={STATE_LABELS}
+          counts={counts}
+          // The queue always shows one state: waiting ones by default.
+          allLabel={null}
+          current={filters.state}
+        />
+      </div>
       {items.length === 0 ? (
         <EmptyState title={filters.state === "pending" ? "Nothing is waiting" : "None yet"}>
           {filters.state === "pending"

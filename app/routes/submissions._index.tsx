@@ -7,9 +7,10 @@ import { listOwnSubmissions, reviewTimes } from "~/.server/review/views";
 import { ReviewTimes } from "~/components/review/review-times";
 import { SubmissionStateBadge } from "~/components/review/submission-state";
 import { buttonClass } from "~/components/ui/button";
+import { FilterTabs } from "~/components/ui/filters";
 import { EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
-import { SUBMISSION_STATES, USE_LABELS } from "~/lib/review";
+import { SUBMISSION_STATES, USE_LABELS, type SubmissionState } from "~/lib/review";
 
 export const meta: MetaFunction = () => [{ title: "Submissions · Greenroom" }];
 
@@ -33,15 +34,23 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
 }
 
+// In the order an artist meets them, which is not the order of SUBMISSION_STATES.
 const STATE_TABS = [
-  [undefined, "All"],
-  ["pending", "Waiting"],
-  ["in_review", "In review"],
-  ["changes_requested", "Changes requested"],
-  ["approved", "Approved"],
-  ["rejected", "Rejected"],
-  ["withdrawn", "Withdrawn"],
-] as const;
+  "pending",
+  "in_review",
+  "changes_requested",
+  "approved",
+  "rejected",
+  "withdrawn",
+] as const satisfies readonly SubmissionState[];
+const STATE_LABELS: Record<SubmissionState, string> = {
+  pending: "Waiting",
+  in_review: "In review",
+  changes_requested: "Changes requested",
+  approved: "Approved",
+  rejected: "Rejected",
+  withdrawn: "Withdrawn",
+};
 
 export default function Submissions() {
   const { submissions, nextCursor, times, filters, targetHours } = useLoaderData<typeof loader>();
@@ -65,18 +74,16 @@ export default function Submissions() {
       <div className="mb-4">
         <ReviewTimes times={times} targetHours={targetHours} />
       </div>
-      <nav aria-label="Filter by state" className="mb-3 flex flex-wrap gap-1 text-sm">
-        {STATE_TABS.map(([value, label]) => (
-          <Link
-            key={label}
-            to={value ? `?state=${value}` : "?"}
-            aria-current={filters.state === value ? "page" : undefined}
-            className={`rounded-md px-3 py-1.5 ${filters.state === value ? "bg-brand-100 font-semibold text-brand-900" : "text-stone-700 hover:bg-stone-100"}`}
-          >
-            {label}
-          </Link>
-        ))}
-      </nav>
+      <div className="mb-3">
+        <FilterTabs
+          label="Filter by state"
+          param="state"
+          values={STATE_TABS}
+          labels={STATE_LABELS}
+          allLabel="All"
+          current={filters.state}
+        />
+      </div>
       {submissions.length === 0 ? (
         <EmptyState title={filters.state || filters.after ? "None here" : "No submissions yet"}>
           {filters.state || filters.after ? (

@@ -21,8 +21,11 @@ export type NotificationInput<T extends TemplateName> = {
   body: string;
   /** An app path, e.g. /submissions/<id>. */
   link: string;
-  /** The email that goes with it; `url` in its props is filled from appUrl + link. */
-  email: { template: T; props: Omit<TemplateProps[T], "url"> };
+  /**
+   * The email that goes with it. `url` in its props is filled from appUrl + link, and
+   * `artistName` (for the templates that greet by name) from the recipient's account.
+   */
+  email: { template: T; props: Omit<TemplateProps[T], "url" | "artistName"> };
 };
 
 /**
@@ -35,7 +38,7 @@ export async function notify<T extends TemplateName>(
   appUrl: string,
 ): Promise<string> {
   const [recipient] = await tx
-    .select({ email: users.email })
+    .select({ email: users.email, displayName: users.displayName })
     .from(users)
     .where(eq(users.id, input.userId));
   if (!recipient) throw new Error(`notify: no user ${input.userId}`);
@@ -52,6 +55,8 @@ export async function notify<T extends TemplateName>(
     props: {
       ...input.email.props,
       url: new URL(input.link, appUrl).toString(),
+      // Every template gets it; those that do not greet by name ignore it.
+      artistName: recipient.displayName || recipient.email,
     } as TemplateProps[T],
   });
 }

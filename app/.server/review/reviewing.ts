@@ -8,6 +8,7 @@ import {
   SUBMISSION_STATES,
   transition,
 } from "~/lib/review";
+import { manyValues } from "~/lib/validation";
 import {
   clips,
   reviewComments,
@@ -156,10 +157,7 @@ export const decisionInput = z
     ),
     note: z.string().trim().max(2000, "Use at most 2,000 characters.").optional(),
     // The checklist items the reviewer ticked.
-    checklist: z.preprocess(
-      (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
-      z.array(z.string().max(300)).max(50),
-    ),
+    checklist: manyValues(z.string().max(300)).check(z.maxLength(50)),
     // What the reviewer saw when deciding.
     version: z.coerce.number().int(),
     state: z.enum(SUBMISSION_STATES),
@@ -288,7 +286,6 @@ export async function decide(
         email: {
           template: "review-decision",
           props: {
-            artistName: await artistName(tx, row.userId),
             submissionTitle: row.title,
             outcome,
             version: row.currentVersion,
@@ -323,14 +320,6 @@ const OUTCOME_TITLES = {
   changes_requested: "Changes requested",
   rejected: "Rejected",
 } as const;
-
-async function artistName(tx: Tx, userId: string) {
-  const [user] = await tx
-    .select({ name: users.displayName, email: users.email })
-    .from(users)
-    .where(eq(users.id, userId));
-  return user?.name || user?.email || "there";
-}
 
 export const commentInput = z.object({
   // An emptied field is "no moment", not second 0.
@@ -421,7 +410,6 @@ export async function addComment(
         email: {
           template: "review-comment",
           props: {
-            artistName: await artistName(tx, row.userId),
             submissionTitle: row.title,
             reviewerName: reviewer.displayName || "A reviewer",
             at,

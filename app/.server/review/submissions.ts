@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { approvalsNeeded, CHANNELS, INTENDED_USES, transition } from "~/lib/review";
+import { manyValues } from "~/lib/validation";
 import { clips, submissions, submissionVersions } from "~db/schema";
 import { recordAudit } from "../audit/audit-log";
 import { assertCan, auditActor, type ActingUser } from "../auth/guards";
@@ -10,11 +11,8 @@ import { UserError } from "../errors";
 // The artist's side of review: submit one of their clips, withdraw before a decision, resubmit
 // after changes were requested. Every change names the revision it was made on.
 
-const channelList = z.preprocess(
-  (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
-  z
-    .array(z.enum(CHANNELS, { error: "Choose channels from the list." }))
-    .min(1, "Choose at least one channel."),
+const channelList = manyValues(z.enum(CHANNELS, { error: "Choose channels from the list." })).check(
+  z.minLength(1, "Choose at least one channel."),
 );
 
 export const submitInput = z.object({

@@ -9,12 +9,12 @@ import {
   termsInWords,
   type Terms,
 } from "~/lib/rights";
+import { checkboxValue, isoDay, manyValues, optionalIsoDay } from "~/lib/validation";
 import {
   licenses,
   rightsRequests,
   submissions,
   submissionVersions,
-  users,
   type License,
   type RightsRequest,
 } from "~db/schema";
@@ -28,37 +28,21 @@ import { notify } from "../notifications/notify";
 // (terms may be narrowed), at once by the system for trusted artists' non-commercial requests,
 // denied with a reason, revoked with a reason. Every move is audited and the artist is told.
 
-const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]),
-    z.array(item),
-  );
-const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
-const day = z
-  .string({ error: "Choose a date." })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Choose a date.")
-  // Date.parse rolls 2030-02-30 over to 2 March; PostgreSQL refuses it (a 500). Round-trip instead.
-  .refine((v) => {
-    const time = Date.parse(`${v}T00:00:00Z`);
-    return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === v;
-  }, "Choose a real date.");
-const optionalDay = z.preprocess((v) => (v === "" ? undefined : v), day.optional());
-
 /** Where, how and for how long: shared by the artist's request and the admin's grant. */
 const termsFields = {
-  platforms: list(z.enum(PLATFORMS, { error: "Choose platforms from the list." })),
+  platforms: manyValues(z.enum(PLATFORMS, { error: "Choose platforms from the list." })),
   otherPlatform: z.preprocess(
     (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
     z.string().trim().max(80, "Use at most 80 characters.").optional(),
   ),
-  commercial: checkbox,
+  commercial: checkboxValue,
   territory: z.enum(["worldwide", "countries"], { error: "Choose worldwide or countries." }),
-  countries: list(
+  countries: manyValues(
     z.enum(COUNTRIES as [string, ...string[]], { error: "Choose countries from the list." }),
   ),
-  termStart: day,
-  termEnd: optionalDay,
-  perpetual: checkbox,
+  termStart: isoDay,
+  termEnd: optionalIsoDay,
+  perpetual: checkboxValue,
 };
 
 type TermsForm = {
@@ -106,7 +90,7 @@ export const rightsRequestInput = z
       .trim()
       .min(1, "Give the credit line.")
       .max(200, "Use at most 200 characters."),
-    masterNeeded: checkbox,
+    masterNeeded: checkboxValue,
     masterReason: z.string().trim().max(1000, "Use at most 1,000 characters.").optional(),
     requestKey: z.uuid().optional().catch(undefined),
   })
@@ -129,7 +113,7 @@ export const rightsRequestInput = z
 export type RightsRequestInput = z.infer<typeof rightsRequestInput>;
 
 export const grantInput = z
-  .object({ ...termsFields, masterAllowed: checkbox })
+  .object({ ...termsFields, masterAllowed: checkboxValue })
   .superRefine(refineTerms)
   .transform((t) => ({ ...toTerms(t), masterAllowed: t.masterAllowed }));
 export type GrantInput = z.infer<typeof grantInput>;
@@ -149,14 +133,6 @@ export function newLicenseCode() {
   const part = () =>
     Array.from({ length: 4 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
   return `GR-${part()}-${part()}`;
-}
-
-async function artistName(tx: Tx, userId: string) {
-  const [u] = await tx
-    .select({ name: users.displayName, email: users.email })
-    .from(users)
-    .where(eq(users.id, userId));
-  return u?.name || u?.email || "there";
 }
 
 /** Issues the license for a request with `terms`; a code collision draws again. */
@@ -226,7 +202,6 @@ async function tellArtist(
       email: {
         template: "rights-decision",
         props: {
-          artistName: await artistName(tx, input.userId),
           submissionTitle: input.title,
           outcome,
           code: license?.code ?? null,

@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { buttonClass } from "./button";
 
@@ -77,30 +77,53 @@ export function FilterSelect(props: {
   );
 }
 
-/** One-click filters as links ("all", then each value), the current one marked for assistive tech. */
-export function FilterTabs({
+/**
+ * One-click filters as links, the current one marked for assistive tech: first a tab that clears
+ * the filter (unless `allLabel` is null, for pages that always filter), then one per value, named
+ * by `labels` (or the value itself) and followed by its count when `counts` has one.
+ */
+export function FilterTabs<V extends string>({
   label,
   param,
   values,
   current,
+  labels,
+  counts,
+  allLabel,
 }: {
   label: string;
   param: string;
-  values: readonly string[];
-  current: string | null;
+  values: readonly V[];
+  current: V | null | undefined;
+  /** What each tab says; a value without a label is shown as itself. */
+  labels?: Partial<Record<V, string>>;
+  /** Shown after the label, as "Waiting (3)". */
+  counts?: Partial<Record<V, number>>;
+  /** The first tab, which clears the filter: "all" unless named; null for no such tab. */
+  allLabel?: string | null;
 }) {
+  const tabs = [
+    ...(allLabel === null ? [] : [{ value: null, name: allLabel }]),
+    ...values.map((value) => ({ value, name: labels?.[value] })),
+  ];
   return (
     <nav aria-label={label} className="flex flex-wrap gap-1 text-sm">
-      {[null, ...values].map((value) => (
-        <a
-          key={value ?? "all"}
-          href={value ? `?${param}=${value}` : "?"}
-          aria-current={current === value ? "page" : undefined}
-          className={`rounded-md px-3 py-1.5 capitalize ${current === value ? "bg-brand-100 font-semibold text-brand-900" : "text-stone-700 hover:bg-stone-100"}`}
-        >
-          {value ?? "all"}
-        </a>
-      ))}
+      {tabs.map(({ value, name }) => {
+        const active = (current ?? null) === value;
+        const count = value === null ? undefined : counts?.[value];
+        return (
+          <Link
+            key={value ?? ""}
+            to={value ? `?${param}=${value}` : "?"}
+            aria-current={active ? "page" : undefined}
+            // A bare value ("pending") is shown capitalised; a given label is shown as written.
+            className={`rounded-md px-3 py-1.5${name === undefined ? " capitalize" : ""} ${active ? "bg-brand-100 font-semibold text-brand-900" : "text-stone-700 hover:bg-stone-100"}`}
+          >
+            {name ?? value ?? "all"}
+            {count === undefined ? null : ` (${count})`}
+          </Link>
+        );
+      })}
     </nav>
   );
 }

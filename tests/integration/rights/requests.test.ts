@@ -2,18 +2,15 @@ import type * as NodeCrypto from "node:crypto";
 import { randomInt } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { claimSubmission, decide, decisionInput } from "~/.server/review/reviewing";
-import { submitClip, submitInput, withdrawSubmission } from "~/.server/review/submissions";
+import { claimSubmission } from "~/.server/review/reviewing";
+import { withdrawSubmission } from "~/.server/review/submissions";
 import {
   denyRequest,
-  grantInput,
-  grantRequest,
   revokeLicense,
   requestRights,
   rightsRequestInput,
   todayUtc,
 } from "~/.server/rights/requests";
-import { DEFAULT_CHECKLIST, type IntendedUse } from "~/lib/review";
 import { LICENSE_CODE } from "~/lib/rights";
 import {
   auditLog,
@@ -26,7 +23,7 @@ import {
 } from "~db/schema";
 import { onPostgres, useTestDatabase } from "../../support/db";
 import { acting, APP_URL, createUser } from "../../support/factories";
-import { createFinishedClip } from "../../support/generation";
+import { RIGHTS_NOW, rightsFixtures } from "../../support/rights";
 
 // Lets one test script the code draws to force a collision; every other draw is the real one.
 vi.mock("node:crypto", async (importOriginal) => {
@@ -36,90 +33,12 @@ vi.mock("node:crypto", async (importOriginal) => {
 
 const t = useTestDatabase();
 
-// "Today" for the requests below, so the terms (in 2030) are never in the past.
-const NOW = new Date("2030-01-15T12:00:00Z");
-const CHECKLIST = [...DEFAULT_CHECKLIST];
-
-async function submission(id: string) {
-  const [s] = await t.db.select().from(submissions).where(eq(submissions.id, id));
-  return s!;
-}
-
-async function submitted(artist: User, use: IntendedUse = "portfolio", title = "Salt flats") {
-  const { clip } = await createFinishedClip(t.db, artist);
-  return submitClip(
-    t.db,
-    acting(artist),
-    submitInput.parse({
-      clipId: clip.id,
-      title,
-      description: "Wide shots at noon.",
-      intendedUse: use,
-      channels: ["YouTube"],
-      agreeTerms: "on",
-    }),
-  );
-}
-
-async function decideAs(reviewer: User, id: string, decision: string, note?: string) {
-  await claimSubmission(t.db, acting(reviewer), id);
-  const s = await submission(id);
-  return decide(
-    t.db,
-    acting(reviewer),
-    id,
-    decisionInput.parse({
-      decision,
-      checklist: CHECKLIST,
-      version: String(s.currentVersion),
-      state: s.state,
-      ...(note ? { reasonCategory: "Other", note } : {}),
-    }),
-    { checklist: CHECKLIST, appUrl: APP_URL },
-  );
-}
-
-/** A submission approved through review: one approval, or two (different reviewers) for commercial. */
-async function approved(artist: User, use: IntendedUse = "portfolio", title = "Salt flats") {
-  const s = await submitted(artist, use, title);
-  for (let i = 0; i < (use === "commercial" ? 2 : 1); i++)
-    await decideAs(await createUser(t.db, { role: "reviewer" }), s.id, "approve");
-  const row = await submission(s.id);
-  expect(row.state).toBe("approved");
-  return row;
-}
-
-/** What the artist asks by default: two platforms, two countries, most of 2030, with a master. */
-const ask = (overrides: Record<string, unknown> = {}) =>
-  rightsRequestInput.parse({
-    platforms: ["Instagram", "Vimeo"],
-    territory: "countries",
-    countries: ["FR", "DE"],
-    termStart: "2030-02-01",
-    termEnd: "2030-12-31",
-    creditLine: "Ari Artist / Greenroom",
-    masterNeeded: "on",
-    masterReason: "Festival projection.",
-    ...overrides,
+const { requestAs, grantAs, submission, submitted, decideAs, approvedThroughReview } =
+  rightsFixtures(t, {
+    // Unless a test says otherwise, the artist asks for a master and the admin allows it.
+    ask: { masterNeeded: "on", masterReason: "Festival projection." },
+    grant: { masterAllowed: "on" },
   });
-
-/** A grant of exactly what `ask()` asks, unless overridden. */
-const grantOf = (overrides: Record<string, unknown> = {}) =>
-  grantInput.parse({
-    platforms: ["Instagram", "Vimeo"],
-    territory: "countries",
-    countries: ["FR", "DE"],
-    termStart: "2030-02-01",
-    termEnd: "2030-12-31",
-    masterAllowed: "on",
-    ...overrides,
-  });
-
-const requestAs = (artist: User, submissionId: string, overrides: Record<string, unknown> = {}) =>
-  requestRights(t.db, acting(artist), submissionId, ask(overrides), { appUrl: APP_URL, now: NOW });
-
-const grantAs = (admin: User, requestId: string, overrides: Record<string, unknown> = {}) =>
-  grantRequest(t.db, acting(admin), requestId, grantOf(overrides), { appUrl: APP_URL });
 
 async function requestRow(id: string) {
   const [r] = await t.db.select().from(rightsRequests).where(eq(rightsRequests.id, id));
@@ -168,7 +87,7 @@ async function written() {
 describe("requesting rights", () => {
   it("records a pending request with the terms as asked, audited, and tells nobody yet", async () => {
     const artist = await createUser(t.db, { role: "artist" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const emailsBefore = (await emailsTo(artist)).length;
     const { request, license, emailIds } = await requestAs(artist, s.id, {
       otherPlatform: "Patreon",
@@ -244,7 +163,7 @@ describe("requesting rights", () => {
   it("someone else's submission, or none, is a 404 that gives nothing away", async () => {
     const artist = await createUser(t.db, { role: "artist" });
     const other = await createUser(t.db, { role: "artist" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const before = await written();
     await expect(requestAs(other, s.id)).rejects.toMatchObject({ status: 404 });
     await expect(requestAs(other, crypto.randomUUID())).rejects.toMatchObject({ status: 404 });
@@ -253,7 +172,7 @@ describe("requesting rights", () => {
 
   it("is an artist's action: reviewers and admins are refused (403)", async () => {
     const artist = await createUser(t.db, { role: "artist" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     for (const role of ["reviewer", "admin"] as const) {
       const user = await createUser(t.db, { role });
       await expect(requestAs(user, s.id)).rejects.toMatchObject({ status: 403 });
@@ -264,8 +183,8 @@ describe("requesting rights", () => {
   it("one open request per submission: a second is a 409; once decided, a new one may follow", async () => {
     const artist = await createUser(t.db, { role: "artist" });
     const admin = await createUser(t.db, { role: "admin" });
-    const s = await approved(artist);
-    const other = await approved(artist, "portfolio", "Tide pools");
+    const s = await approvedThroughReview(artist);
+    const other = await approvedThroughReview(artist, "portfolio", "Tide pools");
     const first = await requestAs(artist, s.id);
     await expect(requestAs(artist, s.id, { platforms: ["TikTok"] })).rejects.toMatchObject({
       status: 409,
@@ -291,7 +210,7 @@ describe("requesting rights", () => {
 
   it("8 concurrent requests on one submission make exactly one; the others are told why (409)", async () => {
     const artist = await createUser(t.db, { role: "artist" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, (_, i) =>
         requestAs(artist, s.id, i % 2 ? { requestKey: crypto.randomUUID() } : {}),
@@ -312,7 +231,7 @@ describe("requesting rights", () => {
 
   it("the database itself refuses a second open request, whatever the code does", async () => {
     const artist = await createUser(t.db, { role: "artist" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const { request } = await requestAs(artist, s.id);
     const { id: _id, createdAt: _c, requestKey: _k, ...copy } = request;
     await expect(t.db.insert(rightsRequests).values(copy)).rejects.toThrow();
@@ -322,7 +241,7 @@ describe("requesting rights", () => {
 
   it("a resent form (same requestKey) is the same request, however often and concurrently", async () => {
     const artist = await createUser(t.db, { role: "artist" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const requestKey = crypto.randomUUID();
     const results = await Promise.all(
       Array.from({ length: 6 }, () => requestAs(artist, s.id, { requestKey })),
@@ -338,9 +257,9 @@ describe("requesting rights", () => {
   it("someone else's requestKey, or this artist's on another submission, is a 409, not a 500", async () => {
     const artist = await createUser(t.db, { role: "artist" });
     const other = await createUser(t.db, { role: "artist" });
-    const s = await approved(artist);
-    const s2 = await approved(artist, "portfolio", "Tide pools");
-    const o = await approved(other);
+    const s = await approvedThroughReview(artist);
+    const s2 = await approvedThroughReview(artist, "portfolio", "Tide pools");
+    const o = await approvedThroughReview(other);
     const requestKey = crypto.randomUUID();
     const { request } = await requestAs(artist, s.id, { requestKey });
     const before = await written();
@@ -360,7 +279,7 @@ describe("requesting rights", () => {
 
   it("a term starting in the past is a 422 on termStart; today is fine", async () => {
     const artist = await createUser(t.db, { role: "artist" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const today = todayUtc();
     const yesterday = todayUtc(new Date(Date.now() - 86_400_000));
     const input = (termStart: string) =>
@@ -375,7 +294,10 @@ describe("requesting rights", () => {
       requestRights(t.db, acting(artist), s.id, input(yesterday), { appUrl: APP_URL }),
     ).rejects.toMatchObject({ status: 422, field: "termStart" });
     await expect(
-      requestRights(t.db, acting(artist), s.id, input("2029-12-31"), { appUrl: APP_URL, now: NOW }),
+      requestRights(t.db, acting(artist), s.id, input("2029-12-31"), {
+        appUrl: APP_URL,
+        now: RIGHTS_NOW,
+      }),
     ).rejects.toMatchObject({ status: 422, field: "termStart" });
     expect(await t.db.select().from(rightsRequests)).toEqual([]);
     const { request } = await requestRights(t.db, acting(artist), s.id, input(today), {
@@ -389,7 +311,7 @@ describe("the commercial rule", () => {
   it("a commercial request on a submission approved for another use is a 422 on commercial", async () => {
     const artist = await createUser(t.db, { role: "artist" });
     for (const use of ["portfolio", "social", "festival", "press"] as const) {
-      const s = await approved(artist, use);
+      const s = await approvedThroughReview(artist, use);
       await expect(requestAs(artist, s.id, { commercial: "on" }), use).rejects.toMatchObject({
         status: 422,
         field: "commercial",
@@ -403,7 +325,7 @@ describe("the commercial rule", () => {
 
   it("is allowed once the submission is approved for commercial use by two reviewers", async () => {
     const artist = await createUser(t.db, { role: "artist" });
-    const s = await approved(artist, "commercial");
+    const s = await approvedThroughReview(artist, "commercial");
     expect(s.approvalsNeeded).toBe(2);
     const { request } = await requestAs(artist, s.id, { commercial: "on" });
     expect(request).toMatchObject({ state: "pending", commercial: true });
@@ -417,7 +339,7 @@ describe("the trusted tier", () => {
       trustTier: "trusted",
       displayName: "Tess Trusted",
     });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const emailsBefore = (await emailsTo(artist)).length;
     const { request, license, emailIds } = await requestAs(artist, s.id, {
       otherPlatform: "Patreon",
@@ -480,7 +402,7 @@ describe("the trusted tier", () => {
 
   it("a resent auto-granted request answers with the same license", async () => {
     const artist = await createUser(t.db, { role: "artist", trustTier: "trusted" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const requestKey = crypto.randomUUID();
     const first = await requestAs(artist, s.id, { requestKey });
     const again = await requestAs(artist, s.id, { requestKey });
@@ -492,7 +414,7 @@ describe("the trusted tier", () => {
 
   it("a trusted artist's commercial request waits for an admin", async () => {
     const artist = await createUser(t.db, { role: "artist", trustTier: "trusted" });
-    const s = await approved(artist, "commercial");
+    const s = await approvedThroughReview(artist, "commercial");
     const emailsBefore = (await emailsTo(artist)).length;
     const { request, license, emailIds } = await requestAs(artist, s.id, { commercial: "on" });
     expect(request).toMatchObject({ state: "pending", autoGranted: false });
@@ -505,7 +427,7 @@ describe("the trusted tier", () => {
 
   it("a standard artist's non-commercial request waits for an admin", async () => {
     const artist = await createUser(t.db, { role: "artist", trustTier: "standard" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const { request, license } = await requestAs(artist, s.id);
     expect(request).toMatchObject({ state: "pending", autoGranted: false });
     expect(license).toBeNull();
@@ -517,7 +439,7 @@ describe("granting", () => {
   it("issues a license with the terms, tells the artist and audits it", async () => {
     const artist = await createUser(t.db, { role: "artist", displayName: "Ari Artist" });
     const admin = await createUser(t.db, { role: "admin" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const { request } = await requestAs(artist, s.id);
     const emailsBefore = (await emailsTo(artist)).length;
     const { license, emailIds } = await grantAs(admin, request.id);
@@ -574,7 +496,7 @@ describe("granting", () => {
   it("may narrow every term", async () => {
     const artist = await createUser(t.db, { role: "artist" });
     const admin = await createUser(t.db, { role: "admin" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const wide = {
       otherPlatform: "Patreon",
       territory: "worldwide",
@@ -611,7 +533,7 @@ describe("granting", () => {
   it("narrows a commercial request to non-commercial", async () => {
     const artist = await createUser(t.db, { role: "artist" });
     const admin = await createUser(t.db, { role: "admin" });
-    const s = await approved(artist, "commercial");
+    const s = await approvedThroughReview(artist, "commercial");
     const { request } = await requestAs(artist, s.id, { commercial: "on" });
     const { license } = await grantAs(admin, request.id, { commercial: "" });
     expect(license.commercial).toBe(false);
@@ -623,7 +545,7 @@ describe("granting", () => {
   it("refuses to widen any term: 422 on the field, and nothing written", async () => {
     const artist = await createUser(t.db, { role: "artist" });
     const admin = await createUser(t.db, { role: "admin" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     // Asked: Instagram and Vimeo, non-commercial, France and Germany, 2030-02-01 to 2030-12-31,
     // no master.
     const { request } = await requestAs(artist, s.id, { masterNeeded: "", masterReason: "" });
@@ -654,7 +576,7 @@ describe("granting", () => {
   it("refuses another other-platform than the one asked", async () => {
     const artist = await createUser(t.db, { role: "artist" });
     const admin = await createUser(t.db, { role: "admin" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const { request } = await requestAs(artist, s.id, { otherPlatform: "Patreon" });
     await expect(grantAs(admin, request.id, { otherPlatform: "OnlyFans" })).rejects.toMatchObject({
       status: 422,
@@ -666,7 +588,7 @@ describe("granting", () => {
     const artist = await createUser(t.db, { role: "artist" });
     const admin = await createUser(t.db, { role: "admin" });
     const other = await createUser(t.db, { role: "admin" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const { request } = await requestAs(artist, s.id);
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, (_, i) => grantAs(i % 2 ? admin : other, request.id)),
@@ -686,7 +608,7 @@ describe("granting", () => {
   it("refuses once the submission is no longer approved (409)", async () => {
     const artist = await createUser(t.db, { role: "artist" });
     const admin = await createUser(t.db, { role: "admin" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const { request } = await requestAs(artist, s.id);
     // Approval withdrawn after the request was made (by a later process, or by hand).
     await t.db.update(submissions).set({ state: "rejected" }).where(eq(submissions.id, s.id));
@@ -716,7 +638,7 @@ describe("granting", () => {
   it("license codes are distinct, and a drawn code that is taken is drawn again", async () => {
     const artist = await createUser(t.db, { role: "artist" });
     const admin = await createUser(t.db, { role: "admin" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const codes: string[] = [];
     const drawZeros = () => {
       // The next code drawn is GR-0000-0000; draws after it are random again.
@@ -757,7 +679,7 @@ describe("denying", () => {
   it("records the reason, tells the artist and audits it; then nothing else moves", async () => {
     const artist = await createUser(t.db, { role: "artist" });
     const admin = await createUser(t.db, { role: "admin" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const { request } = await requestAs(artist, s.id);
     const emailsBefore = (await emailsTo(artist)).length;
     const reason = "Third-party music in the soundtrack.";
@@ -798,7 +720,7 @@ describe("denying", () => {
   it("a granted request cannot be denied (409): revoke its license instead", async () => {
     const artist = await createUser(t.db, { role: "artist" });
     const admin = await createUser(t.db, { role: "admin" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const { request } = await requestAs(artist, s.id);
     await grantAs(admin, request.id);
     const before = await written();
@@ -813,7 +735,7 @@ describe("revoking", () => {
   it("marks the license revoked, tells the artist and audits it; a second revoke is a 409", async () => {
     const artist = await createUser(t.db, { role: "artist" });
     const admin = await createUser(t.db, { role: "admin" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const { request } = await requestAs(artist, s.id);
     const { license } = await grantAs(admin, request.id);
     const emailsBefore = (await emailsTo(artist)).length;
@@ -857,7 +779,7 @@ describe("revoking", () => {
   it("revokes an auto-granted license too", async () => {
     const artist = await createUser(t.db, { role: "artist", trustTier: "trusted" });
     const admin = await createUser(t.db, { role: "admin" });
-    const s = await approved(artist);
+    const s = await approvedThroughReview(artist);
     const { license } = await requestAs(artist, s.id);
     await revokeLicense(t.db, acting(admin), license!.id, "Posted with the wrong credit.", {
       appUrl: APP_URL,
@@ -872,8 +794,8 @@ describe("only admins decide", () => {
     const admin = await createUser(t.db, { role: "admin" });
     const reviewer = await createUser(t.db, { role: "reviewer" });
     const stranger = await createUser(t.db, { role: "artist" });
-    const s = await approved(artist);
-    const c = await approved(artist, "commercial", "Ad spot");
+    const s = await approvedThroughReview(artist);
+    const c = await approvedThroughReview(artist, "commercial", "Ad spot");
     // An auto-granted license to revoke, and a pending request to grant or deny.
     const { license } = await requestAs(artist, s.id);
     const { request } = await requestAs(artist, c.id, { commercial: "on" });

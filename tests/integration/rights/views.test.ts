@@ -1,14 +1,6 @@
-import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { submitClip, submitInput } from "~/.server/review/submissions";
-import {
-  denyRequest,
-  grantInput,
-  grantRequest,
-  requestRights,
-  revokeLicense,
-  rightsRequestInput,
-} from "~/.server/rights/requests";
+import { denyRequest, revokeLicense } from "~/.server/rights/requests";
 import {
   licensesOfClip,
   listOwnRights,
@@ -22,72 +14,13 @@ import { licenses, rightsRequests, submissions, type User } from "~db/schema";
 import { useTestDatabase } from "../../support/db";
 import { acting, APP_URL, createUser } from "../../support/factories";
 import { createFinishedClip } from "../../support/generation";
+import { RIGHTS_NOW, rightsFixtures } from "../../support/rights";
 
 const t = useTestDatabase();
 
-// "Today" for the requests below; the terms asked run through 2030.
-const NOW = new Date("2030-01-15T12:00:00Z");
 const at = (day: string) => new Date(`${day}T12:00:00Z`);
 
-/** A submission of a real clip, approved (set directly: the review flow has its own tests). */
-async function approved(artist: User, title = "Salt flats") {
-  const { clip } = await createFinishedClip(t.db, artist);
-  const s = await submitClip(
-    t.db,
-    acting(artist),
-    submitInput.parse({
-      clipId: clip.id,
-      title,
-      description: "Wide shots at noon.",
-      intendedUse: "portfolio",
-      channels: ["YouTube"],
-      agreeTerms: "on",
-    }),
-  );
-  await t.db
-    .update(submissions)
-    .set({ state: "approved", decidedAt: new Date() })
-    .where(eq(submissions.id, s.id));
-  return { id: s.id, clipId: clip.id };
-}
-
-const ask = (overrides: Record<string, unknown> = {}) =>
-  rightsRequestInput.parse({
-    platforms: ["Instagram", "Vimeo"],
-    territory: "countries",
-    countries: ["FR", "DE"],
-    termStart: "2030-02-01",
-    termEnd: "2030-12-31",
-    creditLine: "Ari Artist / Greenroom",
-    ...overrides,
-  });
-
-const requestAs = (artist: User, submissionId: string, overrides: Record<string, unknown> = {}) =>
-  requestRights(t.db, acting(artist), submissionId, ask(overrides), { appUrl: APP_URL, now: NOW });
-
-const grantAs = (admin: User, requestId: string, overrides: Record<string, unknown> = {}) =>
-  grantRequest(
-    t.db,
-    acting(admin),
-    requestId,
-    grantInput.parse({
-      platforms: ["Instagram", "Vimeo"],
-      territory: "countries",
-      countries: ["FR", "DE"],
-      termStart: "2030-02-01",
-      termEnd: "2030-12-31",
-      ...overrides,
-    }),
-    { appUrl: APP_URL },
-  );
-
-/** An approved submission of `artist`, asked for and granted: its license. */
-async function licensed(artist: User, admin: User, title = "Salt flats") {
-  const s = await approved(artist, title);
-  const { request } = await requestAs(artist, s.id);
-  const { license } = await grantAs(admin, request.id);
-  return { ...s, requestId: request.id, license };
-}
+const { requestAs, grantAs, markedApproved, licensed } = rightsFixtures(t);
 
 describe("the artist's own rights", () => {
   it("lists only the artist's requests, newest first, each with its license and status", async () => {
@@ -95,10 +28,10 @@ describe("the artist's own rights", () => {
     const bo = await createUser(t.db, { role: "artist" });
     const admin = await createUser(t.db, { role: "admin" });
     const granted = await licensed(ari, admin, "Granted one");
-    const denied = await approved(ari, "Denied one");
+    const denied = await markedApproved(ari, "Denied one");
     const { request: deniedRequest } = await requestAs(ari, denied.id);
     await denyRequest(t.db, acting(admin), deniedRequest.id, "Wrong credit.", { appUrl: APP_URL });
-    const pending = await approved(ari, "Pending one");
+    const pending = await markedApproved(ari, "Pending one");
     const { request: pendingRequest } = await requestAs(ari, pending.id);
     // Bo's, which Ari must not see.
     const bos = await licensed(bo, admin, "Bo's clip");
@@ -145,9 +78,9 @@ describe("the artist's own rights", () => {
     const ari = await createUser(t.db, { role: "artist" });
     const bo = await createUser(t.db, { role: "artist" });
     const admin = await createUser(t.db, { role: "admin" });
-    const a = await approved(ari, "A");
-    const b = await approved(ari, "B");
-    await approved(bo, "Bo's");
+    const a = await markedApproved(ari, "A");
+    const b = await markedApproved(ari, "B");
+    await markedApproved(bo, "Bo's");
     const { clip } = await createFinishedClip(t.db, ari);
     await submitClip(
       t.db,
@@ -274,7 +207,7 @@ describe("the admins' queue", () => {
     const admin = await createUser(t.db, { role: "admin", displayName: "Ada Admin" });
     const one = await licensed(ari, admin, "First");
     const two = await licensed(ari, admin, "Second");
-    const denied = await approved(ari, "Third");
+    const denied = await markedApproved(ari, "Third");
     const { request } = await requestAs(ari, denied.id);
     await denyRequest(t.db, acting(admin), request.id, "No.", { appUrl: APP_URL });
     await revokeLicense(t.db, acting(admin), one.license.id, "Lapsed.", { appUrl: APP_URL });
@@ -406,7 +339,7 @@ describe("public verification", () => {
       code.replace(/1/g, "l").replace(/0/g, "o").toLowerCase(),
     ];
     for (const variant of typed)
-      expect((await verifyLicense(t.db, variant, NOW))?.code, variant).toBe(code);
+      expect((await verifyLicense(t.db, variant, RIGHTS_NOW))?.code, variant).toBe(code);
   });
 
   it("unknown and malformed codes are both just null", async () => {
@@ -428,9 +361,9 @@ describe("public verification", () => {
       "../../etc/passwd",
       "x".repeat(10_000),
     ])
-      expect(await verifyLicense(t.db, code, NOW), code).toBeNull();
+      expect(await verifyLicense(t.db, code, RIGHTS_NOW), code).toBeNull();
     // Dashes are forgiven, as people read codes out: that finds the license, not a guess.
-    expect(await verifyLicense(t.db, license.code.replaceAll("-", " "), NOW)).toMatchObject({
+    expect(await verifyLicense(t.db, license.code.replaceAll("-", " "), RIGHTS_NOW)).toMatchObject({
       code: license.code,
     });
   });
@@ -438,19 +371,19 @@ describe("public verification", () => {
   it("a denied or pending request has no license, so there is nothing to verify", async () => {
     const ari = await createUser(t.db, { role: "artist" });
     const admin = await createUser(t.db, { role: "admin" });
-    const denied = await approved(ari, "Denied");
+    const denied = await markedApproved(ari, "Denied");
     const { request } = await requestAs(ari, denied.id);
     await denyRequest(t.db, acting(admin), request.id, "No.", { appUrl: APP_URL });
-    const pending = await approved(ari, "Pending");
+    const pending = await markedApproved(ari, "Pending");
     await requestAs(ari, pending.id);
     expect(await t.db.select().from(licenses)).toEqual([]);
-    const mine = await listOwnRights(t.db, acting(ari), NOW);
+    const mine = await listOwnRights(t.db, acting(ari), RIGHTS_NOW);
     expect(mine.map((r) => [r.request.state, r.license, r.status])).toEqual([
       ["pending", null, null],
       ["denied", null, null],
     ]);
     // The request's own id is no code either.
-    expect(await verifyLicense(t.db, request.id, NOW)).toBeNull();
+    expect(await verifyLicense(t.db, request.id, RIGHTS_NOW)).toBeNull();
   });
 
   it("names an artist without a display name neutrally, never by email", async () => {
@@ -461,7 +394,7 @@ describe("public verification", () => {
     });
     const admin = await createUser(t.db, { role: "admin" });
     const { license } = await licensed(ari, admin);
-    const facts = await verifyLicense(t.db, license.code, NOW);
+    const facts = await verifyLicense(t.db, license.code, RIGHTS_NOW);
     expect(facts!.artist).toBe("A Greenroom artist");
     expect(JSON.stringify(facts)).not.toContain("nameless");
   });
@@ -487,7 +420,7 @@ describe("licenses of a clip", () => {
         [second.code, "not_started"],
       ].sort(),
     );
-    expect(await licensesOfClip(t.db, [], NOW)).toEqual([]);
+    expect(await licensesOfClip(t.db, [], RIGHTS_NOW)).toEqual([]);
     expect(
       (await licensesOfClip(t.db, [clipId, other.clipId], at("2030-06-01"))).map((l) => l.code),
     ).toHaveLength(3);

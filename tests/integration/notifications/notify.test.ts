@@ -1,0 +1,97 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { notify } from "~/.server/notifications/notify";
+import { emailOutbox, notifications, type User } from "~db/schema";
+import { useTestDatabase } from "../../support/db";
+import { APP_URL, createUser } from "../../support/factories";
+
+const t = useTestDatabase();
+
+// Callers do not pass the recipient's name: notify reads it with the address.
+const commentFor = (user: User) =>
+  notify(
+    t.db,
+    {
+      userId: user.id,
+      kind: "review_comment",
+      title: "Comment at 0:03.0 on Salt flats",
+      body: "Trim the ending.",
+      link: "/submissions/s-1#comment-1",
+      email: {
+        template: "review-comment",
+        props: {
+          submissionTitle: "Salt flats",
+          reviewerName: "Remi Reviewer",
+          at: "0:03.0",
+          body: "Trim the ending.",
+        },
+      },
+    },
+    APP_URL,
+  );
+
+async function outboxRow(id: string) {
+  const [row] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id));
+  return row!;
+}
+
+describe("notify", () => {
+  it("records the notification and greets the recipient by their display name", async () => {
+    const ada = await createUser(t.db, { displayName: "Ada Artist" });
+    const email = await outboxRow(await commentFor(ada));
+    expect(email.recipient).toBe(ada.email);
+    expect(email.text).toContain("Hello Ada Artist,");
+    expect(email.text).toContain(`${APP_URL}/submissions/s-1#comment-1`);
+    expect(
+      await t.db.select().from(notifications).where(eq(notifications.userId, ada.id)),
+    ).toMatchObject([{ kind: "review_comment", link: "/submissions/s-1#comment-1" }]);
+  });
+
+  it("greets by the email address when the account has no display name", async () => {
+    const nameless = await createUser(t.db, { displayName: "" });
+    const email = await outboxRow(await commentFor(nameless));
+    expect(email.text).toContain(`Hello ${nameless.email},`);
+  });
+
+  it("sends templates that do not greet by name as they are", async () => {
+    const user = await createUser(t.db, { displayName: "Ada Artist" });
+    const id = await notify(
+      t.db,
+      {
+        userId: user.id,
+        kind: "review_comment",
+        title: "A note",
+        body: "Body",
+        link: "/settings",
+        email: {
+          template: "password-reset",
+          props: { resetUrl: `${APP_URL}/reset-password/x`, displayName: "Ada" },
+        },
+      },
+      APP_URL,
+    );
+    const email = await outboxRow(id);
+    expect(email.template).toBe("password-reset");
+    expect(email.text).toContain(`${APP_URL}/reset-password/x`);
+  });
+
+  it("refuses an unknown recipient", async () => {
+    await expect(
+      notify(
+        t.db,
+        {
+          userId: "nobody",
+          kind: "review_comment",
+          title: "A note",
+          body: "Body",
+          link: "/",
+          email: {
+            template: "password-reset",
+            props: { resetUrl: `${APP_URL}/reset-password/x`, displayName: "Ada" },
+          },
+        },
+        APP_URL,
+      ),
+    ).rejects.toThrow(/no user nobody/);
+  });
+});
