@@ -56,11 +56,13 @@ const NAV: NavItem[] = [
   { to: "/studio", label: "Studio", permission: "studio:use" },
   { to: "/submissions", label: "Submissions", permission: "studio:use" },
   { to: "/rights", label: "Rights", permission: "studio:use" },
+  { to: "/earnings", label: "Earnings", permission: "money:earn" },
   { to: "/review", label: "Review", permission: "review:work" },
   { to: "/provenance", label: "Check a file", permission: "provenance:check" },
   { to: "/admin/people", label: "People", permission: "people:manage" },
   { to: "/admin/invites", label: "Invites", permission: "invites:manage" },
   { to: "/admin/rights", label: "Rights", permission: "rights:manage" },
+  { to: "/admin/money", label: "Money", permission: "money:manage" },
   { to: "/admin/audit", label: "Audit log", permission: "audit:read" },
   { to: "/admin/outbox", label: "Outbox", permission: "outbox:read" },
 ];

@@ -2,11 +2,12 @@ import type { Db } from "~/.server/db";
 import type { ObjectStorage } from "~/.server/storage";
 import { seedDemo } from "./seed";
 import { seedDemoClips } from "./seed-clips";
+import { seedDemoMoney } from "./seed-money";
 import { seedDemoReview } from "./seed-review";
 import { seedDemoRights } from "./seed-rights";
 
 // Everything the demo shows, in dependency order: people, their rendered clips, then the review
-// program built on those clips. Each step skips what is already there.
+// program built on those clips, then its money. Each step skips what is already there.
 export async function seedDemoData(
   db: Db,
   options: { appUrl: string; storage: ObjectStorage; provenanceSecret: string },
@@ -15,7 +16,8 @@ export async function seedDemoData(
   const clips = await seedDemoClips(db, options);
   const submissions = await seedDemoReview(db);
   const rights = await seedDemoRights(db);
-  return { accounts: created.length, clips, submissions, rights };
+  const payouts = await seedDemoMoney(db, { appUrl: options.appUrl });
+  return { accounts: created.length, clips, submissions, rights, payouts };
 }
 
 export function describeSeeded(seeded: Awaited<ReturnType<typeof seedDemoData>>) {
@@ -24,6 +26,7 @@ export function describeSeeded(seeded: Awaited<ReturnType<typeof seedDemoData>>)
     seeded.clips ? `${seeded.clips} clips` : null,
     seeded.submissions ? `${seeded.submissions} submissions` : null,
     seeded.rights ? `${seeded.rights} rights requests` : null,
+    seeded.payouts ? `${seeded.payouts} payouts` : null,
   ].filter(Boolean);
   return parts.length ? `Seeded ${parts.join(", ")}.` : "Demo data already present; nothing to do.";
 }

@@ -81,6 +81,12 @@ const PROGRAM: Person[] = [
     status: "active",
   },
   {
+    email: "omar.castillo@greenroom.test",
+    displayName: "Omar Castillo",
+    role: "admin",
+    status: "active",
+  },
+  {
     email: "noor.haddad@greenroom.test",
     displayName: "Noor Haddad",
     role: "artist",

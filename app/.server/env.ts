@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { parseMoneyInput } from "~/lib/money";
 
 // Every variable the portal reads, validated once. `.env.example` mirrors this list.
 const schema = z.object({
@@ -60,6 +61,19 @@ const schema = z.object({
   REVIEW_CHECKLIST: z.string().optional(),
   // Hour of the day (UTC) from which the daily overdue digest goes to reviewers.
   REVIEW_DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(8),
+  // Money. Grants above this amount (in any currency, e.g. 500 or 500.00) need a second admin's
+  // approval before they are payable.
+  GRANT_APPROVAL_THRESHOLD: z
+    .string()
+    .default("500.00")
+    .transform((v, ctx) => {
+      const minor = parseMoneyInput(v);
+      if (minor === null) {
+        ctx.addIssue({ code: "custom", message: "use an amount like 500 or 500.00" });
+        return z.NEVER;
+      }
+      return minor;
+    }),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

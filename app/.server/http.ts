@@ -3,17 +3,21 @@ import type { z } from "zod";
 import { fieldErrors, type FieldErrors } from "~/lib/validation";
 import { UserError } from "./errors";
 
-export type ActionFailure = { ok: false; errors: FieldErrors };
+/** `form` names which of a page's forms failed, when a page has several. */
+export type ActionFailure = { ok: false; errors: FieldErrors; form?: string };
 
 /** A 4xx the form shows next to its fields. */
-export function failure(errors: FieldErrors, status = 400, headers?: HeadersInit) {
-  return data<ActionFailure>({ ok: false, errors }, { status, headers });
+export function failure(errors: FieldErrors, status = 400, headers?: HeadersInit, form?: string) {
+  return data<ActionFailure>(form ? { ok: false, errors, form } : { ok: false, errors }, {
+    status,
+    headers,
+  });
 }
 
 /** Turns a person's mistake into a 4xx for the form; anything else is our bug and is rethrown. */
-export function userErrorToResponse(error: unknown) {
+export function userErrorToResponse(error: unknown, form?: string) {
   if (error instanceof UserError) {
-    return failure({ [error.field ?? "form"]: error.message }, error.status, error.headers);
+    return failure({ [error.field ?? "form"]: error.message }, error.status, error.headers, form);
   }
   throw error;
 }
@@ -21,10 +25,11 @@ export function userErrorToResponse(error: unknown) {
 export function parseWith<S extends z.ZodType>(
   schema: S,
   input: unknown,
+  form?: string,
 ): { ok: true; data: z.infer<S> } | { ok: false; response: ReturnType<typeof failure> } {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, data: result.data };
-  return { ok: false, response: failure(fieldErrors(result.error), 422) };
+  return { ok: false, response: failure(fieldErrors(result.error), 422, undefined, form) };
 }
 
 /** Reads a positive page number from the query, falling back to 1 for anything odd. */

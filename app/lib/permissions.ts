@@ -14,6 +14,9 @@ export const permissions = {
   "invites:manage": ["admin"],
   "audit:read": ["admin"],
   "outbox:read": ["admin"],
+  // Money: artists see and log their own; reviewers never see money; admins run it.
+  "money:earn": ["artist"],
+  "money:manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

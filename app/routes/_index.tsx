@@ -39,6 +39,12 @@ const workLinks: { to: string; title: string; text: string; permission: Permissi
     permission: "studio:use",
   },
   {
+    to: "/earnings",
+    title: "Earnings",
+    text: "Log testing hours and feedback reports, see the published rate card, and check your statement to the cent.",
+    permission: "money:earn",
+  },
+  {
     to: "/review",
     title: "Review queue",
     text: "Waiting submissions, oldest first, against the review target. Open one to claim it.",
@@ -63,6 +69,11 @@ export default function Home() {
       to: "/admin/rights",
       title: "Rights",
       text: "Grant, narrow, deny and revoke publishing rights; every license has a public code.",
+    },
+    {
+      to: "/admin/money",
+      title: "Money",
+      text: "Approve contributions, award grants, publish the rate card and pay batches.",
     },
     {
       to: "/admin/audit",

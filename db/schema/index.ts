@@ -6,3 +6,4 @@ export * from "./generation";
 export * from "./review";
 export * from "./notifications";
 export * from "./rights";
+export * from "./money";

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { listReviewQueue, queueFilters } from "~/.server/review/queue";
 import { listOwnSubmissions, loadOwnSubmission, reviewTimes } from "~/.server/review/views";
@@ -6,11 +6,19 @@ import { unreadCount } from "~/.server/notifications/inbox";
 import { listOwnRights, verifyLicense } from "~/.server/rights/views";
 import { seedDemoData } from "~db/demo-data";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~db/seed";
-import { accessSettings, emailOutbox, invites, users } from "~db/schema";
+import { accessSettings, emailOutbox, invites, ledgerEntries, users } from "~db/schema";
+import { loadEarnings, loadMoneyOverview } from "~/.server/money/views";
 import { action as loginAction } from "~/routes/login";
 import { loader as acceptLoader } from "~/routes/invite.$token";
 import { useTestDatabase } from "../support/db";
-import { APP_URL, callRoute, makeRequest, testEnv, testStorage } from "../support/factories";
+import {
+  acting,
+  APP_URL,
+  callRoute,
+  makeRequest,
+  testEnv,
+  testStorage,
+} from "../support/factories";
 import { lastEmailTo } from "../support/outbox";
 
 const t = useTestDatabase();
@@ -70,12 +78,13 @@ describe("the demo review program", () => {
       provenanceSecret: testEnv.PROVENANCE_SECRET,
     });
     expect(first).toMatchObject({ clips: 10, submissions: 10, rights: 3 });
+    expect(first.payouts).toBeGreaterThanOrEqual(3);
     const again = await seedDemoData(t.db, {
       appUrl: APP_URL,
       storage: testStorage,
       provenanceSecret: testEnv.PROVENANCE_SECRET,
     });
-    expect(again).toEqual({ accounts: 0, clips: 0, submissions: 0, rights: 0 });
+    expect(again).toEqual({ accounts: 0, clips: 0, submissions: 0, rights: 0, payouts: 0 });
 
     const person = async (email: string) =>
       (await t.db.select().from(users).where(eq(users.email, email)))[0]!;
@@ -132,5 +141,45 @@ describe("the demo review program", () => {
     });
     const kenji = await person("kenji.watanabe@greenroom.test");
     expect((await listOwnRights(t.db, kenji))[0]).toMatchObject({ status: "revoked" });
+
+    // Money: Ari has paid, payable and pending items, and the statement is the ledger.
+    const earnings = await loadEarnings(t.db, artist);
+    expect(earnings.currency).toBe("USD");
+    const usd = earnings.totals.find((x) => x.currency === "USD")!;
+    expect(usd.paidMinor).toBeGreaterThan(0);
+    expect(usd.payableMinor).toBeGreaterThan(0);
+    expect(usd.pendingCount).toBeGreaterThanOrEqual(2); // an hours log and the promotion request
+    expect(usd.earnedMinor).toBe(usd.paidMinor + usd.inPayoutMinor + usd.payableMinor);
+    const [ledgerSum] = await t.db
+      .select({ sum: sql<string>`sum(${ledgerEntries.amountMinor})::text` })
+      .from(ledgerEntries)
+      .where(and(eq(ledgerEntries.userId, artist.id), eq(ledgerEntries.currency, "USD")));
+    expect(Number(ledgerSum!.sum)).toBe(usd.payableMinor);
+    const statuses = new Set(earnings.statement.items.map((i) => i.status));
+    expect(statuses).toContain("paid");
+    expect(statuses).toContain("payable");
+    expect(earnings.rateCards.find((c) => c.currency === "USD")).toMatchObject({
+      upcoming: [expect.anything()],
+      past: [expect.anything()],
+    });
+    expect(earnings.promotions.map((p) => p.promotion.state)).toEqual(["asked"]);
+    expect(earnings.contributions.map((c) => c.contribution.state).sort()).toEqual([
+      "approved",
+      "approved",
+      "approved",
+      "pending",
+      "rejected",
+    ]);
+    // Bea is paid in euros; her residency grant waits for a second admin (Omar awarded it).
+    const bea = await person("artist2@greenroom.test");
+    expect((await loadEarnings(t.db, bea)).currency).toBe("EUR");
+    const admin = await person("admin@greenroom.test");
+    const overview = await loadMoneyOverview(t.db, acting(admin));
+    expect(overview.awaitingGrants).toHaveLength(1);
+    expect(overview.awaitingGrants[0]!.awardedByName).toBe("Omar Castillo");
+    expect(overview.pendingContributions.length).toBeGreaterThanOrEqual(2);
+    // Jonas's transfer failed: the amount is payable again, in the balances list.
+    const jonas = await person("jonas.berg@greenroom.test");
+    expect(overview.balances.rows.some((b) => b.userId === jonas.id)).toBe(true);
   }, 180_000); // renders the ten demo clips for real
 });

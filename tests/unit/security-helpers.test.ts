@@ -47,10 +47,15 @@ describe("safeRedirect", () => {
 });
 
 describe("the permission table", () => {
-  it("gives admins everything but an artist's own studio, and keeps admin pages from other roles", () => {
+  it("gives admins everything but an artist's own studio and earnings, and keeps admin pages from other roles", () => {
+    const artistsOwn = ["studio:use", "money:earn"];
     for (const permission of Object.keys(permissions) as (keyof typeof permissions)[]) {
-      expect(can("admin", permission)).toBe(permission !== "studio:use");
+      expect(can("admin", permission)).toBe(!artistsOwn.includes(permission));
     }
+    // Reviewers never see money, either side of it.
+    expect(can("reviewer", "money:earn")).toBe(false);
+    expect(can("reviewer", "money:manage")).toBe(false);
+    expect(can("artist", "money:manage")).toBe(false);
     // Generating spends an artist's quota: only artists have a studio.
     expect(can("artist", "studio:use")).toBe(true);
     expect(can("reviewer", "studio:use")).toBe(false);

@@ -12,7 +12,11 @@ export type NotificationKind =
   | "review_comment"
   | "rights_granted"
   | "rights_denied"
-  | "rights_revoked";
+  | "rights_revoked"
+  | "contribution_decided"
+  | "grant_awarded"
+  | "payout_sent"
+  | "promotion_requested";
 
 export type NotificationInput<T extends TemplateName> = {
   userId: string;

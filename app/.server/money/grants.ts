@@ -1,0 +1,196 @@
+import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { formatMoney, grantTransition } from "~/lib/money";
+import { grants, ledgerEntries, users, type Grant } from "~db/schema";
+import { recordAudit } from "../audit/audit-log";
+import { assertCan, auditActor, type ActingUser } from "../auth/guards";
+import type { Db, Tx } from "../db";
+import { UserError } from "../errors";
+import { notify } from "../notifications/notify";
+import type { MoneyOptions } from "./contributions";
+import { todayUtc } from "./dates";
+import { appendEntry, appendReversal, guardBalance } from "./ledger";
+import { currencyField, moneyAmount } from "./rates";
+
+// Grants: money awarded for a purpose rather than earned by the rate card. At or below the
+// approval threshold the awarding admin's word suffices; above it a second admin must approve
+// (and the database refuses an approval by the same person). Approved grants enter the ledger.
+
+export type GrantOptions = MoneyOptions & { approvalThresholdMinor: number };
+
+export const grantInput = z.object({
+  userId: z.string({ error: "Choose an artist." }).min(1, "Choose an artist."),
+  amountMinor: moneyAmount("the amount").refine((v) => v > 0, "Enter an amount above zero."),
+  currency: currencyField,
+  purpose: z
+    .string({ error: "Say what the grant is for." })
+    .trim()
+    .min(3, "Say what the grant is for.")
+    .max(500, "Use at most 500 characters."),
+  awardKey: z.uuid().optional().catch(undefined),
+});
+export type GrantInput = z.infer<typeof grantInput>;
+
+async function creditGrant(tx: Tx, grant: Grant, approvedBy: string) {
+  await appendEntry(tx, {
+    userId: grant.userId,
+    currency: grant.currency,
+    kind: "grant",
+    amountMinor: grant.amountMinor,
+    occurredOn: todayUtc(),
+    description: `Grant: ${grant.purpose}`,
+    grantId: grant.id,
+    createdBy: approvedBy,
+  });
+}
+
+async function tellArtist(tx: Tx, grant: Grant, appUrl: string) {
+  const amount = formatMoney(grant.amountMinor, grant.currency);
+  const waiting = grant.state === "awarded";
+  return notify(
+    tx,
+    {
+      userId: grant.userId,
+      kind: "grant_awarded",
+      title: waiting ? `Grant awarded: ${amount}` : `Grant approved: ${amount}`,
+      body: waiting ? `${grant.purpose} — awaiting a second approval.` : grant.purpose,
+      link: "/earnings",
+      email: {
+        template: "grant-awarded",
+        props: { amount, purpose: grant.purpose, awaitingSecondApproval: waiting },
+      },
+    },
+    appUrl,
+  );
+}
+
+export async function awardGrant(
+  db: Db,
+  admin: ActingUser,
+  input: GrantInput,
+  options: GrantOptions,
+) {
+  assertCan(admin, "money:manage");
+  return db.transaction(async (tx) => {
+    const [artist] = await tx
+      .select({ role: users.role })
+      .from(users)
+      .where(eq(users.id, input.userId));
+    if (!artist || artist.role !== "artist")
+      throw new UserError("Choose an artist from the list.", 422, "userId");
+    const needsSecondApproval = input.amountMinor > options.approvalThresholdMinor;
+    const [grant] = await tx
+      .insert(grants)
+      .values({
+        userId: input.userId,
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        purpose: input.purpose,
+        needsSecondApproval,
+        state: needsSecondApproval ? "awarded" : "approved",
+        awardedBy: admin.id,
+        approvedBy: needsSecondApproval ? null : admin.id,
+        approvedAt: needsSecondApproval ? null : new Date(),
+        awardKey: input.awardKey ?? null,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!grant) {
+      // The same form sent twice: answer with the grant it made.
+      const [existing] = await tx.select().from(grants).where(eq(grants.awardKey, input.awardKey!));
+      return { grant: existing!, emailIds: [] as string[] };
+    }
+    if (!needsSecondApproval) await creditGrant(tx, grant, admin.id);
+    await recordAudit(tx, auditActor(admin), {
+      action: "money.grant_awarded",
+      subjectType: "grant",
+      subjectId: grant.id,
+      data: {
+        userId: input.userId,
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        needsSecondApproval,
+      },
+    });
+    return { grant, emailIds: [await tellArtist(tx, grant, options.appUrl)] };
+  });
+}
+
+async function lockGrant(tx: Tx, id: string) {
+  const [grant] = await tx.select().from(grants).where(eq(grants.id, id)).for("update");
+  if (!grant) throw new UserError("That grant does not exist.", 404);
+  return grant;
+}
+
+export async function approveGrant(db: Db, admin: ActingUser, id: string, options: MoneyOptions) {
+  assertCan(admin, "money:manage");
+  return db.transaction(async (tx) => {
+    const grant = await lockGrant(tx, id);
+    const move = grantTransition(grant.state, "approved");
+    if (!move.ok) throw new UserError(move.reason, 409);
+    if (grant.needsSecondApproval && grant.awardedBy === admin.id)
+      throw new UserError(
+        "Grants above the approval threshold need a second admin: someone else must approve this one.",
+        403,
+      );
+    const [approved] = await tx
+      .update(grants)
+      .set({ state: "approved", approvedBy: admin.id, approvedAt: sql`now()` })
+      .where(eq(grants.id, id))
+      .returning();
+    await creditGrant(tx, approved!, admin.id);
+    await recordAudit(tx, auditActor(admin), {
+      action: "money.grant_approved",
+      subjectType: "grant",
+      subjectId: id,
+      data: { amountMinor: grant.amountMinor, currency: grant.currency },
+    });
+    return { grant: approved!, emailIds: [await tellArtist(tx, approved!, options.appUrl)] };
+  });
+}
+
+/**
+ * Cancels a grant not yet paid. An approved grant is already in the ledger: cancelling it adds the
+ * reversal, which the database refuses when the money has gone into a payout.
+ */
+export async function cancelGrant(db: Db, admin: ActingUser, id: string, reason: string) {
+  assertCan(admin, "money:manage");
+  return guardBalance(
+    () =>
+      db.transaction(async (tx) => {
+        const grant = await lockGrant(tx, id);
+        const move = grantTransition(grant.state, "cancelled");
+        if (!move.ok) throw new UserError(move.reason, 409);
+        if (grant.state === "approved") {
+          const [credit] = await tx
+            .select()
+            .from(ledgerEntries)
+            .where(and(eq(ledgerEntries.grantId, id), eq(ledgerEntries.kind, "grant")));
+          if (credit)
+            await appendReversal(tx, credit, {
+              description: `Grant cancelled: ${reason}`,
+              createdBy: admin.id,
+              occurredOn: todayUtc(),
+            });
+        }
+        const [cancelled] = await tx
+          .update(grants)
+          .set({
+            state: "cancelled",
+            cancelledBy: admin.id,
+            cancelledAt: sql`now()`,
+            cancelReason: reason,
+          })
+          .where(eq(grants.id, id))
+          .returning();
+        await recordAudit(tx, auditActor(admin), {
+          action: "money.grant_cancelled",
+          subjectType: "grant",
+          subjectId: id,
+          data: { reason, wasApproved: grant.state === "approved" },
+        });
+        return cancelled!;
+      }),
+    "This grant is already in a payout. Mark that payout failed first, or leave the grant as it is.",
+  );
+}

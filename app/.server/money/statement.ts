@@ -1,0 +1,241 @@
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import type { LedgerKind, PayoutState } from "~/lib/money";
+import {
+  contributions,
+  grants,
+  ledgerBalances,
+  ledgerEntries,
+  payouts,
+  promotions,
+  rateCards,
+  type LedgerEntry,
+} from "~db/schema";
+import { ForbiddenError } from "../errors";
+import type { SessionUser } from "../auth/session";
+import { selectRows, type DbOrTx } from "../db";
+import { priceOf } from "./contributions";
+import { payoutCurrencyOf } from "./rates";
+
+// An artist's statement, read straight from the ledger: what was earned, what is paid, what is on
+// its way and what is still payable, per currency, item by item. It must equal the ledger to the
+// cent, so its totals are sums over the same rows and nothing is estimated except "pending".
+
+export type ItemStatus = "payable" | "in_payout" | "sent" | "paid" | "reversed" | "returned";
+
+export type StatementItem = {
+  id: number;
+  kind: LedgerKind;
+  currency: string;
+  occurredOn: string;
+  description: string;
+  amountMinor: number;
+  status: ItemStatus | null;
+};
+
+export type CurrencyStatement = {
+  currency: string;
+  /** Earnings and grants, less their reversals. */
+  earnedMinor: number;
+  /** Payouts marked paid. */
+  paidMinor: number;
+  /** Payouts made and not yet paid (created or sent). */
+  inPayoutMinor: number;
+  /** The payable balance: earned − paid − in payout, and exactly the ledger's sum. */
+  payableMinor: number;
+  /** Not yet in the ledger: awaiting approval or the artist's answer, at today's rates. */
+  pendingMinor: number;
+  pendingCount: number;
+};
+
+function assertMayRead(viewer: SessionUser, userId: string) {
+  if (viewer.role === "admin") return;
+  if (viewer.role === "artist" && viewer.id === userId) return;
+  throw new ForbiddenError();
+}
+
+export async function statementTotals(
+  db: DbOrTx,
+  viewer: SessionUser,
+  userId: string,
+): Promise<CurrencyStatement[]> {
+  assertMayRead(viewer, userId);
+  // One pass over the artist's entries. A reversal counts with the kind it reverses.
+  const sums = await selectRows<{ currency: string; earned: string; net: string }>(
+    db,
+    sql`
+    select e.currency,
+      coalesce(sum(e.amount_minor) filter (
+        where e.kind in ('earning', 'grant') or (e.kind = 'reversal' and o.kind in ('earning', 'grant'))
+      ), 0)::bigint::text as earned,
+      coalesce(sum(e.amount_minor), 0)::bigint::text as net
+    from ${ledgerEntries} e
+    left join ${ledgerEntries} o on o.id = e.reverses_entry_id
+    where e.user_id = ${userId}
+    group by e.currency`,
+  );
+  const paid = await db
+    .select({
+      currency: payouts.currency,
+      state: payouts.state,
+      total: sql<string>`sum(${payouts.amountMinor})::bigint::text`,
+    })
+    .from(payouts)
+    .where(and(eq(payouts.userId, userId), inArray(payouts.state, ["created", "sent", "paid"])))
+    .groupBy(payouts.currency, payouts.state);
+  const pending = await pendingFor(db, userId);
+  const currencies = new Set([
+    ...sums.map((r) => r.currency),
+    ...paid.map((r) => r.currency),
+    ...pending.keys(),
+  ]);
+  return [...currencies].sort().map((currency) => {
+    const row = sums.find((r) => r.currency === currency);
+    const payoutSum = (states: PayoutState[]) =>
+      paid
+        .filter((p) => p.currency === currency && states.includes(p.state))
+        .reduce((s, p) => s + Number(p.total), 0);
+    return {
+      currency,
+      earnedMinor: Number(row?.earned ?? 0),
+      paidMinor: payoutSum(["paid"]),
+      inPayoutMinor: payoutSum(["created", "sent"]),
+      payableMinor: Number(row?.net ?? 0),
+      pendingMinor: pending.get(currency)?.minor ?? 0,
+      pendingCount: pending.get(currency)?.count ?? 0,
+    };
+  });
+}
+
+/**
+ * What is on its way into the ledger: contributions awaiting approval (priced at the card in
+ * force on their date, when there is one), grants awaiting a second approval, promotion fees
+ * awaiting the artist's answer.
+ */
+async function pendingFor(db: DbOrTx, userId: string) {
+  const out = new Map<string, { minor: number; count: number }>();
+  const add = (currency: string, minor: number) => {
+    const cur = out.get(currency) ?? { minor: 0, count: 0 };
+    out.set(currency, { minor: cur.minor + minor, count: cur.count + 1 });
+  };
+  const currency = await payoutCurrencyOf(db, userId);
+  const waiting = await db
+    .select({
+      kind: contributions.kind,
+      minutes: contributions.minutes,
+      hourlyMinor: rateCards.hourlyMinor,
+      feedbackReportMinor: rateCards.feedbackReportMinor,
+    })
+    .from(contributions)
+    .leftJoin(
+      rateCards,
+      sql`${rateCards.id} = (select rc.id from ${rateCards} rc where rc.currency = ${currency} and rc.effective_from <= ${contributions.occurredOn} order by rc.effective_from desc limit 1)`,
+    )
+    .where(and(eq(contributions.userId, userId), eq(contributions.state, "pending")));
+  for (const c of waiting)
+    add(
+      currency,
+      c.hourlyMinor === null
+        ? 0
+        : priceOf(c, { hourlyMinor: c.hourlyMinor, feedbackReportMinor: c.feedbackReportMinor! }),
+    );
+  const awarded = await db
+    .select({ currency: grants.currency, amount: grants.amountMinor })
+    .from(grants)
+    .where(and(eq(grants.userId, userId), eq(grants.state, "awarded")));
+  for (const g of awarded) add(g.currency, g.amount);
+  const asked = await db
+    .select({ currency: promotions.currency, amount: promotions.feeMinor })
+    .from(promotions)
+    .where(and(eq(promotions.userId, userId), eq(promotions.state, "asked")));
+  for (const p of asked) add(p.currency, p.amount);
+  return out;
+}
+
+export const STATEMENT_PAGE_SIZE = 25;
+
+/**
+ * The statement's items, newest first, keyed by entry id. Each credit carries its status: the first
+ * payout (not failed) whose coverage reaches it says in payout / sent / paid; none: payable.
+ */
+export async function statementItems(
+  db: DbOrTx,
+  viewer: SessionUser,
+  userId: string,
+  options: { before?: number; limit?: number } = {},
+): Promise<{ items: StatementItem[]; nextBefore: number | null }> {
+  assertMayRead(viewer, userId);
+  const limit = options.limit ?? STATEMENT_PAGE_SIZE;
+  const rows = await db
+    .select()
+    .from(ledgerEntries)
+    .where(
+      and(
+        eq(ledgerEntries.userId, userId),
+        options.before ? lt(ledgerEntries.id, options.before) : undefined,
+      ),
+    )
+    .orderBy(desc(ledgerEntries.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const ids = page.map((r) => r.id);
+  const reversed = new Set(
+    ids.length
+      ? (
+          await db
+            .select({ id: ledgerEntries.reversesEntryId })
+            .from(ledgerEntries)
+            .where(inArray(ledgerEntries.reversesEntryId, ids))
+        ).map((r) => r.id)
+      : [],
+  );
+  const artistPayouts = await db
+    .select({
+      id: payouts.id,
+      currency: payouts.currency,
+      state: payouts.state,
+      through: payouts.throughEntryId,
+    })
+    .from(payouts)
+    .where(eq(payouts.userId, userId))
+    .orderBy(asc(payouts.throughEntryId));
+  const payoutState = new Map(artistPayouts.map((p) => [p.id, p.state]));
+  const items = page.map((entry: LedgerEntry): StatementItem => {
+    let status: ItemStatus | null = null;
+    if (reversed.has(entry.id)) status = entry.kind === "payout" ? "returned" : "reversed";
+    else if (entry.kind === "earning" || entry.kind === "grant") {
+      const cover = artistPayouts.find(
+        (p) => p.currency === entry.currency && p.state !== "failed" && p.through >= entry.id,
+      );
+      status = !cover
+        ? "payable"
+        : cover.state === "created"
+          ? "in_payout"
+          : (cover.state as "sent" | "paid");
+    } else if (entry.kind === "payout" && entry.payoutId) {
+      const state = payoutState.get(entry.payoutId);
+      status = state === "paid" ? "paid" : state === "sent" ? "sent" : "in_payout";
+    }
+    return {
+      id: entry.id,
+      kind: entry.kind,
+      currency: entry.currency,
+      occurredOn: entry.occurredOn,
+      description: entry.description,
+      amountMinor: entry.amountMinor,
+      status: entry.kind === "reversal" ? null : status,
+    };
+  });
+  return {
+    items,
+    nextBefore: rows.length > limit ? page[page.length - 1]!.id : null,
+  };
+}
+
+/** The database's own balance rows (kept by the trigger), for checks and the admin overview. */
+export async function storedBalances(db: DbOrTx, userId: string) {
+  return db
+    .select({ currency: ledgerBalances.currency, balanceMinor: ledgerBalances.balanceMinor })
+    .from(ledgerBalances)
+    .where(eq(ledgerBalances.userId, userId))
+    .orderBy(asc(ledgerBalances.currency));
+}

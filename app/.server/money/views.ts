@@ -1,0 +1,387 @@
+import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import {
+  clips,
+  contributions,
+  generationJobs,
+  grants,
+  ledgerBalances,
+  payoutBatches,
+  payouts,
+  promotions,
+  rateCards,
+  submissions,
+  submissionVersions,
+  users,
+} from "~db/schema";
+import { assertCan, type ActingUser } from "../auth/guards";
+import type { SessionUser } from "../auth/session";
+import type { Db } from "../db";
+import { UserError } from "../errors";
+import { encodeTimeCursor, requireTimeCursor } from "../pagination";
+import { priceOf } from "./contributions";
+import { todayUtc } from "./dates";
+import { listRateCards, payoutCurrencyOf } from "./rates";
+import { statementItems, statementTotals } from "./statement";
+
+// What /earnings and /admin/money show. Artists read only their own; reviewers never read money.
+
+export const CONTRIBUTIONS_PAGE_SIZE = 20;
+
+export async function loadEarnings(
+  db: Db,
+  artist: SessionUser,
+  options: { itemsBefore?: number; contributionsAfter?: string | null } = {},
+  now = new Date(),
+) {
+  assertCan(artist, "money:earn");
+  const after = requireTimeCursor(options.contributionsAfter);
+  const [
+    rateCardSeries,
+    currency,
+    totals,
+    statement,
+    contributionRows,
+    grantRows,
+    promotionRows,
+    generations,
+  ] = await Promise.all([
+    listRateCards(db, artist, todayUtc(now)),
+    payoutCurrencyOf(db, artist.id),
+    statementTotals(db, artist, artist.id),
+    statementItems(db, artist, artist.id, { before: options.itemsBefore }),
+    db
+      .select({
+        contribution: contributions,
+        cursorAt: sql<string>`${contributions.createdAt}::text`,
+        prompt: generationJobs.prompt,
+      })
+      .from(contributions)
+      .leftJoin(generationJobs, eq(generationJobs.id, contributions.generationId))
+      .where(
+        and(
+          eq(contributions.userId, artist.id),
+          after
+            ? sql`(${contributions.createdAt}, ${contributions.id}) < (${after.at}::timestamptz, ${after.id})`
+            : undefined,
+        ),
+      )
+      .orderBy(desc(contributions.createdAt), desc(contributions.id))
+      .limit(CONTRIBUTIONS_PAGE_SIZE + 1),
+    db
+      .select()
+      .from(grants)
+      .where(eq(grants.userId, artist.id))
+      .orderBy(desc(grants.createdAt))
+      .limit(50),
+    db
+      .select({ promotion: promotions, title: submissions.title })
+      .from(promotions)
+      .innerJoin(submissions, eq(submissions.id, promotions.submissionId))
+      .where(eq(promotions.userId, artist.id))
+      .orderBy(desc(promotions.createdAt))
+      .limit(50),
+    // The generations a feedback report can be about: the artist's latest.
+    db
+      .select({
+        id: generationJobs.id,
+        prompt: generationJobs.prompt,
+        createdAt: generationJobs.createdAt,
+      })
+      .from(generationJobs)
+      .where(eq(generationJobs.userId, artist.id))
+      .orderBy(desc(generationJobs.createdAt))
+      .limit(100),
+  ]);
+  const page = contributionRows.slice(0, CONTRIBUTIONS_PAGE_SIZE);
+  const last = page.at(-1);
+  return {
+    currency,
+    rateCards: rateCardSeries,
+    totals,
+    statement,
+    contributions: page.map(({ cursorAt: _, ...r }) => r),
+    contributionsNext:
+      contributionRows.length > CONTRIBUTIONS_PAGE_SIZE && last
+        ? encodeTimeCursor(last.cursorAt, last.contribution.id)
+        : null,
+    grants: grantRows,
+    promotions: promotionRows,
+    generations,
+  };
+}
+
+const artistUser = alias(users, "artist");
+const awarder = alias(users, "awarder");
+
+/** The admin overview: totals by state per currency, what waits for a decision, balances. */
+export async function loadMoneyOverview(
+  db: Db,
+  admin: ActingUser,
+  options: { balancesAfter?: string | null } = {},
+) {
+  assertCan(admin, "money:manage");
+  const [
+    payoutTotals,
+    ledgerTotals,
+    pendingContributions,
+    awaitingGrants,
+    askedPromotions,
+    balances,
+    batches,
+  ] = await Promise.all([
+    db
+      .select({
+        currency: payouts.currency,
+        state: payouts.state,
+        count: sql<number>`count(*)::int`,
+        total: sql<string>`sum(${payouts.amountMinor})::bigint::text`,
+      })
+      .from(payouts)
+      .groupBy(payouts.currency, payouts.state),
+    db
+      .select({
+        currency: ledgerBalances.currency,
+        payable: sql<string>`sum(${ledgerBalances.balanceMinor})::bigint::text`,
+        artists: sql<number>`count(*) filter (where ${ledgerBalances.balanceMinor} > 0)::int`,
+      })
+      .from(ledgerBalances)
+      .groupBy(ledgerBalances.currency),
+    db
+      .select({
+        contribution: contributions,
+        artist: artistUser.displayName,
+        artistEmail: artistUser.email,
+        prompt: generationJobs.prompt,
+        rate: rateCards,
+      })
+      .from(contributions)
+      .innerJoin(artistUser, eq(artistUser.id, contributions.userId))
+      .leftJoin(generationJobs, eq(generationJobs.id, contributions.generationId))
+      // The card that would price it: the artist's currency, in force on the item's date.
+      .leftJoin(
+        rateCards,
+        sql`${rateCards.id} = (select rc.id from ${rateCards} rc where rc.currency = coalesce((select pa.currency from payout_accounts pa where pa.user_id = ${contributions.userId}), 'USD') and rc.effective_from <= ${contributions.occurredOn} order by rc.effective_from desc limit 1)`,
+      )
+      .where(eq(contributions.state, "pending"))
+      .orderBy(asc(contributions.createdAt), asc(contributions.id))
+      .limit(50),
+    db
+      .select({
+        grant: grants,
+        artist: artistUser.displayName,
+        awardedByName: awarder.displayName,
+      })
+      .from(grants)
+      .innerJoin(artistUser, eq(artistUser.id, grants.userId))
+      .leftJoin(awarder, eq(awarder.id, grants.awardedBy))
+      .where(eq(grants.state, "awarded"))
+      .orderBy(asc(grants.createdAt)),
+    db
+      .select({
+        count: sql<number>`count(*)::int`,
+        currency: promotions.currency,
+        total: sql<string>`sum(${promotions.feeMinor})::bigint::text`,
+      })
+      .from(promotions)
+      .where(eq(promotions.state, "asked"))
+      .groupBy(promotions.currency),
+    listBalances(db, options.balancesAfter),
+    listBatches(db, admin, { limit: 5 }),
+  ]);
+  const currencies = [
+    ...new Set([...payoutTotals.map((p) => p.currency), ...ledgerTotals.map((l) => l.currency)]),
+  ].sort();
+  const totals = currencies.map((currency) => {
+    const of = (state: string) => {
+      const row = payoutTotals.find((p) => p.currency === currency && p.state === state);
+      return { count: row?.count ?? 0, minor: Number(row?.total ?? 0) };
+    };
+    const ledger = ledgerTotals.find((l) => l.currency === currency);
+    return {
+      currency,
+      payableMinor: Number(ledger?.payable ?? 0),
+      artistsOwed: ledger?.artists ?? 0,
+      created: of("created"),
+      sent: of("sent"),
+      paid: of("paid"),
+      failed: of("failed"),
+      awaitingGrantsMinor: awaitingGrants
+        .filter((g) => g.grant.currency === currency)
+        .reduce((s, g) => s + g.grant.amountMinor, 0),
+    };
+  });
+  return {
+    totals,
+    pendingContributions: pendingContributions.map((r) => ({
+      ...r,
+      estimateMinor: r.rate ? priceOf(r.contribution, r.rate) : null,
+      estimateCurrency: r.rate?.currency ?? null,
+    })),
+    awaitingGrants,
+    askedPromotions: askedPromotions.map((p) => ({ ...p, total: Number(p.total) })),
+    balances,
+    batches: batches.rows,
+  };
+}
+
+export const BALANCES_PAGE_SIZE = 25;
+
+/** Balances per artist and currency, largest first (keyset on balance, then user). */
+async function listBalances(db: Db, after?: string | null) {
+  const match = after ? /^(\d{1,15})_([\w-]{1,64})_([A-Z]{3})$/.exec(after) : null;
+  const rows = await db
+    .select({
+      userId: ledgerBalances.userId,
+      currency: ledgerBalances.currency,
+      balanceMinor: ledgerBalances.balanceMinor,
+      name: users.displayName,
+      email: users.email,
+    })
+    .from(ledgerBalances)
+    .innerJoin(users, eq(users.id, ledgerBalances.userId))
+    .where(
+      and(
+        gt(ledgerBalances.balanceMinor, 0),
+        match
+          ? sql`(${ledgerBalances.balanceMinor}, ${ledgerBalances.userId}, ${ledgerBalances.currency}) < (${Number(match[1])}, ${match[2]}, ${match[3]})`
+          : undefined,
+      ),
+    )
+    .orderBy(
+      desc(ledgerBalances.balanceMinor),
+      desc(ledgerBalances.userId),
+      desc(ledgerBalances.currency),
+    )
+    .limit(BALANCES_PAGE_SIZE + 1);
+  const page = rows.slice(0, BALANCES_PAGE_SIZE);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    next:
+      rows.length > BALANCES_PAGE_SIZE && last
+        ? `${last.balanceMinor}_${last.userId}_${last.currency}`
+        : null,
+  };
+}
+
+/** Artists an admin can award a grant to, and approved clips the program can ask for. */
+export async function moneyFormChoices(db: Db, admin: ActingUser) {
+  assertCan(admin, "money:manage");
+  const [artists, approvedClips] = await Promise.all([
+    db
+      .select({ id: users.id, name: users.displayName, email: users.email })
+      .from(users)
+      .where(and(eq(users.role, "artist"), inArray(users.status, ["active", "invited"])))
+      .orderBy(asc(users.displayName))
+      .limit(500),
+    db
+      .select({
+        clipId: submissionVersions.clipId,
+        title: submissions.title,
+        artist: users.displayName,
+      })
+      .from(submissions)
+      .innerJoin(
+        submissionVersions,
+        and(
+          eq(submissionVersions.submissionId, submissions.id),
+          eq(submissionVersions.number, submissions.currentVersion),
+        ),
+      )
+      .innerJoin(clips, eq(clips.id, submissionVersions.clipId))
+      .innerJoin(users, eq(users.id, submissions.userId))
+      .where(
+        and(
+          eq(submissions.state, "approved"),
+          sql`not exists (select 1 from ${promotions} p where p.clip_id = ${submissionVersions.clipId} and p.state in ('asked', 'accepted'))`,
+        ),
+      )
+      .orderBy(desc(submissions.decidedAt))
+      .limit(200),
+  ]);
+  return { artists, approvedClips };
+}
+
+/** Every promotion request, newest first, for the admins' list. */
+export async function listPromotions(db: Db, admin: ActingUser) {
+  assertCan(admin, "money:manage");
+  return db
+    .select({ promotion: promotions, title: submissions.title, artist: users.displayName })
+    .from(promotions)
+    .innerJoin(submissions, eq(submissions.id, promotions.submissionId))
+    .innerJoin(users, eq(users.id, promotions.userId))
+    .orderBy(desc(promotions.createdAt))
+    .limit(100);
+}
+
+/** Every grant, newest first. */
+export async function listGrants(db: Db, admin: ActingUser) {
+  assertCan(admin, "money:manage");
+  return db
+    .select({ grant: grants, artist: artistUser.displayName, awardedByName: awarder.displayName })
+    .from(grants)
+    .innerJoin(artistUser, eq(artistUser.id, grants.userId))
+    .leftJoin(awarder, eq(awarder.id, grants.awardedBy))
+    .orderBy(desc(grants.createdAt))
+    .limit(100);
+}
+
+export const BATCHES_PAGE_SIZE = 20;
+
+/** Payout batches newest first, with their counts and totals (keyset on created_at, id). */
+export async function listBatches(
+  db: Db,
+  admin: ActingUser,
+  options: { limit?: number; after?: string | null } = {},
+) {
+  assertCan(admin, "money:manage");
+  const limit = options.limit ?? BATCHES_PAGE_SIZE;
+  const after = requireTimeCursor(options.after);
+  const rows = await db
+    .select({
+      batch: payoutBatches,
+      cursorAt: sql<string>`${payoutBatches.createdAt}::text`,
+      count: sql<number>`count(${payouts.id})::int`,
+      total: sql<string>`coalesce(sum(${payouts.amountMinor}), 0)::bigint::text`,
+      open: sql<number>`count(*) filter (where ${payouts.state} in ('created', 'sent'))::int`,
+      failed: sql<number>`count(*) filter (where ${payouts.state} = 'failed')::int`,
+    })
+    .from(payoutBatches)
+    .leftJoin(payouts, eq(payouts.batchId, payoutBatches.id))
+    .where(
+      after
+        ? sql`(${payoutBatches.createdAt}, ${payoutBatches.id}) < (${after.at}::timestamptz, ${after.id})`
+        : undefined,
+    )
+    .groupBy(payoutBatches.id)
+    .orderBy(desc(payoutBatches.createdAt), desc(payoutBatches.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    rows: page.map(({ cursorAt: _, ...b }) => ({ ...b, total: Number(b.total) })),
+    next: rows.length > limit && last ? encodeTimeCursor(last.cursorAt, last.batch.id) : null,
+  };
+}
+
+/** One artist's statement for an admin: the same totals and items the artist sees. */
+export async function loadArtistStatement(
+  db: Db,
+  admin: ActingUser,
+  userId: string,
+  options: { before?: number } = {},
+) {
+  assertCan(admin, "money:manage");
+  const [artist] = await db
+    .select({ id: users.id, name: users.displayName, email: users.email, role: users.role })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (!artist || artist.role !== "artist") throw new UserError("No such artist.", 404);
+  const [totals, statement, currency] = await Promise.all([
+    statementTotals(db, admin, userId),
+    statementItems(db, admin, userId, { before: options.before }),
+    payoutCurrencyOf(db, userId),
+  ]);
+  return { artist, totals, statement, currency };
+}

@@ -1,0 +1,212 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { actingUser, requirePermission } from "~/.server/auth/guards";
+import { UserError } from "~/.server/errors";
+import { redirectWithFlash } from "~/.server/flash";
+import { fieldErrors } from "~/lib/validation";
+import { deliverEmails } from "~/.server/mail/send";
+import { loadBatch, markBatch, markInput, markPayout } from "~/.server/money/payouts";
+import { MoneyNav } from "~/components/money/admin-nav";
+import { Money, StateBadge } from "~/components/money/money";
+import { Button, buttonClass } from "~/components/ui/button";
+import { ConfirmDialog } from "~/components/ui/confirm-dialog";
+import { FormError, TextAreaField, TextField } from "~/components/ui/field";
+import { formatDateTime, PageHeader } from "~/components/ui/misc";
+import { cellClass, DataTable, rowClass } from "~/components/ui/table";
+
+export const meta: MetaFunction = () => [{ title: "Payout batch · Money · Admin · Greenroom" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const user = requirePermission(request, context, "money:manage");
+  try {
+    return await loadBatch(context.db, actingUser(request, context, user), params.batchId!);
+  } catch (error) {
+    if (error instanceof UserError) throw new Response(error.message, { status: error.status });
+    throw error;
+  }
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const user = requirePermission(request, context, "money:manage");
+  const admin = actingUser(request, context, user);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const id = String(form.get("id") ?? "");
+  const options = { appUrl: context.env.APP_URL };
+  const here = `/admin/money/payouts/${params.batchId}`;
+  try {
+    let emailIds: string[];
+    let message: string;
+    if (intent === "mark-all-sent" || intent === "mark-all-paid") {
+      const to = intent === "mark-all-sent" ? "sent" : "paid";
+      const result = await markBatch(context.db, admin, params.batchId!, to, options);
+      emailIds = result.emailIds;
+      message = `${result.count} payout${result.count === 1 ? "" : "s"} marked ${to}.`;
+    } else if (intent === "mark") {
+      const parsed = markInput.safeParse(Object.fromEntries(form));
+      if (!parsed.success)
+        return data({ ok: false as const, errors: fieldErrors(parsed.error), id }, { status: 422 });
+      const result = await markPayout(context.db, admin, id, parsed.data, options);
+      emailIds = result.emailIds;
+      message =
+        parsed.data.to === "failed"
+          ? "Marked failed. The amount is back in the artist's balance."
+          : `Payout marked ${parsed.data.to}.`;
+    } else {
+      throw new UserError("Unknown action.", 400);
+    }
+    await deliverEmails(context.db, context.mailer, emailIds);
+    return redirectWithFlash(context, here, { kind: "success", message });
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return data(
+      { ok: false as const, errors: { [error.field ?? "form"]: error.message }, id },
+      { status: error.status },
+    );
+  }
+}
+
+type Failure = { ok: false; errors: Record<string, string>; id?: string };
+
+export default function PayoutBatch() {
+  const { batch, payouts } = useLoaderData<typeof loader>();
+  const result = useActionData<Failure>();
+  const navigation = useNavigation();
+  const total = payouts.reduce((s, p) => s + p.payout.amountMinor, 0);
+  const toSend = payouts.filter((p) => p.payout.state === "created").length;
+  const sent = payouts.filter((p) => p.payout.state === "sent").length;
+  const batchError = result?.ok === false && !result.id ? result.errors.form : null;
+  return (
+    <>
+      <PageHeader
+        title={`Payout batch of ${formatDateTime(batch.createdAt)}`}
+        description={
+          <>
+            {payouts.length} payout{payouts.length === 1 ? "" : "s"} ·{" "}
+            <Money minor={total} currency={batch.currency} />
+            {batch.note ? ` · ${batch.note}` : ""}
+          </>
+        }
+        actions={
+          <a
+            className={buttonClass("secondary")}
+            href={`/admin/money/payouts/${batch.id}/csv`}
+            download
+          >
+            Download CSV
+          </a>
+        }
+      />
+      <MoneyNav />
+      <FormError message={batchError} />
+      <div className="mb-4 flex flex-wrap gap-2">
+        {toSend > 0 ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="mark-all-sent" />
+            <Button type="submit" busy={navigation.formData?.get("intent") === "mark-all-sent"}>
+              Mark all {toSend} sent
+            </Button>
+          </Form>
+        ) : null}
+        {sent > 0 ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="mark-all-paid" />
+            <Button type="submit" busy={navigation.formData?.get("intent") === "mark-all-paid"}>
+              Mark all {sent} paid
+            </Button>
+          </Form>
+        ) : null}
+      </div>
+      <DataTable
+        caption="Payouts in this batch"
+        columns={["Artist", "Amount", "State", "Reference", "Actions"]}
+      >
+        {payouts.map(({ payout: p, name, email }) => {
+          const errors = result?.ok === false && result.id === p.id ? result.errors : {};
+          return (
+            <tr key={p.id} className={rowClass}>
+              <td className={cellClass}>
+                {name || email}
+                <span className="block text-xs text-stone-600">{email}</span>
+              </td>
+              <td className={cellClass}>
+                <Money minor={p.amountMinor} currency={p.currency} />
+              </td>
+              <td className={cellClass}>
+                <StateBadge of="payout" state={p.state} />
+                {p.failureReason ? (
+                  <p className="mt-1 text-xs text-stone-700">{p.failureReason}</p>
+                ) : null}
+              </td>
+              <td className={cellClass}>{p.reference ?? "—"}</td>
+              <td className={cellClass}>
+                <FormError message={errors.form ?? errors.reason ?? errors.reference} />
+                <div className="flex flex-wrap gap-2">
+                  {p.state === "created" ? (
+                    <ConfirmDialog
+                      trigger="Mark sent"
+                      title={`Mark the payout to ${name || email} sent?`}
+                      triggerVariant="secondary"
+                    >
+                      {(close) => (
+                        <Form method="post" className="space-y-4">
+                          <input type="hidden" name="intent" value="mark" />
+                          <input type="hidden" name="to" value="sent" />
+                          <input type="hidden" name="id" value={p.id} />
+                          <TextField label="Transfer reference (optional)" name="reference" />
+                          <div className="flex justify-end gap-2">
+                            <Button type="button" variant="secondary" onClick={close}>
+                              Not yet
+                            </Button>
+                            <Button type="submit">Mark sent</Button>
+                          </div>
+                        </Form>
+                      )}
+                    </ConfirmDialog>
+                  ) : null}
+                  {p.state === "sent" ? (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="mark" />
+                      <input type="hidden" name="to" value="paid" />
+                      <input type="hidden" name="id" value={p.id} />
+                      <Button type="submit" variant="secondary">
+                        Mark paid
+                      </Button>
+                    </Form>
+                  ) : null}
+                  {p.state === "created" || p.state === "sent" ? (
+                    <ConfirmDialog
+                      trigger="Mark failed"
+                      title={`Mark the payout to ${name || email} failed?`}
+                    >
+                      {(close) => (
+                        <Form method="post" className="space-y-4">
+                          <input type="hidden" name="intent" value="mark" />
+                          <input type="hidden" name="to" value="failed" />
+                          <input type="hidden" name="id" value={p.id} />
+                          <p className="text-sm text-stone-700">
+                            The amount goes back into the artist&apos;s balance and into the next
+                            batch.
+                          </p>
+                          <TextAreaField label="What went wrong" name="reason" rows={2} required />
+                          <div className="flex justify-end gap-2">
+                            <Button type="button" variant="secondary" onClick={close}>
+                              Keep it
+                            </Button>
+                            <Button type="submit" variant="danger">
+                              Mark failed
+                            </Button>
+                          </div>
+                        </Form>
+                      )}
+                    </ConfirmDialog>
+                  ) : null}
+                </div>
+              </td>
+            </tr>
+          );
+        })}
+      </DataTable>
+    </>
+  );
+}
