@@ -1,5 +1,6 @@
 // Publishing rights: the vocabulary and the request state machine, shared by the server (which
 // enforces it) and the UI (which shows only the possible moves).
+import { formatDay } from "./dates";
 
 export const PLATFORMS = [
   "Instagram",
@@ -90,15 +91,6 @@ export type Terms = {
   termStart: string;
   termEnd: string | null;
 };
-
-function formatDay(day: string) {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", {
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    timeZone: "UTC",
-  });
-}
 
 /** The terms in one line, as emails and pages show them. */
 export function termsInWords(t: Terms) {

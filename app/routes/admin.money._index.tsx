@@ -14,6 +14,7 @@ import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { FormError, TextAreaField } from "~/components/ui/field";
 import { Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
+import { formatDay } from "~/lib/dates";
 import { formatMinutesAsHours } from "~/lib/money";
 import { reasonField } from "~/lib/validation";
 
@@ -277,8 +278,8 @@ function ContributionCard({ item }: { item: ContributionItem }) {
         <div>
           <h3 className="font-semibold">
             {c.kind === "hours"
-              ? `${formatMinutesAsHours(c.minutes ?? 0)} of testing on ${c.occurredOn}`
-              : `Feedback report (${c.category}) of ${c.occurredOn}`}
+              ? `${formatMinutesAsHours(c.minutes ?? 0)} of testing on ${formatDay(c.occurredOn)}`
+              : `Feedback report (${c.category}) of ${formatDay(c.occurredOn)}`}
           </h3>
           <p className="text-sm text-stone-600">
             {item.artist || item.artistEmail} · logged {formatDateTime(c.createdAt)}

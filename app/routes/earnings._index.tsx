@@ -26,6 +26,7 @@ import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { FormError, SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
+import { formatDay } from "~/lib/dates";
 import { FEEDBACK_CATEGORIES, formatMinutesAsHours } from "~/lib/money";
 
 export const meta: MetaFunction = () => [{ title: "Earnings · Greenroom" }];
@@ -159,7 +160,7 @@ export default function Earnings() {
           >
             {data.contributions.map(({ contribution: c, prompt }) => (
               <tr key={c.id} className={rowClass}>
-                <td className={`${cellClass} whitespace-nowrap`}>{c.occurredOn}</td>
+                <td className={`${cellClass} whitespace-nowrap`}>{formatDay(c.occurredOn)}</td>
                 <td className={cellClass}>
                   {c.kind === "hours"
                     ? `${formatMinutesAsHours(c.minutes ?? 0)} of testing`

@@ -1,3 +1,4 @@
+import { formatDay } from "~/lib/dates";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { licenseFacts, publicLicense } from "~/.server/rights/public";
@@ -15,14 +16,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   return licenseFacts(license);
 }
 
-function day(value: string) {
-  return new Date(`${value}T00:00:00Z`).toLocaleDateString("en-GB", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  });
-}
+const day = (value: string) => formatDay(value, "long");
 
 export default function Verify() {
   const license = useLoaderData<typeof loader>();

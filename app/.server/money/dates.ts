@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { formatDay } from "~/lib/dates";
+
 export { isoDay } from "~/lib/validation";
 
 // Money is dated by calendar day (UTC): the day an item belongs to decides its rate.
@@ -18,11 +20,4 @@ export const isoMonth = z
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Choose a month.");
 
 /** "3 Nov 2026" */
-export function dayInWords(day: string) {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", {
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    timeZone: "UTC",
-  });
-}
+export const dayInWords = (day: string) => formatDay(day);

@@ -97,7 +97,10 @@ export async function loadEarnings(
   const last = page.at(-1);
   return {
     currency,
-    rateCards: rateCardSeries,
+    // The artist's own currency first: it is the card that prices their work.
+    rateCards: [...rateCardSeries].sort(
+      (a, b) => Number(b.currency === currency) - Number(a.currency === currency),
+    ),
     totals,
     statement,
     contributions: page.map(({ cursorAt: _, ...r }) => r),

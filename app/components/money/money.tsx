@@ -9,6 +9,7 @@ import {
   type PayoutState,
   type PromotionState,
 } from "~/lib/money";
+import { formatDay } from "~/lib/dates";
 import { Badge, Card } from "../ui/misc";
 import { cellClass, DataTable, rowClass } from "../ui/table";
 
@@ -94,15 +95,6 @@ export type RateCardSeriesView = {
   past: RateCardView[];
 };
 
-function dayLabel(day: string) {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", {
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    timeZone: "UTC",
-  });
-}
-
 /** The published rates per currency: in force now, announced, and (folded) the history. */
 export function RateCards({
   series,
@@ -124,7 +116,7 @@ export function RateCards({
                 .filter(Boolean)
                 .map(
                   (c) =>
-                    `${c!.effectiveFrom === s.current?.effectiveFrom ? "Now" : "From " + dayLabel(c!.effectiveFrom)} (${s.currency})`,
+                    `${c!.effectiveFrom === s.current?.effectiveFrom ? "Now" : "From " + formatDay(c!.effectiveFrom)} (${s.currency})`,
                 ),
             ]}
           >
@@ -143,7 +135,7 @@ export function RateCards({
           </DataTable>
           <p className="mt-1 text-xs text-stone-600">
             {s.current
-              ? `In force since ${dayLabel(s.current.effectiveFrom)}.`
+              ? `In force since ${formatDay(s.current.effectiveFrom)}.`
               : "No card in force yet."}
             {s.current?.note ? ` ${s.current.note}` : ""}
           </p>
@@ -155,7 +147,7 @@ export function RateCards({
               <ul className="mt-2 space-y-1 text-stone-700">
                 {s.past.map((c) => (
                   <li key={c.id}>
-                    From {dayLabel(c.effectiveFrom)}:{" "}
+                    From {formatDay(c.effectiveFrom)}:{" "}
                     {RATE_ITEMS.map(
                       (i) => `${i.label.toLowerCase()} ${formatMoney(c[i.key], s.currency)}`,
                     ).join(" · ")}
@@ -261,7 +253,7 @@ export function StatementTable({
       >
         {items.map((item) => (
           <tr key={item.id} className={rowClass}>
-            <td className={`${cellClass} whitespace-nowrap`}>{dayLabel(item.occurredOn)}</td>
+            <td className={`${cellClass} whitespace-nowrap`}>{formatDay(item.occurredOn)}</td>
             <td className={cellClass}>
               <span className="text-xs uppercase tracking-wide text-stone-500">
                 {KIND_LABEL[item.kind]}
