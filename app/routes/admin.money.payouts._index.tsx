@@ -51,7 +51,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "money:manage");
   const form = await request.formData();
-  const parsed = parseWith(batchInput, formFields(form, ["userIds"]));
+  // The preview's ticks: always a list, so unticking everyone pays nobody rather than everybody.
+  const parsed = parseWith(batchInput, { ...formFields(form), userIds: form.getAll("userIds") });
   if (!parsed.ok) return parsed.response;
   try {
     const result = await createBatch(context.db, actingUser(request, context, user), parsed.data);
@@ -142,7 +143,9 @@ export default function Payouts() {
                 placeholder="November payouts"
                 error={errors.note}
               />
-              <FormError message={errors.form ?? errors.currency ?? errors.batchKey} />
+              <FormError
+                message={errors.form ?? errors.userIds ?? errors.currency ?? errors.batchKey}
+              />
               <div className="mt-3">
                 <Button type="submit" busy={navigation.state === "submitting"}>
                   Create batch

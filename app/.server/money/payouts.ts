@@ -61,6 +61,9 @@ export function payoutKey(batchKey: string, userId: string) {
 
 export async function createBatch(db: Db, admin: ActingUser, input: BatchInput) {
   assertCan(admin, "money:manage");
+  // A list given and empty is a choice of nobody, not of everybody.
+  if (input.userIds && input.userIds.length === 0)
+    throw new UserError("Tick at least one artist to pay.", 422, "userIds");
   return guardBalance(
     () =>
       db.transaction(async (tx) => {

@@ -129,6 +129,19 @@ export async function askPromotion(
       return { promotion: promotion!, emailIds: [emailId] };
     });
   } catch (error) {
+    // The same form sent twice at once: the other request made it; answer with that one.
+    // (Which unique index reports the clash first is up to the database, so look either way.)
+    if (
+      input.requestKey &&
+      (violatesConstraint(error, "promotions_request_key_unique") ||
+        violatesConstraint(error, "promotions_one_per_clip"))
+    ) {
+      const [made] = await db
+        .select()
+        .from(promotions)
+        .where(eq(promotions.requestKey, input.requestKey));
+      if (made) return { promotion: made, emailIds: [] as string[] };
+    }
     if (violatesConstraint(error, "promotions_one_per_clip"))
       throw new UserError("This clip already has an open or accepted request.", 409, "clipId");
     throw error;
