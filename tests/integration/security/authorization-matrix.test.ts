@@ -1,12 +1,18 @@
+import { randomUUID } from "node:crypto";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { approveContribution, hoursInput, logHours } from "~/.server/money/contributions";
+import { todayUtc } from "~/.server/money/dates";
+import { createBatch } from "~/.server/money/payouts";
+import { publishRateCard, rateCardInput, rateInForce } from "~/.server/money/rates";
 import { submitClip, submitInput } from "~/.server/review/submissions";
 import { newLicenseCode } from "~/.server/rights/requests";
 import { licenses, rightsRequests, submissions, submissionVersions, type User } from "~db/schema";
 import { useTestDatabase } from "../../support/db";
 import {
   acting,
+  APP_URL,
   callRoute,
   createUser,
   makeRequest,
@@ -48,6 +54,10 @@ type World = {
   licenseCode: string;
   /** A request of `artist` waiting for an admin. */
   pendingRequestId: string;
+  /** Money routes only (see withMoney): a USD batch, not yet sent, paying `artist`'s hours. */
+  batchId: string;
+  /** Money routes only: hours `artist` logged that wait for an admin. */
+  pendingContributionId: string;
 };
 
 type Entry = {
@@ -326,6 +336,125 @@ const matrix: Record<string, Entry | Entry[]> = {
     loader: signedIn("ok"),
     action: { form: () => ({ intent: "read-all" }), expect: signedIn("home") },
   },
+  // Money: artists see and log only their own; reviewers never see money; admins run it.
+  "earnings._index.tsx": {
+    path: () => "/earnings",
+    loader: artistsOnly("ok"),
+    // An empty hours form: each artist may try, and is told what is missing.
+    action: {
+      form: () => ({ intent: "log-hours", occurredOn: "", hours: "", notes: "" }),
+      expect: artistsOnly("invalid"),
+    },
+  },
+  "admin.money._index.tsx": [
+    {
+      path: () => "/admin/money",
+      loader: adminOnly("ok"),
+      action: {
+        form: (w) => ({ intent: "reject-contribution", id: w.pendingContributionId, reason: "" }),
+        expect: adminOnly("invalid"),
+      },
+    },
+    {
+      path: () => "/admin/money",
+      action: {
+        form: (w) => ({ intent: "approve-contribution", id: w.pendingContributionId }),
+        expect: adminOnly("home"),
+      },
+    },
+  ],
+  "admin.money.payouts._index.tsx": [
+    {
+      path: () => "/admin/money/payouts",
+      loader: adminOnly("ok"),
+      action: {
+        form: () => ({ currency: "USD", batchKey: "not-a-key" }),
+        expect: adminOnly("invalid"),
+      },
+    },
+    {
+      path: () => "/admin/money/payouts?currency=EUR",
+      loader: adminOnly("ok"),
+      // Nobody is owed euros: the admin is told so (409), nothing is made.
+      action: {
+        form: (w) => ({ currency: "EUR", batchKey: randomUUID(), userIds: w.artist.id }),
+        expect: adminOnly("invalid"),
+      },
+    },
+  ],
+  "admin.money.payouts.$batchId.tsx": [
+    {
+      path: (w) => `/admin/money/payouts/${w.batchId}`,
+      params: (w) => ({ batchId: w.batchId }),
+      loader: adminOnly("ok"),
+      action: { form: () => ({ intent: "mark-all-sent" }), expect: adminOnly("home") },
+    },
+    {
+      path: () => "/admin/money/payouts/no-such-batch",
+      params: () => ({ batchId: "no-such-batch" }),
+      loader: adminOnly("notFound"),
+      action: { form: () => ({ intent: "mark-all-sent" }), expect: adminOnly("notFound") },
+    },
+  ],
+  "admin.money.payouts.$batchId.csv.ts": [
+    {
+      path: (w) => `/admin/money/payouts/${w.batchId}/csv`,
+      params: (w) => ({ batchId: w.batchId }),
+      loader: adminOnly("ok"),
+    },
+    {
+      path: () => "/admin/money/payouts/no-such-batch/csv",
+      params: () => ({ batchId: "no-such-batch" }),
+      loader: adminOnly("notFound"),
+    },
+  ],
+  "admin.money.ledger[.csv].ts": [
+    {
+      path: () => "/admin/money/ledger.csv?from=2020-01-01&to=2099-12-31",
+      loader: adminOnly("ok"),
+    },
+    // A malformed period is the admin's to fix (400), and only an admin learns that.
+    {
+      path: () => "/admin/money/ledger.csv?from=2026-02-30&to=nope",
+      loader: adminOnly("invalid"),
+    },
+  ],
+  "admin.money.rates.tsx": {
+    path: () => "/admin/money/rates",
+    loader: adminOnly("ok"),
+    action: { form: () => ({ intent: "publish" }), expect: adminOnly("invalid") },
+  },
+  "admin.money.grants.tsx": {
+    path: () => "/admin/money/grants",
+    loader: adminOnly("ok"),
+    action: { form: () => ({ intent: "award" }), expect: adminOnly("invalid") },
+  },
+  "admin.money.promotions.tsx": {
+    path: () => "/admin/money/promotions",
+    loader: adminOnly("ok"),
+    action: { form: () => ({ intent: "ask" }), expect: adminOnly("invalid") },
+  },
+  "admin.money.artists.$userId.tsx": [
+    {
+      path: (w) => `/admin/money/artists/${w.artist.id}`,
+      params: (w) => ({ userId: w.artist.id }),
+      loader: adminOnly("ok"),
+      action: {
+        form: () => ({ intent: "currency", currency: "XYZ" }),
+        expect: adminOnly("invalid"),
+      },
+    },
+    // Only artists have a statement: anyone else's id is not found, to read or to change.
+    {
+      path: (w) => `/admin/money/artists/${w.reviewer.id}`,
+      params: (w) => ({ userId: w.reviewer.id }),
+      loader: adminOnly("notFound"),
+      action: {
+        form: () => ({ intent: "currency", currency: "EUR" }),
+        expect: adminOnly("notFound"),
+      },
+    },
+  ],
 };
 
 type RouteModule = { loader?: unknown; action?: unknown };
@@ -419,8 +548,49 @@ async function world(): Promise<World> {
     clipId: clip.id,
     submittedClipId: submittedClip.id,
     submissionId: submission.id,
+    batchId: "",
+    pendingContributionId: "",
   };
 }
+
+/**
+ * The money a world needs for the money routes (only for those: it costs a few queries per check):
+ * a USD card in force (the worlds of one test share the database), `artist`'s approved hours in a
+ * batch not yet sent, and more hours waiting for an admin.
+ */
+async function withMoney(w: World): Promise<World> {
+  const boss = acting(w.admin);
+  if (!(await rateInForce(t.db, "USD", todayUtc())))
+    await publishRateCard(
+      t.db,
+      boss,
+      rateCardInput.parse({
+        currency: "USD",
+        effectiveFrom: "2020-01-01",
+        hourlyMinor: "40.00",
+        feedbackReportMinor: "25.00",
+        promoClipMinor: "150.00",
+        stipendMonthlyMinor: "200.00",
+      }),
+    );
+  const hours = (h: string) =>
+    logHours(
+      t.db,
+      acting(w.artist),
+      hoursInput.parse({ occurredOn: todayUtc(), hours: h, notes: "Matrix testing session." }),
+    );
+  const worked = await hours("2");
+  await approveContribution(t.db, boss, worked.id, { appUrl: APP_URL });
+  const { batch } = await createBatch(t.db, boss, {
+    currency: "USD",
+    batchKey: randomUUID(),
+    userIds: [w.artist.id],
+  });
+  const waiting = await hours("1");
+  return { ...w, batchId: batch.id, pendingContributionId: waiting.id };
+}
+
+const isMoneyRoute = (file: string) => /^(admin\.money|earnings)[._]/.test(file);
 
 async function cookies(w: World): Promise<Record<Persona, string | undefined>> {
   const suspendedCookie = await sessionCookieFor(t.db, w.suspended);
@@ -479,7 +649,7 @@ describe("authorization matrix", () => {
         if (!expected) continue;
         for (const persona of personas) {
           // A fresh world per check: actions may change state (sign out, suspend…).
-          const w = await world();
+          const w = isMoneyRoute(file) ? await withMoney(await world()) : await world();
           const jar = await cookies(w);
           const request = makeRequest(entry.path(w), {
             cookie: jar[persona],
@@ -496,5 +666,5 @@ describe("authorization matrix", () => {
       }
     }
     expect(failures).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 });

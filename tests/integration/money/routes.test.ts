@@ -1,0 +1,675 @@
+import { randomUUID } from "node:crypto";
+import { asc, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { readFlash } from "~/.server/flash";
+import { approveContribution, hoursInput, logHours } from "~/.server/money/contributions";
+import { todayUtc } from "~/.server/money/dates";
+import { createBatch } from "~/.server/money/payouts";
+import { publishRateCard, rateCardInput } from "~/.server/money/rates";
+import {
+  auditLog,
+  contributions,
+  emailOutbox,
+  ledgerEntries,
+  payoutBatches,
+  payouts,
+  users,
+  type User,
+} from "~db/schema";
+import { action as overviewAction, loader as overviewLoader } from "~/routes/admin.money._index";
+import { loader as artistLoader } from "~/routes/admin.money.artists.$userId";
+import { loader as ledgerCsvLoader } from "~/routes/admin.money.ledger[.csv]";
+import { loader as batchCsvLoader } from "~/routes/admin.money.payouts.$batchId.csv";
+import {
+  action as batchAction,
+  loader as batchLoader,
+} from "~/routes/admin.money.payouts.$batchId";
+import {
+  action as payoutsAction,
+  loader as payoutsLoader,
+} from "~/routes/admin.money.payouts._index";
+import { action as earningsAction, loader as earningsLoader } from "~/routes/earnings._index";
+import { useTestDatabase } from "../../support/db";
+import {
+  acting,
+  APP_URL,
+  callRoute,
+  contextFor,
+  createUser,
+  makeRequest,
+  sessionCookieFor,
+} from "../../support/factories";
+
+// The money pages as the browser uses them: loaders and actions called the way Remix calls them,
+// with a real session cookie, and what they wrote read back from the database.
+
+const t = useTestDatabase();
+
+type Failure = { ok: false; errors: Record<string, string>; form?: string; id?: string };
+
+const BATCH_HEADER =
+  "payout_id,batch_id,artist_id,artist_name,artist_email,currency,amount,amount_minor,state,idempotency_key,reference,created_at,sent_at,paid_at,failed_at,failure_reason";
+const LEDGER_HEADER =
+  "entry_id,occurred_on,recorded_at,artist_id,artist_name,artist_email,kind,description,currency,amount,amount_minor,contribution_id,grant_id,promotion_id,payout_id,stipend_month,reverses_entry_id";
+
+/** An admin, an artist paid in USD at $40 an hour, and both of their session cookies. */
+async function program(artistName = "Ari Artist") {
+  const admin = await createUser(t.db, { role: "admin", displayName: "Ada Admin" });
+  const artist = await createUser(t.db, { role: "artist", displayName: artistName });
+  await publishRateCard(
+    t.db,
+    acting(admin),
+    rateCardInput.parse({
+      currency: "USD",
+      effectiveFrom: "2020-01-01",
+      hourlyMinor: "40.00",
+      feedbackReportMinor: "25.00",
+      promoClipMinor: "150.00",
+      stipendMonthlyMinor: "200.00",
+    }),
+  );
+  return {
+    admin,
+    artist,
+    adminCookie: await sessionCookieFor(t.db, admin),
+    artistCookie: await sessionCookieFor(t.db, artist),
+  };
+}
+
+/** Hours the artist logged and the admin approved: a payable earning. */
+async function approvedHours(admin: User, artist: User, hours: string) {
+  const item = await logHours(
+    t.db,
+    acting(artist),
+    hoursInput.parse({ occurredOn: todayUtc(), hours, notes: "Tested long prompts." }),
+  );
+  await approveContribution(t.db, acting(admin), item.id, { appUrl: APP_URL });
+  return item;
+}
+
+/** The one-time message a redirect carries to the next page. */
+async function flashOf(res: { headers: Headers }) {
+  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0]!;
+  const request = makeRequest("/", { cookie });
+  const { flash } = await readFlash(request, await contextFor(t.db, request));
+  return flash;
+}
+
+const rowsOf = {
+  contributions: () => t.db.select().from(contributions).orderBy(asc(contributions.createdAt)),
+  ledger: () => t.db.select().from(ledgerEntries).orderBy(asc(ledgerEntries.id)),
+  batches: () => t.db.select().from(payoutBatches),
+  payouts: () => t.db.select().from(payouts),
+  audit: () => t.db.select().from(auditLog),
+};
+
+describe("/earnings: logging hours", () => {
+  const logHoursAs = (cookie: string, fields: Record<string, string>) =>
+    callRoute(
+      t.db,
+      earningsAction,
+      makeRequest("/earnings", { cookie, form: { intent: "log-hours", ...fields } }),
+    );
+
+  it("refuses bad input with a message next to each field, and writes nothing", async () => {
+    const { artistCookie } = await program();
+    const auditBefore = (await rowsOf.audit()).length;
+    const res = await logHoursAs(artistCookie, {
+      occurredOn: "2026-02-30",
+      hours: "1.1",
+      notes: "x",
+      clientKey: randomUUID(),
+    });
+    expect(res.status).toBe(422);
+    const body = res.body as Failure;
+    expect(body.ok).toBe(false);
+    expect(body.form).toBe("log-hours");
+    expect(body.errors).toEqual({
+      occurredOn: "Choose a real date.",
+      hours: "Enter the hours in quarter hours, like 1.5 or 1:30.",
+      notes: "Say what you tested, in a few words.",
+    });
+    // Missing fields are named too, not a crash.
+    const empty = await logHoursAs(artistCookie, {});
+    expect(empty.status).toBe(422);
+    expect(Object.keys((empty.body as Failure).errors).sort()).toEqual([
+      "hours",
+      "notes",
+      "occurredOn",
+    ]);
+    // Too many hours in one session, and a session in the future: the same kind of answer.
+    const long = await logHoursAs(artistCookie, {
+      occurredOn: todayUtc(),
+      hours: "12.25",
+      notes: "All day.",
+    });
+    expect(long.status).toBe(422);
+    expect((long.body as Failure).errors).toEqual({ hours: "Log at most 12 hours per session." });
+    const tomorrow = todayUtc(new Date(Date.now() + 86_400_000));
+    const future = await logHoursAs(artistCookie, {
+      occurredOn: tomorrow,
+      hours: "1",
+      notes: "Not yet done.",
+    });
+    expect(future.status).toBe(422);
+    expect((future.body as Failure).errors).toEqual({
+      occurredOn: "Log a session once it has happened.",
+    });
+    expect(await rowsOf.contributions()).toEqual([]);
+    expect(await rowsOf.audit()).toHaveLength(auditBefore);
+  });
+
+  it("logs good input as a pending item and redirects with a message", async () => {
+    const { artist, artistCookie } = await program();
+    const res = await logHoursAs(artistCookie, {
+      occurredOn: todayUtc(),
+      hours: "1:30",
+      notes: "  Tested vertical output with text overlays.  ",
+      clientKey: randomUUID(),
+    });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/earnings");
+    expect(await flashOf(res)).toEqual({
+      kind: "success",
+      message: "Logged 1.5 hours. An admin will approve it.",
+    });
+    const rows = await rowsOf.contributions();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      userId: artist.id,
+      kind: "hours",
+      state: "pending",
+      minutes: 90,
+      occurredOn: todayUtc(),
+      description: "Tested vertical output with text overlays.",
+      amountMinor: null,
+    });
+    // Nothing is in the ledger until an admin approves it.
+    expect(await rowsOf.ledger()).toEqual([]);
+    // The page shows it, awaiting approval, with the pending estimate in the totals.
+    const page = await callRoute(
+      t.db,
+      earningsLoader,
+      makeRequest("/earnings", { cookie: artistCookie }),
+    );
+    expect(page.status).toBe(200);
+    const data = page.body as {
+      contributions: { contribution: { id: string; state: string } }[];
+      totals: { currency: string; pendingMinor: number; pendingCount: number }[];
+    };
+    expect(data.contributions.map((c) => c.contribution)).toMatchObject([
+      { id: rows[0]!.id, state: "pending" },
+    ]);
+    expect(data.totals).toMatchObject([{ currency: "USD", pendingMinor: 6000, pendingCount: 1 }]);
+  });
+
+  it("logs a form sent twice (the same clientKey) once", async () => {
+    const { artistCookie } = await program();
+    const fields = {
+      occurredOn: todayUtc(),
+      hours: "2",
+      notes: "Double-clicked the button.",
+      clientKey: randomUUID(),
+    };
+    const first = await logHoursAs(artistCookie, fields);
+    const second = await logHoursAs(artistCookie, fields);
+    expect([first.status, second.status]).toEqual([302, 302]);
+    const rows = await rowsOf.contributions();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.clientKey).toBe(fields.clientKey);
+    // A new rendering of the form has a new key: that is a second item.
+    await logHoursAs(artistCookie, { ...fields, clientKey: randomUUID() });
+    expect(await rowsOf.contributions()).toHaveLength(2);
+  });
+
+  it("refuses another artist's form key rather than answering with their item", async () => {
+    const { artistCookie } = await program();
+    const other = await createUser(t.db, { role: "artist" });
+    const clientKey = randomUUID();
+    const fields = { occurredOn: todayUtc(), hours: "1", notes: "Same key.", clientKey };
+    await logHoursAs(artistCookie, fields);
+    const res = await logHoursAs(await sessionCookieFor(t.db, other), fields);
+    expect(res.status).toBe(409);
+    expect((res.body as Failure).errors.form).toMatch(/already used/);
+    expect(await rowsOf.contributions()).toHaveLength(1);
+  });
+});
+
+describe("/admin/money: deciding contributions", () => {
+  async function pending() {
+    const p = await program();
+    const item = await logHours(
+      t.db,
+      acting(p.artist),
+      hoursInput.parse({ occurredOn: todayUtc(), hours: "1.5", notes: "Portrait lighting." }),
+    );
+    return { ...p, item };
+  }
+  const decide = (cookie: string, form: Record<string, string>) =>
+    callRoute(t.db, overviewAction, makeRequest("/admin/money", { cookie, form }));
+
+  it("lists what waits, with what it would earn", async () => {
+    const { adminCookie, item } = await pending();
+    const res = await callRoute(
+      t.db,
+      overviewLoader,
+      makeRequest("/admin/money", { cookie: adminCookie }),
+    );
+    expect(res.status).toBe(200);
+    const data = res.body as {
+      pendingContributions: {
+        contribution: { id: string };
+        estimateMinor: number;
+        estimateCurrency: string;
+      }[];
+    };
+    expect(data.pendingContributions).toMatchObject([
+      { contribution: { id: item.id }, estimateMinor: 6000, estimateCurrency: "USD" },
+    ]);
+  });
+
+  it("approving writes the earning to the ledger and emails the artist", async () => {
+    const { adminCookie, artist, admin, item } = await pending();
+    const res = await decide(adminCookie, { intent: "approve-contribution", id: item.id });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/admin/money");
+    expect((await flashOf(res))?.message).toBe("Approved. The artist's balance has it.");
+    const [row] = await t.db.select().from(contributions).where(eq(contributions.id, item.id));
+    expect(row).toMatchObject({
+      state: "approved",
+      decidedBy: admin.id,
+      amountMinor: 6000,
+      currency: "USD",
+    });
+    expect(await rowsOf.ledger()).toMatchObject([
+      {
+        userId: artist.id,
+        kind: "earning",
+        currency: "USD",
+        amountMinor: 6000,
+        contributionId: item.id,
+        occurredOn: todayUtc(),
+      },
+    ]);
+    const mail = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(eq(emailOutbox.recipient, artist.email));
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.template).toBe("contribution-decided");
+    expect(mail[0]!.text).toContain("$60.00");
+
+    // Approving it again (a second tab) changes nothing and says why.
+    const again = await decide(adminCookie, { intent: "approve-contribution", id: item.id });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      ok: false,
+      id: item.id,
+      errors: { form: "This contribution was already approved; nothing was changed." },
+    });
+    expect(await rowsOf.ledger()).toHaveLength(1);
+  });
+
+  it("rejecting needs a reason; with one, the artist reads it and nothing is earned", async () => {
+    const { adminCookie, artist, item } = await pending();
+    const bare = await decide(adminCookie, { intent: "reject-contribution", id: item.id });
+    expect(bare.status).toBe(422);
+    expect((bare.body as Failure).errors).toHaveProperty("reason");
+    expect((bare.body as Failure).id).toBe(item.id);
+    expect((await rowsOf.contributions())[0]!.state).toBe("pending");
+
+    const res = await decide(adminCookie, {
+      intent: "reject-contribution",
+      id: item.id,
+      reason: "Duplicate of Tuesday's session.",
+    });
+    expect(res.status).toBe(302);
+    expect((await rowsOf.contributions())[0]).toMatchObject({
+      state: "rejected",
+      rejectReason: "Duplicate of Tuesday's session.",
+    });
+    expect(await rowsOf.ledger()).toEqual([]);
+    const [mail] = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(eq(emailOutbox.recipient, artist.email));
+    expect(mail!.text).toContain("Duplicate of Tuesday's session.");
+  });
+
+  it("an unknown item or intent is a 4xx, not a crash", async () => {
+    const { adminCookie } = await pending();
+    const missing = await decide(adminCookie, { intent: "approve-contribution", id: "nope" });
+    expect(missing.status).toBe(404);
+    const unknown = await decide(adminCookie, { intent: "launder" });
+    expect(unknown.status).toBe(400);
+  });
+});
+
+describe("/admin/money/payouts: making a batch", () => {
+  /** The preview's form as the browser sends it: one `userIds` per ticked artist. */
+  const create = (cookie: string, fields: Record<string, string>, ticked: string[] = []) => {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    for (const id of ticked) form.append("userIds", id);
+    return callRoute(t.db, payoutsAction, makeRequest("/admin/money/payouts", { cookie, form }));
+  };
+
+  it("previews who would be paid, then makes the batch once per key", async () => {
+    const { admin, artist, adminCookie } = await program();
+    await approvedHours(admin, artist, "2");
+    const preview = await callRoute(
+      t.db,
+      payoutsLoader,
+      makeRequest("/admin/money/payouts?currency=USD", { cookie: adminCookie }),
+    );
+    expect(preview.status).toBe(200);
+    expect((preview.body as { preview: unknown }).preview).toMatchObject({
+      currency: "USD",
+      totalMinor: 8000,
+      rows: [{ userId: artist.id, balanceMinor: 8000 }],
+    });
+
+    const form = { currency: "USD", batchKey: randomUUID(), note: "June payouts" };
+    const first = await create(adminCookie, form, [artist.id]);
+    expect(first.status).toBe(302);
+    const [batch] = await rowsOf.batches();
+    expect(batch).toMatchObject({ currency: "USD", note: "June payouts", createdBy: admin.id });
+    expect(first.headers.get("location")).toBe(`/admin/money/payouts/${batch!.id}`);
+    expect((await flashOf(first))?.message).toBe(
+      "Batch created: 1 payout, $80.00. Send them, then mark them sent.",
+    );
+
+    // The same form again (a double click, a resend after a timeout): the same batch, no more.
+    const second = await create(adminCookie, form, [artist.id]);
+    expect(second.status).toBe(302);
+    expect(second.headers.get("location")).toBe(`/admin/money/payouts/${batch!.id}`);
+    expect((await flashOf(second))?.message).toBe("This batch was already created; here it is.");
+    expect(await rowsOf.batches()).toHaveLength(1);
+    expect(await rowsOf.payouts()).toMatchObject([
+      { batchId: batch!.id, userId: artist.id, amountMinor: 8000, state: "created" },
+    ]);
+    expect((await rowsOf.ledger()).filter((e) => e.kind === "payout")).toMatchObject([
+      { userId: artist.id, amountMinor: -8000 },
+    ]);
+
+    // A new key now finds nobody owed: said next to the currency, nothing made.
+    const empty = await create(adminCookie, { currency: "USD", batchKey: randomUUID() }, [
+      artist.id,
+    ]);
+    expect(empty.status).toBe(409);
+    expect((empty.body as Failure).errors).toEqual({
+      currency: "Nobody has an approved, unpaid USD balance right now.",
+    });
+    expect(await rowsOf.batches()).toHaveLength(1);
+  });
+
+  it("pays only the artists left ticked, and nobody when none is", async () => {
+    const { admin, artist, adminCookie } = await program();
+    const other = await createUser(t.db, { role: "artist", displayName: "Bo Other" });
+    await approvedHours(admin, artist, "2");
+    await approvedHours(admin, other, "1");
+    const none = await create(adminCookie, { currency: "USD", batchKey: randomUUID() });
+    expect(none.status).toBe(422);
+    expect((none.body as Failure).errors).toEqual({ userIds: "Tick at least one artist to pay." });
+    expect(await rowsOf.batches()).toEqual([]);
+
+    const res = await create(adminCookie, { currency: "USD", batchKey: randomUUID() }, [other.id]);
+    expect(res.status).toBe(302);
+    expect(await rowsOf.payouts()).toMatchObject([{ userId: other.id, amountMinor: 4000 }]);
+  });
+
+  it("refuses a malformed form with field errors", async () => {
+    const { adminCookie } = await program();
+    const res = await create(adminCookie, { currency: "XYZ", batchKey: "not-a-uuid" });
+    expect(res.status).toBe(422);
+    expect(Object.keys((res.body as Failure).errors).sort()).toEqual(["batchKey", "currency"]);
+    expect(await rowsOf.batches()).toEqual([]);
+  });
+});
+
+describe("/admin/money/payouts/<id>: sending and paying a batch", () => {
+  async function batchOf() {
+    const p = await program();
+    await approvedHours(p.admin, p.artist, "2");
+    const { batch } = await createBatch(t.db, acting(p.admin), {
+      currency: "USD",
+      batchKey: randomUUID(),
+    });
+    const here = `/admin/money/payouts/${batch.id}`;
+    const mark = (intent: string) =>
+      callRoute(t.db, batchAction, makeRequest(here, { cookie: p.adminCookie, form: { intent } }), {
+        batchId: batch.id,
+      });
+    return { ...p, batch, here, mark };
+  }
+
+  it("marks all sent (the artist is emailed), then all paid; the statement says paid", async () => {
+    const { artist, artistCookie, adminCookie, batch, here, mark } = await batchOf();
+    const page = await callRoute(t.db, batchLoader, makeRequest(here, { cookie: adminCookie }), {
+      batchId: batch.id,
+    });
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({
+      batch: { id: batch.id },
+      payouts: [{ payout: { state: "created", amountMinor: 8000 }, email: artist.email }],
+    });
+
+    // Paid before sent is not a move a payout can make.
+    const early = await mark("mark-all-paid");
+    expect(early.status).toBe(409);
+    expect((early.body as Failure).errors.form).toBe(
+      "No payout in this batch is sent; nothing was changed.",
+    );
+
+    const sent = await mark("mark-all-sent");
+    expect(sent.status).toBe(302);
+    expect(sent.headers.get("location")).toBe(here);
+    expect((await flashOf(sent))?.message).toBe("1 payout marked sent.");
+    expect(await rowsOf.payouts()).toMatchObject([{ state: "sent" }]);
+    const mail = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(eq(emailOutbox.recipient, artist.email));
+    expect(mail.map((m) => m.template)).toContain("payout-sent");
+
+    const again = await mark("mark-all-sent");
+    expect(again.status).toBe(409);
+
+    const paid = await mark("mark-all-paid");
+    expect(paid.status).toBe(302);
+    expect((await flashOf(paid))?.message).toBe("1 payout marked paid.");
+    const [payout] = await rowsOf.payouts();
+    expect(payout!.state).toBe("paid");
+    expect(payout!.paidAt).not.toBeNull();
+
+    const earnings = await callRoute(
+      t.db,
+      earningsLoader,
+      makeRequest("/earnings", { cookie: artistCookie }),
+    );
+    const data = earnings.body as {
+      totals: { paidMinor: number; payableMinor: number; inPayoutMinor: number }[];
+      statement: { items: { kind: string; status: string | null; amountMinor: number }[] };
+    };
+    expect(data.totals).toMatchObject([{ paidMinor: 8000, payableMinor: 0, inPayoutMinor: 0 }]);
+    expect(data.statement.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "earning", amountMinor: 8000, status: "paid" }),
+        expect.objectContaining({ kind: "payout", amountMinor: -8000, status: "paid" }),
+      ]),
+    );
+  });
+
+  it("an unknown batch is a 404, to read and to mark", async () => {
+    const { adminCookie } = await program();
+    const res = await callRoute(
+      t.db,
+      batchLoader,
+      makeRequest("/admin/money/payouts/nope", { cookie: adminCookie }),
+      { batchId: "nope" },
+    );
+    expect(res.status).toBe(404);
+    const marked = await callRoute(
+      t.db,
+      batchAction,
+      makeRequest("/admin/money/payouts/nope", {
+        cookie: adminCookie,
+        form: { intent: "mark-all-sent" },
+      }),
+      { batchId: "nope" },
+    );
+    expect(marked.status).toBe(404);
+  });
+});
+
+describe("CSV exports", () => {
+  function csvLines(body: unknown) {
+    expect(typeof body).toBe("string");
+    const text = body as string;
+    expect(text.endsWith("\r\n")).toBe(true);
+    return text.slice(0, -2).split("\r\n");
+  }
+
+  it("a batch downloads as CSV with a header row and one row per payout", async () => {
+    const { admin, artist, adminCookie } = await program("Ari Artist");
+    await approvedHours(admin, artist, "2.25");
+    const { batch, payouts: made } = await createBatch(t.db, acting(admin), {
+      currency: "USD",
+      batchKey: randomUUID(),
+    });
+    const res = await callRoute(
+      t.db,
+      batchCsvLoader,
+      makeRequest(`/admin/money/payouts/${batch.id}/csv`, { cookie: adminCookie }),
+      { batchId: batch.id },
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="greenroom-payouts-${todayUtc()}-${batch.id.slice(0, 8)}.csv"`,
+    );
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
+    const lines = csvLines(res.body);
+    expect(lines[0]).toBe(BATCH_HEADER);
+    expect(lines).toHaveLength(2);
+    const cells = lines[1]!.split(",");
+    expect(cells.slice(0, 10)).toEqual([
+      made[0]!.id,
+      batch.id,
+      artist.id,
+      "Ari Artist",
+      artist.email,
+      "USD",
+      "90.00",
+      "9000",
+      "created",
+      made[0]!.idempotencyKey,
+    ]);
+  });
+
+  it("a name a spreadsheet would run as a formula is written inert", async () => {
+    const { admin, artist, adminCookie } = await program('=HYPERLINK("http://x","pay me")');
+    await approvedHours(admin, artist, "1");
+    const { batch } = await createBatch(t.db, acting(admin), {
+      currency: "USD",
+      batchKey: randomUUID(),
+    });
+    const res = await callRoute(
+      t.db,
+      batchCsvLoader,
+      makeRequest(`/admin/money/payouts/${batch.id}/csv`, { cookie: adminCookie }),
+      { batchId: batch.id },
+    );
+    expect(res.body as string).toContain(`"'=HYPERLINK(""http://x"",""pay me"")"`);
+    expect(res.body as string).not.toMatch(/,=HYPERLINK/);
+  });
+
+  it("the ledger for a period downloads as CSV, both ends included", async () => {
+    const { admin, artist, adminCookie } = await program();
+    const item = await approvedHours(admin, artist, "2");
+    await createBatch(t.db, acting(admin), { currency: "USD", batchKey: randomUUID() });
+    const today = todayUtc();
+    const res = await callRoute(
+      t.db,
+      ledgerCsvLoader,
+      makeRequest(`/admin/money/ledger.csv?from=${today}&to=${today}`, { cookie: adminCookie }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="greenroom-ledger-${today}-to-${today}.csv"`,
+    );
+    const lines = csvLines(res.body);
+    expect(lines[0]).toBe(LEDGER_HEADER);
+    const rows = lines.slice(1).map((l) => l.split(","));
+    // A debit is a number finance can add up ("-80.00"), not text made inert like a formula.
+    expect(rows.map((r) => [r[1], r[3], r[6], r[8], r[9], r[10]])).toEqual([
+      [today, artist.id, "earning", "USD", "80.00", "8000"],
+      [today, artist.id, "payout", "USD", "-80.00", "-8000"],
+    ]);
+    expect(rows[0]![11]).toBe(item.id);
+
+    // A period before anything happened: the header alone.
+    const none = await callRoute(
+      t.db,
+      ledgerCsvLoader,
+      makeRequest("/admin/money/ledger.csv?from=2021-01-01&to=2021-01-31", {
+        cookie: adminCookie,
+      }),
+    );
+    expect(none.status).toBe(200);
+    expect(csvLines(none.body)).toEqual([LEDGER_HEADER]);
+  });
+
+  it("a bad period is a 400 that says how to ask, never a 500", async () => {
+    const { adminCookie } = await program();
+    const cases: [string, string][] = [
+      ["", "Choose a date."],
+      ["?from=2026-01-01", "Choose a date."],
+      ["?from=2026-02-30&to=2026-03-01", "Choose a real date."],
+      ["?from=01/02/2026&to=2026-03-01", "Choose a date."],
+      ["?from=2026-03-01&to=2026-02-01", "The period ends before it starts."],
+      ["?from=2026-13-01&to=2026-12-31", "Choose a real date."],
+    ];
+    for (const [query, reason] of cases) {
+      const res = await callRoute(
+        t.db,
+        ledgerCsvLoader,
+        makeRequest(`/admin/money/ledger.csv${query}`, { cookie: adminCookie }),
+      );
+      expect(res.status, query).toBe(400);
+      expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+      expect(res.body).toBe(`Give the period as ?from=YYYY-MM-DD&to=YYYY-MM-DD. ${reason}`);
+    }
+  });
+});
+
+describe("/admin/money/artists/<id>", () => {
+  it("shows an artist's statement; anyone who is not an artist is not found", async () => {
+    const { admin, artist, adminCookie } = await program();
+    await approvedHours(admin, artist, "1");
+    const reviewer = await createUser(t.db, { role: "reviewer" });
+    const open = (userId: string) =>
+      callRoute(
+        t.db,
+        artistLoader,
+        makeRequest(`/admin/money/artists/${userId}`, { cookie: adminCookie }),
+        { userId },
+      );
+    const ok = await open(artist.id);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({
+      artist: { id: artist.id },
+      currency: "USD",
+      totals: [{ currency: "USD", payableMinor: 4000 }],
+    });
+    for (const id of [reviewer.id, admin.id, "no-such-user"]) {
+      const res = await open(id);
+      expect(res.status, id).toBe(404);
+      expect(res.body).toBe("No such artist.");
+    }
+    // A suspended artist keeps a statement: they may still be owed money.
+    await t.db.update(users).set({ status: "suspended" }).where(eq(users.id, artist.id));
+    expect((await open(artist.id)).status).toBe(200);
+  });
+});
