@@ -176,7 +176,7 @@ CREATE UNIQUE INDEX "ledger_one_earning_per_contribution" ON "ledger_entries" US
 CREATE UNIQUE INDEX "ledger_one_earning_per_promotion" ON "ledger_entries" USING btree ("promotion_id") WHERE "ledger_entries"."kind" = 'earning';--> statement-breakpoint
 CREATE UNIQUE INDEX "ledger_one_credit_per_grant" ON "ledger_entries" USING btree ("grant_id") WHERE "ledger_entries"."kind" = 'grant';--> statement-breakpoint
 CREATE UNIQUE INDEX "ledger_one_debit_per_payout" ON "ledger_entries" USING btree ("payout_id") WHERE "ledger_entries"."kind" = 'payout';--> statement-breakpoint
-CREATE UNIQUE INDEX "ledger_one_stipend_per_month" ON "ledger_entries" USING btree ("user_id","currency","stipend_month") WHERE "ledger_entries"."stipend_month" is not null;--> statement-breakpoint
+CREATE UNIQUE INDEX "ledger_one_stipend_per_month" ON "ledger_entries" USING btree ("user_id","stipend_month") WHERE "ledger_entries"."stipend_month" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "ledger_one_reversal_per_entry" ON "ledger_entries" USING btree ("reverses_entry_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "payout_batches_key_unique" ON "payout_batches" USING btree ("batch_key");--> statement-breakpoint
 CREATE INDEX "payout_batches_created_idx" ON "payout_batches" USING btree ("created_at","id");--> statement-breakpoint

@@ -294,8 +294,9 @@ export const ledgerEntries = pgTable(
     uniqueIndex("ledger_one_debit_per_payout")
       .on(t.payoutId)
       .where(sql`${t.kind} = 'payout'`),
+    // Per artist, whatever the currency: a change of payout currency mid-month pays no second one.
     uniqueIndex("ledger_one_stipend_per_month")
-      .on(t.userId, t.currency, t.stipendMonth)
+      .on(t.userId, t.stipendMonth)
       .where(sql`${t.stipendMonth} is not null`),
     uniqueIndex("ledger_one_reversal_per_entry").on(t.reversesEntryId),
     check(

@@ -120,7 +120,10 @@ export async function logHours(db: Db, artist: ActingUser, input: HoursInput, no
           eq(contributions.kind, "hours"),
           eq(contributions.occurredOn, input.occurredOn),
           ne(contributions.state, "rejected"),
-          input.clientKey ? ne(contributions.clientKey, input.clientKey) : undefined,
+          // Not the row this same form may already have made (a resend); NULL keys count.
+          input.clientKey
+            ? sql`${contributions.clientKey} is distinct from ${input.clientKey}`
+            : undefined,
         ),
       );
     if (day!.minutes + input.hours > 24 * 60)

@@ -8,11 +8,16 @@ import { loadBatch } from "./payouts";
 // CSV for finance: one row per payout of a batch, or per ledger entry of a period. Amounts appear
 // twice, as a decimal for people and in minor units for reconciliation scripts.
 
-/** RFC 4180 quoting, and text that a spreadsheet would run as a formula is made inert. */
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+
+/**
+ * RFC 4180 quoting, and text that a spreadsheet would run as a formula is made inert. A plain
+ * number ("-80.00") is left alone: it starts with a minus, but a spreadsheet must add it up.
+ */
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number") return String(value);
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const text = /^[=+\-@\t\r]/.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

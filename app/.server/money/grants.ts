@@ -166,7 +166,15 @@ export async function cancelGrant(db: Db, admin: ActingUser, id: string, reason:
             .select()
             .from(ledgerEntries)
             .where(and(eq(ledgerEntries.grantId, id), eq(ledgerEntries.kind, "grant")));
-          if (credit)
+          // An admin may already have reversed the credit on the statement: then the money is
+          // already taken back, and cancelling only records the grant's end.
+          const [reversed] = credit
+            ? await tx
+                .select({ id: ledgerEntries.id })
+                .from(ledgerEntries)
+                .where(eq(ledgerEntries.reversesEntryId, credit.id))
+            : [];
+          if (credit && !reversed)
             await appendReversal(tx, credit, {
               description: `Grant cancelled: ${reason}`,
               createdBy: admin.id,

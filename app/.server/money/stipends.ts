@@ -9,7 +9,7 @@ import { todayUtc } from "./dates";
 import { rateInForce } from "./rates";
 
 // The monthly stipend of the rate card, credited to every active artist for a month that has
-// begun. The ledger's unique (artist, currency, month) index makes a second run a no-op.
+// begun. The ledger's unique (artist, month) index makes a second run a no-op, in any currency.
 
 export async function recordStipends(db: Db, admin: ActingUser, month: string, now = new Date()) {
   assertCan(admin, "money:manage");
