@@ -67,3 +67,29 @@ export function formFields(form: FormData, lists: readonly string[] = []) {
     fields[key] = lists.includes(key) ? form.getAll(key) : form.get(key)!;
   return fields;
 }
+
+/**
+ * A loader's domain call. A UserError (a hand-edited cursor, an unknown id) becomes the error
+ * page with its 4xx and message; anything else is our bug and stays a 500.
+ */
+export async function loadOrRespond<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (error instanceof UserError) throw new Response(error.message, { status: error.status });
+    throw error;
+  }
+}
+
+/**
+ * For pages listing many items, each with its own forms: the failure carries the id of the item
+ * (or the name of the form) it concerns, so the message shows there and nowhere else.
+ */
+export function itemFailure(error: unknown, id: string) {
+  if (error instanceof UserError)
+    return data(
+      { ok: false as const, errors: { [error.field ?? "form"]: error.message }, id },
+      { status: error.status, headers: error.headers },
+    );
+  throw error;
+}

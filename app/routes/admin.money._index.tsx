@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
+import { itemFailure } from "~/.server/http";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
 import { deliverEmails } from "~/.server/mail/send";
@@ -10,7 +11,7 @@ import { loadMoneyOverview } from "~/.server/money/views";
 import { MoneyNav } from "~/components/money/admin-nav";
 import { Money } from "~/components/money/money";
 import { Button } from "~/components/ui/button";
-import { ConfirmDialog } from "~/components/ui/confirm-dialog";
+import { ConfirmFormDialog } from "~/components/ui/confirm-dialog";
 import { FormError, TextAreaField } from "~/components/ui/field";
 import { Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
@@ -63,11 +64,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await deliverEmails(context.db, context.mailer, emailIds);
     return redirectWithFlash(context, "/admin/money", { kind: "success", message });
   } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    return data(
-      { ok: false as const, errors: { [error.field ?? "form"]: error.message }, id },
-      { status: error.status },
-    );
+    return itemFailure(error, id);
   }
 }
 
@@ -309,29 +306,21 @@ function ContributionCard({ item }: { item: ContributionItem }) {
             Approve
           </Button>
         </Form>
-        <ConfirmDialog trigger="Reject" title="Reject this contribution?">
-          {(close) => (
-            <Form method="post" className="space-y-4">
-              <input type="hidden" name="intent" value="reject-contribution" />
-              <input type="hidden" name="id" value={c.id} />
-              <TextAreaField
-                label="Reason the artist will read"
-                name="reason"
-                rows={3}
-                required
-                error={errors.reason}
-              />
-              <div className="flex justify-end gap-2">
-                <Button type="button" variant="secondary" onClick={close}>
-                  Keep it
-                </Button>
-                <Button type="submit" variant="danger">
-                  Reject
-                </Button>
-              </div>
-            </Form>
-          )}
-        </ConfirmDialog>
+        <ConfirmFormDialog
+          trigger="Reject"
+          title="Reject this contribution?"
+          fields={{ intent: "reject-contribution", id: c.id }}
+          confirmLabel="Reject"
+          cancelLabel="Keep it"
+        >
+          <TextAreaField
+            label="Reason the artist will read"
+            name="reason"
+            rows={3}
+            required
+            error={errors.reason}
+          />
+        </ConfirmFormDialog>
       </div>
       {errors.reason ? <FormError message={errors.reason} /> : null}
     </Card>
@@ -370,23 +359,15 @@ function GrantCard({ item, me }: { item: GrantItem; me: string }) {
             <Button type="submit">Approve grant</Button>
           </Form>
         )}
-        <ConfirmDialog trigger="Cancel grant" title="Cancel this grant?">
-          {(close) => (
-            <Form method="post" className="space-y-4">
-              <input type="hidden" name="intent" value="cancel-grant" />
-              <input type="hidden" name="id" value={g.id} />
-              <TextAreaField label="Reason" name="reason" rows={2} required />
-              <div className="flex justify-end gap-2">
-                <Button type="button" variant="secondary" onClick={close}>
-                  Keep it
-                </Button>
-                <Button type="submit" variant="danger">
-                  Cancel grant
-                </Button>
-              </div>
-            </Form>
-          )}
-        </ConfirmDialog>
+        <ConfirmFormDialog
+          trigger="Cancel grant"
+          title="Cancel this grant?"
+          fields={{ intent: "cancel-grant", id: g.id }}
+          confirmLabel="Cancel grant"
+          cancelLabel="Keep it"
+        >
+          <TextAreaField label="Reason" name="reason" rows={2} required />
+        </ConfirmFormDialog>
       </div>
     </Card>
   );

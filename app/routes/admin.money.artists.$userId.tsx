@@ -3,6 +3,7 @@ import { data, Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
+import { loadOrRespond, itemFailure } from "~/.server/http";
 import { redirectWithFlash } from "~/.server/flash";
 import { reverseEntry } from "~/.server/money/ledger";
 import { currencyField, setPayoutCurrency } from "~/.server/money/rates";
@@ -10,7 +11,7 @@ import { loadArtistStatement } from "~/.server/money/views";
 import { MoneyNav } from "~/components/money/admin-nav";
 import { StatementSummary, StatementTable } from "~/components/money/money";
 import { Button } from "~/components/ui/button";
-import { ConfirmDialog } from "~/components/ui/confirm-dialog";
+import { ConfirmFormDialog } from "~/components/ui/confirm-dialog";
 import { FormError, SelectField, TextAreaField } from "~/components/ui/field";
 import { Card, EmptyState, PageHeader } from "~/components/ui/misc";
 import { CURRENCIES } from "~/lib/money";
@@ -23,7 +24,7 @@ const query = z.object({ before: z.coerce.number().int().positive().optional().c
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = requirePermission(request, context, "money:manage");
   const { before } = query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  try {
+  return loadOrRespond(async () => {
     return await loadArtistStatement(
       context.db,
       actingUser(request, context, user),
@@ -32,10 +33,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         before,
       },
     );
-  } catch (error) {
-    if (error instanceof UserError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  });
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -72,15 +70,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     throw new UserError("Unknown action.", 400);
   } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    return data(
-      {
-        ok: false as const,
-        errors: { [error.field ?? "form"]: error.message },
-        id: intent === "currency" ? "currency" : String(form.get("id")),
-      },
-      { status: error.status },
-    );
+    return itemFailure(error, intent === "currency" ? "currency" : String(form.get("id")));
   }
 }
 
@@ -119,31 +109,20 @@ export default function ArtistStatement() {
                 return (
                   <>
                     <FormError message={errors.form ?? errors.reason} />
-                    <ConfirmDialog
+                    <ConfirmFormDialog
                       trigger="Reverse"
                       title="Reverse this entry?"
                       triggerVariant="secondary"
+                      fields={{ intent: "reverse", id: item.id }}
+                      confirmLabel="Reverse"
+                      cancelLabel="Keep it"
                     >
-                      {(close) => (
-                        <Form method="post" className="space-y-4">
-                          <input type="hidden" name="intent" value="reverse" />
-                          <input type="hidden" name="id" value={item.id} />
-                          <p className="text-sm text-stone-700">
-                            A reversal adds the opposite amount; the entry itself stays.{" "}
-                            {item.description}
-                          </p>
-                          <TextAreaField label="Reason" name="reason" rows={2} required />
-                          <div className="flex justify-end gap-2">
-                            <Button type="button" variant="secondary" onClick={close}>
-                              Keep it
-                            </Button>
-                            <Button type="submit" variant="danger">
-                              Reverse
-                            </Button>
-                          </div>
-                        </Form>
-                      )}
-                    </ConfirmDialog>
+                      <p className="text-sm text-stone-700">
+                        A reversal adds the opposite amount; the entry itself stays.{" "}
+                        {item.description}
+                      </p>
+                      <TextAreaField label="Reason" name="reason" rows={2} required />
+                    </ConfirmFormDialog>
                   </>
                 );
               }}

@@ -3,14 +3,14 @@ import { data, Form, useActionData, useLoaderData, useNavigation } from "@remix-
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields } from "~/.server/http";
+import { formFields, itemFailure } from "~/.server/http";
 import { deliverEmails } from "~/.server/mail/send";
 import { approveGrant, awardGrant, cancelGrant, grantInput } from "~/.server/money/grants";
 import { listGrants, moneyFormChoices } from "~/.server/money/views";
 import { MoneyNav } from "~/components/money/admin-nav";
 import { Money, StateBadge } from "~/components/money/money";
 import { Button } from "~/components/ui/button";
-import { ConfirmDialog } from "~/components/ui/confirm-dialog";
+import { ConfirmFormDialog } from "~/components/ui/confirm-dialog";
 import { FormError, SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
@@ -75,15 +75,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await deliverEmails(context.db, context.mailer, emailIds);
     return redirectWithFlash(context, "/admin/money/grants", { kind: "success", message });
   } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    return data(
-      {
-        ok: false as const,
-        errors: { [error.field ?? "form"]: error.message },
-        id: intent === "award" ? "award" : id,
-      },
-      { status: error.status },
-    );
+    return itemFailure(error, intent === "award" ? "award" : id);
   }
 }
 
@@ -144,23 +136,15 @@ export default function GrantsPage() {
                           </Form>
                         ) : null}
                         {g.state === "awarded" || g.state === "approved" ? (
-                          <ConfirmDialog trigger="Cancel" title="Cancel this grant?">
-                            {(close) => (
-                              <Form method="post" className="space-y-4">
-                                <input type="hidden" name="intent" value="cancel" />
-                                <input type="hidden" name="id" value={g.id} />
-                                <TextAreaField label="Reason" name="reason" rows={2} required />
-                                <div className="flex justify-end gap-2">
-                                  <Button type="button" variant="secondary" onClick={close}>
-                                    Keep it
-                                  </Button>
-                                  <Button type="submit" variant="danger">
-                                    Cancel grant
-                                  </Button>
-                                </div>
-                              </Form>
-                            )}
-                          </ConfirmDialog>
+                          <ConfirmFormDialog
+                            trigger="Cancel"
+                            title="Cancel this grant?"
+                            fields={{ intent: "cancel", id: g.id }}
+                            confirmLabel="Cancel grant"
+                            cancelLabel="Keep it"
+                          >
+                            <TextAreaField label="Reason" name="reason" rows={2} required />
+                          </ConfirmFormDialog>
                         ) : null}
                       </div>
                     </td>

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
+import { loadOrRespond, itemFailure } from "~/.server/http";
 import { redirectWithFlash } from "~/.server/flash";
 import { fieldErrors } from "~/lib/validation";
 import { deliverEmails } from "~/.server/mail/send";
@@ -9,7 +10,7 @@ import { loadBatch, markBatch, markInput, markPayout } from "~/.server/money/pay
 import { MoneyNav } from "~/components/money/admin-nav";
 import { Money, StateBadge } from "~/components/money/money";
 import { Button, buttonClass } from "~/components/ui/button";
-import { ConfirmDialog } from "~/components/ui/confirm-dialog";
+import { ConfirmFormDialog } from "~/components/ui/confirm-dialog";
 import { FormError, TextAreaField, TextField } from "~/components/ui/field";
 import { formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
@@ -18,12 +19,9 @@ export const meta: MetaFunction = () => [{ title: "Payout batch · Money · Admi
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = requirePermission(request, context, "money:manage");
-  try {
+  return loadOrRespond(async () => {
     return await loadBatch(context.db, actingUser(request, context, user), params.batchId!);
-  } catch (error) {
-    if (error instanceof UserError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  });
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -58,11 +56,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     await deliverEmails(context.db, context.mailer, emailIds);
     return redirectWithFlash(context, here, { kind: "success", message });
   } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    return data(
-      { ok: false as const, errors: { [error.field ?? "form"]: error.message }, id },
-      { status: error.status },
-    );
+    return itemFailure(error, id);
   }
 }
 
@@ -143,26 +137,17 @@ export default function PayoutBatch() {
                 <FormError message={errors.form ?? errors.reason ?? errors.reference} />
                 <div className="flex flex-wrap gap-2">
                   {p.state === "created" ? (
-                    <ConfirmDialog
+                    <ConfirmFormDialog
                       trigger="Mark sent"
                       title={`Mark the payout to ${name || email} sent?`}
                       triggerVariant="secondary"
+                      fields={{ intent: "mark", to: "sent", id: p.id }}
+                      confirmLabel="Mark sent"
+                      confirmVariant="primary"
+                      cancelLabel="Not yet"
                     >
-                      {(close) => (
-                        <Form method="post" className="space-y-4">
-                          <input type="hidden" name="intent" value="mark" />
-                          <input type="hidden" name="to" value="sent" />
-                          <input type="hidden" name="id" value={p.id} />
-                          <TextField label="Transfer reference (optional)" name="reference" />
-                          <div className="flex justify-end gap-2">
-                            <Button type="button" variant="secondary" onClick={close}>
-                              Not yet
-                            </Button>
-                            <Button type="submit">Mark sent</Button>
-                          </div>
-                        </Form>
-                      )}
-                    </ConfirmDialog>
+                      <TextField label="Transfer reference (optional)" name="reference" />
+                    </ConfirmFormDialog>
                   ) : null}
                   {p.state === "sent" ? (
                     <Form method="post">
@@ -175,31 +160,18 @@ export default function PayoutBatch() {
                     </Form>
                   ) : null}
                   {p.state === "created" || p.state === "sent" ? (
-                    <ConfirmDialog
+                    <ConfirmFormDialog
                       trigger="Mark failed"
                       title={`Mark the payout to ${name || email} failed?`}
+                      fields={{ intent: "mark", to: "failed", id: p.id }}
+                      confirmLabel="Mark failed"
+                      cancelLabel="Keep it"
                     >
-                      {(close) => (
-                        <Form method="post" className="space-y-4">
-                          <input type="hidden" name="intent" value="mark" />
-                          <input type="hidden" name="to" value="failed" />
-                          <input type="hidden" name="id" value={p.id} />
-                          <p className="text-sm text-stone-700">
-                            The amount goes back into the artist&apos;s balance and into the next
-                            batch.
-                          </p>
-                          <TextAreaField label="What went wrong" name="reason" rows={2} required />
-                          <div className="flex justify-end gap-2">
-                            <Button type="button" variant="secondary" onClick={close}>
-                              Keep it
-                            </Button>
-                            <Button type="submit" variant="danger">
-                              Mark failed
-                            </Button>
-                          </div>
-                        </Form>
-                      )}
-                    </ConfirmDialog>
+                      <p className="text-sm text-stone-700">
+                        The amount goes back into the artist&apos;s balance and into the next batch.
+                      </p>
+                      <TextAreaField label="What went wrong" name="reason" rows={2} required />
+                    </ConfirmFormDialog>
                   ) : null}
                 </div>
               </td>

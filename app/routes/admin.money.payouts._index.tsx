@@ -3,11 +3,10 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields, parseWith, userErrorToResponse } from "~/.server/http";
+import { formFields, parseWith, userErrorToResponse, loadOrRespond } from "~/.server/http";
 import { todayUtc } from "~/.server/money/dates";
 import { batchInput, createBatch, previewBatch } from "~/.server/money/payouts";
 import { listBatches } from "~/.server/money/views";
-import { UserError } from "~/.server/errors";
 import { MoneyNav } from "~/components/money/admin-nav";
 import { Money } from "~/components/money/money";
 import { Button, buttonClass } from "~/components/ui/button";
@@ -28,7 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requirePermission(request, context, "money:manage");
   const admin = actingUser(request, context, user);
   const { currency, after } = query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  try {
+  return loadOrRespond(async () => {
     const [preview, batches] = await Promise.all([
       previewBatch(context.db, admin, currency),
       listBatches(context.db, admin, { after }),
@@ -42,10 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       // A fresh key per rendering: pressing "Create batch" twice makes one batch.
       batchKey: crypto.randomUUID(),
     };
-  } catch (error) {
-    if (error instanceof UserError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -3,14 +3,14 @@ import { data, Form, useActionData, useLoaderData, useNavigation } from "@remix-
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields } from "~/.server/http";
+import { formFields, itemFailure } from "~/.server/http";
 import { deliverEmails } from "~/.server/mail/send";
 import { askPromotion, promotionInput, withdrawPromotion } from "~/.server/money/promotions";
 import { listPromotions, moneyFormChoices } from "~/.server/money/views";
 import { MoneyNav } from "~/components/money/admin-nav";
 import { Money, StateBadge } from "~/components/money/money";
 import { Button } from "~/components/ui/button";
-import { ConfirmDialog } from "~/components/ui/confirm-dialog";
+import { ConfirmFormDialog } from "~/components/ui/confirm-dialog";
 import { FormError, SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
@@ -61,15 +61,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     throw new UserError("Unknown action.", 400);
   } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    return data(
-      {
-        ok: false as const,
-        errors: { [error.field ?? "form"]: error.message },
-        id: intent === "ask" ? "ask" : id,
-      },
-      { status: error.status },
-    );
+    return itemFailure(error, intent === "ask" ? "ask" : id);
   }
 }
 
@@ -127,24 +119,14 @@ export default function PromotionsPage() {
                     <td className={cellClass}>
                       <FormError message={rowErrors.form} />
                       {p.state === "asked" ? (
-                        <ConfirmDialog
+                        <ConfirmFormDialog
                           trigger="Withdraw"
                           title="Withdraw this request?"
                           triggerVariant="secondary"
-                        >
-                          {(close) => (
-                            <Form method="post" className="flex justify-end gap-2">
-                              <input type="hidden" name="intent" value="withdraw" />
-                              <input type="hidden" name="id" value={p.id} />
-                              <Button type="button" variant="secondary" onClick={close}>
-                                Keep it
-                              </Button>
-                              <Button type="submit" variant="danger">
-                                Withdraw
-                              </Button>
-                            </Form>
-                          )}
-                        </ConfirmDialog>
+                          fields={{ intent: "withdraw", id: p.id }}
+                          confirmLabel="Withdraw"
+                          cancelLabel="Keep it"
+                        />
                       ) : null}
                     </td>
                   </tr>

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields } from "~/.server/http";
+import { formFields, loadOrRespond, itemFailure } from "~/.server/http";
 import { deliverEmails } from "~/.server/mail/send";
 import {
   denyRequest,
@@ -48,12 +48,9 @@ const query = z.object({
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requirePermission(request, context, "rights:manage");
   const filters = query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  try {
+  return loadOrRespond(async () => {
     return { ...(await listRightsQueue(context.db, user, filters)), filters };
-  } catch (error) {
-    if (error instanceof UserError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -94,12 +91,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const back = new URL(request.url);
     return redirectWithFlash(context, `/admin/rights${back.search}`, { kind: "success", message });
   } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    // With the item's id, so the error is shown on that item.
-    return data(
-      { ok: false as const, errors: { [error.field ?? "form"]: error.message }, id },
-      { status: error.status },
-    );
+    return itemFailure(error, id);
   }
 }
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields, parseWith, userErrorToResponse } from "~/.server/http";
+import { formFields, parseWith, userErrorToResponse, loadOrRespond } from "~/.server/http";
 import {
   feedbackInput,
   fileFeedbackReport,
@@ -22,7 +22,7 @@ import {
   StateBadge,
 } from "~/components/money/money";
 import { Button } from "~/components/ui/button";
-import { ConfirmDialog } from "~/components/ui/confirm-dialog";
+import { ConfirmFormDialog } from "~/components/ui/confirm-dialog";
 import { FormError, SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
@@ -39,7 +39,7 @@ const query = z.object({
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requirePermission(request, context, "money:earn");
   const params = query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  try {
+  return loadOrRespond(async () => {
     const earnings = await loadEarnings(context.db, user, {
       itemsBefore: params.before,
       contributionsAfter: params.contributions,
@@ -51,10 +51,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       hoursKey: crypto.randomUUID(),
       reportKey: crypto.randomUUID(),
     };
-  } catch (error) {
-    if (error instanceof UserError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -414,27 +411,16 @@ function Promotions({ promotions }: { promotions: PromotionRow[] }) {
                       Accept for <Money minor={p.feeMinor} currency={p.currency} />
                     </Button>
                   </Form>
-                  <ConfirmDialog
+                  <ConfirmFormDialog
                     trigger="Decline"
                     title={`Decline the use of “${title}”?`}
                     triggerVariant="secondary"
+                    fields={{ intent: "decline-promotion", id: p.id }}
+                    confirmLabel="Decline"
+                    cancelLabel="Keep it open"
                   >
-                    {(close) => (
-                      <Form method="post" className="space-y-4" onSubmit={close}>
-                        <input type="hidden" name="intent" value="decline-promotion" />
-                        <input type="hidden" name="id" value={p.id} />
-                        <TextAreaField label="Reason (optional)" name="reason" rows={2} />
-                        <div className="flex justify-end gap-2">
-                          <Button type="button" variant="secondary" onClick={close}>
-                            Keep it open
-                          </Button>
-                          <Button type="submit" variant="danger">
-                            Decline
-                          </Button>
-                        </div>
-                      </Form>
-                    )}
-                  </ConfirmDialog>
+                    <TextAreaField label="Reason (optional)" name="reason" rows={2} />
+                  </ConfirmFormDialog>
                 </div>
               ) : null}
             </Card>

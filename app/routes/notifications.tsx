@@ -7,9 +7,8 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guards";
-import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { parseWith, safeRedirect, userErrorToResponse } from "~/.server/http";
+import { parseWith, safeRedirect, userErrorToResponse, loadOrRespond } from "~/.server/http";
 import {
   listNotifications,
   markAllRead,
@@ -26,17 +25,13 @@ export const meta: MetaFunction = () => [{ title: "Notifications · Greenroom" }
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requirePermission(request, context, "notifications:view");
   const cursor = new URL(request.url).searchParams.get("cursor");
-  try {
+  return loadOrRespond(async () => {
     const [page, unread] = await Promise.all([
       listNotifications(context.db, user, { cursor, limit: NOTIFICATIONS_PAGE_SIZE }),
       unreadCount(context.db, user.id),
     ]);
     return { ...page, unread, isFirstPage: !cursor };
-  } catch (error) {
-    // A hand-edited "Load older" address: the error page says what happened, with its 400.
-    if (error instanceof UserError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  });
 }
 
 const actionSchema = z.discriminatedUnion(

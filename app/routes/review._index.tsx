@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "~/.server/auth/guards";
-import { UserError } from "~/.server/errors";
+import { loadOrRespond } from "~/.server/http";
 import { listReviewQueue, queueFilters } from "~/.server/review/queue";
 import { formatHours, SubmissionStateBadge } from "~/components/review/submission-state";
 import { FilterBar, FilterSelect } from "~/components/ui/filters";
@@ -15,16 +15,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requirePermission(request, context, "review:work");
   const url = new URL(request.url);
   const filters = queueFilters.parse(Object.fromEntries(url.searchParams));
-  try {
+  return loadOrRespond(async () => {
     const queue = await listReviewQueue(context.db, user, filters, {
       now: new Date(),
       targetHours: context.env.REVIEW_TARGET_HOURS,
     });
     return { ...queue, filters, targetHours: context.env.REVIEW_TARGET_HOURS };
-  } catch (error) {
-    if (error instanceof UserError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  });
 }
 
 export default function ReviewQueue() {

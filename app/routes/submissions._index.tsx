@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guards";
-import { UserError } from "~/.server/errors";
+import { loadOrRespond } from "~/.server/http";
 import { listOwnSubmissions, reviewTimes } from "~/.server/review/views";
 import { ReviewTimes } from "~/components/review/review-times";
 import { SubmissionStateBadge } from "~/components/review/submission-state";
@@ -22,16 +22,13 @@ const query = z.object({
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requirePermission(request, context, "studio:use");
   const filters = query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  try {
+  return loadOrRespond(async () => {
     const [list, times] = await Promise.all([
       listOwnSubmissions(context.db, user, filters),
       reviewTimes(context.db, new Date()),
     ]);
     return { ...list, times, filters, targetHours: context.env.REVIEW_TARGET_HOURS };
-  } catch (error) {
-    if (error instanceof UserError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  });
 }
 
 // In the order an artist meets them, which is not the order of SUBMISSION_STATES.

@@ -16,7 +16,7 @@ import type { Db, Tx } from "../db";
 import { UserError } from "../errors";
 import { notify } from "../notifications/notify";
 import { dayInWords, isoDay, todayUtc } from "./dates";
-import { appendEntry } from "./ledger";
+import { appendEntry, requireReason } from "./ledger";
 import { payoutCurrencyOf, requireRate } from "./rates";
 
 // What artists contribute besides clips: testing hours and feedback reports. Logged by the artist,
@@ -291,6 +291,7 @@ export async function rejectContribution(
   options: MoneyOptions,
 ) {
   assertCan(admin, "money:manage");
+  requireReason(reason);
   return db.transaction(async (tx) => {
     const item = await lockPending(tx, id);
     const [rejected] = await tx

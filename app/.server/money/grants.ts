@@ -9,7 +9,7 @@ import { UserError } from "../errors";
 import { notify } from "../notifications/notify";
 import type { MoneyOptions } from "./contributions";
 import { todayUtc } from "./dates";
-import { appendEntry, appendReversal, guardBalance } from "./ledger";
+import { appendEntry, appendReversal, guardBalance, requireReason } from "./ledger";
 import { currencyField, moneyAmount } from "./rates";
 
 // Grants: money awarded for a purpose rather than earned by the rate card. At or below the
@@ -155,6 +155,7 @@ export async function approveGrant(db: Db, admin: ActingUser, id: string, option
  */
 export async function cancelGrant(db: Db, admin: ActingUser, id: string, reason: string) {
   assertCan(admin, "money:manage");
+  requireReason(reason);
   return guardBalance(
     () =>
       db.transaction(async (tx) => {

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Currency, LedgerKind } from "~/lib/money";
-import { ledgerBalances, ledgerEntries, type LedgerEntry } from "~db/schema";
+import { grants, ledgerBalances, ledgerEntries, type LedgerEntry } from "~db/schema";
 import { recordAudit } from "../audit/audit-log";
 import { assertCan, auditActor, type ActingUser } from "../auth/guards";
 import type { Db, DbOrTx, Tx } from "../db";
@@ -108,6 +108,7 @@ export async function computedBalances(db: DbOrTx, userId: string) {
  */
 export async function reverseEntry(db: Db, admin: ActingUser, entryId: number, reason: string) {
   assertCan(admin, "money:manage");
+  requireReason(reason);
   return guardBalance(
     () =>
       db.transaction(async (tx) => {
@@ -132,6 +133,17 @@ export async function reverseEntry(db: Db, admin: ActingUser, entryId: number, r
           createdBy: admin.id,
           occurredOn: new Date().toISOString().slice(0, 10),
         });
+        // Taking a grant's money back ends the grant: it must not later read "paid".
+        if (entry.kind === "grant" && entry.grantId)
+          await tx
+            .update(grants)
+            .set({
+              state: "cancelled",
+              cancelledBy: admin.id,
+              cancelledAt: sql`now()`,
+              cancelReason: reason,
+            })
+            .where(and(eq(grants.id, entry.grantId), eq(grants.state, "approved")));
         await recordAudit(tx, auditActor(admin), {
           action: "money.entry_reversed",
           subjectType: "ledger_entry",
@@ -142,4 +154,10 @@ export async function reverseEntry(db: Db, admin: ActingUser, entryId: number, r
       }),
     "This money is already in a payout and the balance cannot cover a reversal. Mark the payout failed first.",
   );
+}
+
+/** Domain functions never trust that a route checked: a correction always says why. */
+export function requireReason(reason: string) {
+  if (reason.trim().length < 3)
+    throw new UserError("Give a reason of at least 3 characters.", 422, "reason");
 }

@@ -1,3 +1,4 @@
+import { Form } from "@remix-run/react";
 import { useId, useRef, type ReactNode } from "react";
 import { Button } from "./button";
 
@@ -37,5 +38,50 @@ export function ConfirmDialog({
         </div>
       </dialog>
     </>
+  );
+}
+
+/**
+ * The usual body of a ConfirmDialog: a POST form with its hidden fields, what the person should
+ * know or type (`children`), and "keep" / "confirm" buttons.
+ */
+export function ConfirmFormDialog({
+  trigger,
+  title,
+  triggerVariant,
+  fields,
+  confirmLabel,
+  cancelLabel = "Cancel",
+  confirmVariant = "danger",
+  children,
+}: {
+  trigger: string;
+  title: string;
+  triggerVariant?: "danger" | "secondary" | "primary";
+  fields: Record<string, string | number>;
+  confirmLabel: string;
+  cancelLabel?: string;
+  confirmVariant?: "danger" | "primary";
+  children?: ReactNode;
+}) {
+  return (
+    <ConfirmDialog trigger={trigger} title={title} triggerVariant={triggerVariant}>
+      {(close) => (
+        <Form method="post" className="space-y-4">
+          {Object.entries(fields).map(([name, value]) => (
+            <input key={name} type="hidden" name={name} value={value} />
+          ))}
+          {children}
+          <div className="flex justify-end gap-2">
+            <Button type="button" variant="secondary" onClick={close}>
+              {cancelLabel}
+            </Button>
+            <Button type="submit" variant={confirmVariant}>
+              {confirmLabel}
+            </Button>
+          </div>
+        </Form>
+      )}
+    </ConfirmDialog>
   );
 }

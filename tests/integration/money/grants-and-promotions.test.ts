@@ -291,6 +291,19 @@ describe("cancelling a grant", () => {
     expect(await moneySnapshot(t.db)).toEqual(before);
   });
 
+  it("reversing a grant's credit on the statement cancels the grant, so a later payout never calls it paid", async () => {
+    const { awarder, artist } = await people();
+    const { grant } = await award(awarder, artist, "300");
+    const [credit] = await creditsOf(grant.id);
+    await reverseEntry(t.db, acting(awarder), credit!.id, "Awarded to the wrong artist");
+    const [after] = await t.db.select().from(grants).where(eq(grants.id, grant.id));
+    expect(after).toMatchObject({
+      state: "cancelled",
+      cancelReason: "Awarded to the wrong artist",
+      cancelledBy: awarder.id,
+    });
+  });
+
   it("cancelling a grant whose credit an admin already reversed does not fail with a database error", async () => {
     const { awarder, artist } = await people();
     const { grant } = await award(awarder, artist, "300");

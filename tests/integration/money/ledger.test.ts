@@ -260,9 +260,9 @@ describe("reversals", () => {
     const payoutRefusal = await refusal(reverseEntry(t.db, acting(admin), debit!.id, "Oops"));
     expect(payoutRefusal.status).toBe(409);
     expect(payoutRefusal.message).toMatch(/marking it failed/);
-    expect((await refusal(reverseEntry(t.db, acting(admin), earning.id + 500, "x"))).status).toBe(
-      404,
-    );
+    expect(
+      (await refusal(reverseEntry(t.db, acting(admin), earning.id + 500, "Typo"))).status,
+    ).toBe(404);
     expect(await moneySnapshot(t.db)).toEqual(before);
   });
 
