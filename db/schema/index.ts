@@ -7,3 +7,4 @@ export * from "./review";
 export * from "./notifications";
 export * from "./rights";
 export * from "./money";
+export * from "./oversight";
