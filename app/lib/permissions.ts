@@ -17,6 +17,8 @@ export const permissions = {
   // Money: artists see and log their own; reviewers never see money; admins run it.
   "money:earn": ["artist"],
   "money:manage": ["admin"],
+  // Oversight: the dashboard and the anomaly flags.
+  "oversight:view": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;
