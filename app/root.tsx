@@ -106,6 +106,7 @@ function Shell({ children }: { children: ReactNode }) {
               displayName={user.displayName || user.email}
               email={user.email}
               role={user.role}
+              notificationSettings={can(user.role, "notifications:view")}
             />
           </div>
           <div
@@ -148,10 +149,12 @@ function UserMenu({
   displayName,
   email,
   role,
+  notificationSettings,
 }: {
   displayName: string;
   email: string;
   role: string;
+  notificationSettings: boolean;
 }) {
   const ref = useRef<HTMLDetailsElement>(null);
   // A menu closes on Escape (focus back on its button) and when you click or tab away from it.
@@ -192,6 +195,20 @@ function UserMenu({
         <p className="font-medium">{displayName}</p>
         <p className="truncate text-stone-600">{email}</p>
         <p className="mt-1 text-xs uppercase tracking-wide text-stone-600">{role}</p>
+        {notificationSettings ? (
+          <div className="mt-3 border-t border-stone-200 pt-3">
+            <Link
+              to="/settings/notifications"
+              // The menu stays mounted across client navigations: close it on the way out.
+              onClick={() => {
+                if (ref.current) ref.current.open = false;
+              }}
+              className="block rounded-md px-2 py-1.5 font-medium text-stone-800 hover:bg-stone-100"
+            >
+              Notification settings
+            </Link>
+          </div>
+        ) : null}
         <Form method="post" action="/logout" className="mt-3 border-t border-stone-200 pt-3">
           <button
             type="submit"

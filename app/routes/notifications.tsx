@@ -89,18 +89,23 @@ export default function Notifications() {
             : "What happened to your work and your reviews, newest first."
         }
         actions={
-          unread > 0 ? (
-            <Form method="post">
-              <input type="hidden" name="intent" value="read-all" />
-              <Button
-                type="submit"
-                variant="secondary"
-                busy={submitting?.get("intent") === "read-all"}
-              >
-                Mark all as read
-              </Button>
-            </Form>
-          ) : null
+          <div className="flex flex-wrap items-center gap-3">
+            <Link to="/settings/notifications" className={buttonClass("ghost")}>
+              Email settings
+            </Link>
+            {unread > 0 ? (
+              <Form method="post">
+                <input type="hidden" name="intent" value="read-all" />
+                <Button
+                  type="submit"
+                  variant="secondary"
+                  busy={submitting?.get("intent") === "read-all"}
+                >
+                  Mark all as read
+                </Button>
+              </Form>
+            ) : null}
+          </div>
         }
       />
       <FormError message={errors.form ?? errors.id ?? errors.intent} />

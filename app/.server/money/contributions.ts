@@ -279,7 +279,7 @@ export async function approveContribution(
       },
       options.appUrl,
     );
-    return { contribution: approved!, emailIds: [emailId] };
+    return { contribution: approved!, emailIds: emailId ? [emailId] : [] };
   });
 }
 
@@ -321,6 +321,6 @@ export async function rejectContribution(
       },
       options.appUrl,
     );
-    return { contribution: rejected!, emailIds: [emailId] };
+    return { contribution: rejected!, emailIds: emailId ? [emailId] : [] };
   });
 }

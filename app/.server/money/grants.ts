@@ -112,7 +112,8 @@ export async function awardGrant(
         needsSecondApproval,
       },
     });
-    return { grant, emailIds: [await tellArtist(tx, grant, options.appUrl)] };
+    const emailId = await tellArtist(tx, grant, options.appUrl);
+    return { grant, emailIds: emailId ? [emailId] : [] };
   });
 }
 
@@ -145,7 +146,8 @@ export async function approveGrant(db: Db, admin: ActingUser, id: string, option
       subjectId: id,
       data: { amountMinor: grant.amountMinor, currency: grant.currency },
     });
-    return { grant: approved!, emailIds: [await tellArtist(tx, approved!, options.appUrl)] };
+    const emailId = await tellArtist(tx, approved!, options.appUrl);
+    return { grant: approved!, emailIds: emailId ? [emailId] : [] };
   });
 }
 

@@ -126,7 +126,7 @@ export async function askPromotion(
         },
         options.appUrl,
       );
-      return { promotion: promotion!, emailIds: [emailId] };
+      return { promotion: promotion!, emailIds: emailId ? [emailId] : [] };
     });
   } catch (error) {
     // The same form sent twice at once: the other request made it; answer with that one.

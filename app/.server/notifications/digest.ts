@@ -1,11 +1,12 @@
 import { and, asc, count, eq, gt, inArray, lt } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { USE_LABELS } from "~/lib/review";
-import { reviewDigests, submissions, users } from "~db/schema";
+import { notificationPreferences, reviewDigests, submissions, users } from "~db/schema";
 import { MAX_DIGEST_ITEMS, type OverdueDigestItem } from "~emails/overdue-digest";
 import type { Db } from "../db";
 import { deliverEmails, queueEmail } from "../mail/send";
 import type { Mailer } from "../mail/mailer";
+import { preferenceJoin, wantsEmail } from "./preferences";
 
 export type DigestOptions = {
   now: Date;
@@ -63,7 +64,8 @@ export async function findOverdue(db: Db, now: Date, targetHours: number, limit:
  * The daily "overdue in the queue" email to every active reviewer and admin. Safe to run as often
  * as you like from as many processes as you like: the (day, reviewer) row in review_digests is
  * claimed with ON CONFLICT DO NOTHING in the same transaction that queues the email, so each
- * reviewer gets at most one digest per UTC day. Nothing is recorded on a day with nothing overdue
+ * reviewer gets at most one digest per UTC day. Reviewers who turned the digest off in their
+ * notification settings are skipped. Nothing is recorded on a day with nothing overdue
  * (yet), so a digest still goes out if something becomes overdue later that day.
  */
 export async function sendOverdueDigests(db: Db, mailer: Mailer, options: DigestOptions) {
@@ -86,7 +88,12 @@ export async function sendOverdueDigests(db: Db, mailer: Mailer, options: Digest
     const reviewers = await tx
       .select({ id: users.id, email: users.email, displayName: users.displayName })
       .from(users)
-      .where(and(inArray(users.role, ["reviewer", "admin"]), eq(users.status, "active")))
+      // Those who turned the digest off are not claimed either: if they turn it back on later
+      // the same day, they still get that day's digest.
+      .leftJoin(notificationPreferences, preferenceJoin(users.id, "overdue_digest"))
+      .where(
+        and(inArray(users.role, ["reviewer", "admin"]), eq(users.status, "active"), wantsEmail),
+      )
       // Always claim in the same order, so two runs at once wait on each other, never deadlock.
       .orderBy(asc(users.id));
     if (reviewers.length === 0) return [];

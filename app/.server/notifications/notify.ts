@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
-import { notifications, users } from "~db/schema";
+import { notificationPreferences, notifications, users } from "~db/schema";
 import type { DbOrTx } from "../db";
 import { queueEmail } from "../mail/send";
 import type { TemplateName, TemplateProps } from "../mail/templates";
+import { PREFERENCE_OF_KIND, preferenceJoin, wantsEmail } from "./preferences";
 
 export type NotificationKind =
   | "submission_approved"
@@ -34,16 +35,19 @@ export type NotificationInput<T extends TemplateName> = {
 
 /**
  * Records an in-app notification and queues its email, in the caller's transaction: both exist
- * exactly when the change they report does. Returns the outbox id; deliver it after commit.
+ * exactly when the change they report does. Returns the outbox id to deliver after commit, or
+ * null when the recipient turned this type of email off (the in-app notification is still made).
  */
 export async function notify<T extends TemplateName>(
   tx: DbOrTx,
   input: NotificationInput<T>,
   appUrl: string,
-): Promise<string> {
+): Promise<string | null> {
+  // The recipient and their choice for this type in one query.
   const [recipient] = await tx
-    .select({ email: users.email, displayName: users.displayName })
+    .select({ email: users.email, displayName: users.displayName, wantsEmail })
     .from(users)
+    .leftJoin(notificationPreferences, preferenceJoin(users.id, PREFERENCE_OF_KIND[input.kind]))
     .where(eq(users.id, input.userId));
   if (!recipient) throw new Error(`notify: no user ${input.userId}`);
   await tx.insert(notifications).values({
@@ -53,6 +57,7 @@ export async function notify<T extends TemplateName>(
     body: input.body,
     link: input.link,
   });
+  if (!recipient.wantsEmail) return null;
   return queueEmail(tx, {
     to: recipient.email,
     template: input.email.template,

@@ -309,7 +309,7 @@ export async function decide(
     return {
       state: move.to,
       approvals: approvals + (input.decision === "approve" ? 1 : 0),
-      emailIds: [emailId],
+      emailIds: emailId ? [emailId] : [],
     };
   });
 }
@@ -425,6 +425,6 @@ export async function addComment(
       subjectId: submissionId,
       data: { version: row.currentVersion, atSeconds: input.atSeconds, commentId: comment!.id },
     });
-    return { comment: comment!, emailIds: [emailId] };
+    return { comment: comment!, emailIds: emailId ? [emailId] : [] };
   });
 }

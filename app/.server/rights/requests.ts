@@ -327,7 +327,7 @@ export async function requestRights(
       reason: null,
       appUrl: options.appUrl,
     });
-    return { request: granted!, license, emailIds: [emailId] };
+    return { request: granted!, license, emailIds: emailId ? [emailId] : [] };
   });
 }
 
@@ -423,7 +423,7 @@ export async function grantRequest(
       reason: null,
       appUrl: options.appUrl,
     });
-    return { license, emailIds: [emailId] };
+    return { license, emailIds: emailId ? [emailId] : [] };
   });
 }
 
@@ -470,7 +470,7 @@ export async function denyRequest(
       reason,
       appUrl: options.appUrl,
     });
-    return { emailIds: [emailId] };
+    return { emailIds: emailId ? [emailId] : [] };
   });
 }
 
@@ -509,6 +509,6 @@ export async function revokeLicense(
       reason,
       appUrl: options.appUrl,
     });
-    return { license: revoked!, emailIds: [emailId] };
+    return { license: revoked!, emailIds: emailId ? [emailId] : [] };
   });
 }

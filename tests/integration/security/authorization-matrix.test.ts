@@ -336,6 +336,16 @@ const matrix: Record<string, Entry | Entry[]> = {
     loader: signedIn("ok"),
     action: { form: () => ({ intent: "read-all" }), expect: signedIn("home") },
   },
+  // Each person's own email choices. The reviewers' digest is theirs to turn off; an artist who
+  // posts it is told it is not on offer (422).
+  "settings.notifications.tsx": {
+    path: () => "/settings/notifications",
+    loader: signedIn("ok"),
+    action: {
+      form: () => ({ intent: "save", email: "overdue_digest" }),
+      expect: { ...signedIn("invalid"), reviewer: "home", admin: "home" },
+    },
+  },
   // Money: artists see and log only their own; reviewers never see money; admins run it.
   "earnings._index.tsx": {
     path: () => "/earnings",

@@ -1,0 +1,60 @@
+import type { Role } from "./permissions";
+
+// The kinds of email a person can turn off, in words they would use. Several notification kinds
+// share one type ("Review decisions" covers approve, reject and changes requested): nobody wants
+// to tick four boxes for one idea. The ids are what notification_preferences.kind stores, so they
+// never change once released; labels and descriptions may.
+//
+// Security emails (invites, password resets, suspension notices) are not here on purpose: they
+// always go, whatever anyone chose.
+
+export const EMAIL_PREFERENCE_TYPES = [
+  "review_decisions",
+  "review_comments",
+  "rights",
+  "money",
+  "promotion_requests",
+  "overdue_digest",
+] as const;
+export type EmailPreferenceType = (typeof EMAIL_PREFERENCE_TYPES)[number];
+
+export const EMAIL_PREFERENCES: Record<
+  EmailPreferenceType,
+  { label: string; description: string; roles: readonly Role[] }
+> = {
+  review_decisions: {
+    label: "Review decisions",
+    description: "A reviewer approved, rejected or asked for changes to one of your submissions.",
+    roles: ["artist"],
+  },
+  review_comments: {
+    label: "Comments on my clips",
+    description: "A reviewer left a timecoded comment on one of your submissions.",
+    roles: ["artist"],
+  },
+  rights: {
+    label: "Publishing rights",
+    description: "A rights request was granted or denied, or one of your licenses was revoked.",
+    roles: ["artist"],
+  },
+  money: {
+    label: "Money",
+    description: "A contribution was approved or rejected, a grant was awarded, or a payout sent.",
+    roles: ["artist"],
+  },
+  promotion_requests: {
+    label: "Promotion requests",
+    description: "The program asks to use one of your clips in its own promotion.",
+    roles: ["artist"],
+  },
+  overdue_digest: {
+    label: "Daily overdue digest",
+    description: "Once a day, the submissions that have waited longer than the review target.",
+    roles: ["reviewer", "admin"],
+  },
+};
+
+/** The types that can reach someone with this role, in the order the settings page lists them. */
+export function emailPreferenceTypesFor(role: Role): EmailPreferenceType[] {
+  return EMAIL_PREFERENCE_TYPES.filter((type) => EMAIL_PREFERENCES[type].roles.includes(role));
+}
