@@ -11,6 +11,7 @@ import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
 import { parseWith, userErrorToResponse } from "~/.server/http";
+import { deliverEmails } from "~/.server/mail/send";
 import { StatusBadge } from "~/components/status-badge";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
@@ -76,10 +77,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     const input = parsed.data;
     if (input.intent === "suspend") {
-      const { sessionsEnded } = await suspendUser(context.db, by, userId, input.reason);
+      const { sessionsEnded, jobsCanceled, emailId } = await suspendUser(
+        context.db,
+        by,
+        userId,
+        input.reason,
+        { appUrl: context.env.APP_URL },
+      );
+      await deliverEmails(context.db, context.mailer, [emailId]);
+      const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+      const jobs = jobsCanceled
+        ? ` ${plural(jobsCanceled, "generation")} cancelled, the seconds given back.`
+        : "";
       return redirectWithFlash(context, here, {
         kind: "success",
-        message: `Suspended. ${sessionsEnded} active session${sessionsEnded === 1 ? "" : "s"} ended at once.`,
+        message: `Suspended. ${plural(sessionsEnded, "active session")} ended at once.${jobs} They have been emailed.`,
       });
     }
     if (input.intent === "reactivate") {
@@ -160,14 +172,14 @@ export default function Person() {
               ? `Suspended${person.statusReason ? `: “${person.statusReason}”` : ""} — they cannot sign in or do anything.`
               : person.status === "invited"
                 ? "Invited; they have not accepted yet. Manage the invitation on the Invites page."
-                : "Active. Suspending ends all of their sessions at once."}
+                : "Active. Suspending ends all of their sessions and cancels their waiting generations at once."}
           </p>
           <div className="mt-4">
             {person.status === "active" && !isSelf ? (
               <StatusChangeDialog
                 intent="suspend"
                 title={`Suspend ${person.displayName || person.email}?`}
-                explanation="They are signed out everywhere at once and cannot sign in until reactivated."
+                explanation="They are signed out everywhere at once, their waiting and running generations are cancelled (the seconds given back), and they are emailed. They cannot sign in until reactivated."
                 error={errors.reason}
                 busy={busyIntent === "suspend"}
               />

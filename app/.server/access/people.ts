@@ -2,9 +2,11 @@ import { and, asc, count, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm
 import { auditLog, users, type Role, type TrustTier, type UserStatus } from "~db/schema";
 import { assertCan, auditActor, type ActingUser } from "../auth/guards";
 import { endAllSessions } from "../auth/session";
-import { recordAudit } from "../audit/audit-log";
-import { escapeLike, type Db } from "../db";
+import { recordAudit, type Actor } from "../audit/audit-log";
+import { escapeLike, type Db, type DbOrTx } from "../db";
 import { UserError } from "../errors";
+import { cancelUnfinishedJobs } from "../generation/studio";
+import { queueEmail } from "../mail/send";
 
 export const PEOPLE_PAGE_SIZE = 25;
 
@@ -72,51 +74,115 @@ export async function getPerson(db: Db, by: ActingUser, userId: string) {
   return { person, history };
 }
 
-async function changeStatus(
+/** Why an account could not change status: it is not there, or not in the state it must be in. */
+async function refuseStatusChange(
+  tx: DbOrTx,
+  userId: string,
+  to: "active" | "suspended",
+): Promise<never> {
+  const [current] = await tx
+    .select({ status: users.status })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (!current) throw new UserError("There is no such person.", 404);
+  throw new UserError(
+    `This account is ${current.status}, so it cannot be ${to === "suspended" ? "suspended" : "reactivated"}.`,
+    409,
+  );
+}
+
+export type Suspension = {
+  sessionsEnded: number;
+  jobsCanceled: number;
+  /** The email telling the person; deliver it after the transaction commits. */
+  emailId: string;
+};
+
+/**
+ * Suspends an active account inside the caller's transaction, whoever decides it: an admin, or
+ * the anomaly scan (flags.ts). It takes effect at once and completely: every session ends, every
+ * waiting or running generation is cancelled with its seconds given back (a shared account's
+ * queue must not keep rendering for whoever shared it), and the person is emailed. The email is a
+ * security message, queued directly rather than through notify(), so no preference can stop it.
+ *
+ * Returns null when the account is not active (already suspended, invited, or gone), so a caller
+ * can decide what that means without aborting its transaction.
+ */
+export async function suspendAccount(
+  tx: DbOrTx,
+  actor: Actor,
+  userId: string,
+  reason: string,
+  options: { appUrl?: string; automatic?: boolean } = {},
+): Promise<Suspension | null> {
+  // The row lock this update takes is what a concurrent queueGeneration waits on (FOR SHARE), so
+  // no job is queued after the cancelling below.
+  const [changed] = await tx
+    .update(users)
+    .set({ status: "suspended", statusReason: reason, updatedAt: sql`now()` })
+    .where(and(eq(users.id, userId), eq(users.status, "active")))
+    .returning({ id: users.id, email: users.email, displayName: users.displayName });
+  if (!changed) return null;
+  const sessionsEnded = await endAllSessions(tx, userId, "suspended");
+  const jobsCanceled = await cancelUnfinishedJobs(tx, userId, actor, "account suspended");
+  const automatic = options.automatic ?? false;
+  await recordAudit(tx, actor, {
+    action: "user.suspended",
+    subjectType: "user",
+    subjectId: userId,
+    data: { reason, email: changed.email, sessionsEnded, jobsCanceled, automatic },
+  });
+  const emailId = await queueEmail(tx, {
+    to: changed.email,
+    template: "account-suspended",
+    props: {
+      artistName: changed.displayName || changed.email,
+      reason,
+      automatic,
+      jobsCanceled,
+      url: options.appUrl ?? null,
+    },
+  });
+  return { sessionsEnded, jobsCanceled, emailId };
+}
+
+/** An admin suspends someone else's account (see suspendAccount for what that does). */
+export async function suspendUser(
   db: Db,
   by: ActingUser,
   userId: string,
-  to: "active" | "suspended",
   reason: string,
-) {
+  options: { appUrl?: string } = {},
+): Promise<Suspension> {
   assertCan(by, "people:manage");
   if (userId === by.id)
     throw new UserError("You cannot change the status of your own account.", 400);
-  const from: UserStatus = to === "suspended" ? "active" : "suspended";
   return db.transaction(async (tx) => {
-    const [changed] = await tx
-      .update(users)
-      .set({ status: to, statusReason: reason, updatedAt: sql`now()` })
-      .where(and(eq(users.id, userId), eq(users.status, from)))
-      .returning({ id: users.id, email: users.email });
-    if (!changed) {
-      const [current] = await tx
-        .select({ status: users.status })
-        .from(users)
-        .where(eq(users.id, userId));
-      if (!current) throw new UserError("There is no such person.", 404);
-      throw new UserError(
-        `This account is ${current.status}, so it cannot be ${to === "suspended" ? "suspended" : "reactivated"}.`,
-        409,
-      );
-    }
-    // Suspension takes effect at once: every session of the account ends in the same transaction.
-    const sessionsEnded = to === "suspended" ? await endAllSessions(tx, userId, "suspended") : 0;
-    await recordAudit(tx, auditActor(by), {
-      action: to === "suspended" ? "user.suspended" : "user.reactivated",
-      subjectType: "user",
-      subjectId: userId,
-      data: { reason, email: changed.email, sessionsEnded },
-    });
-    return { sessionsEnded };
+    const suspended = await suspendAccount(tx, auditActor(by), userId, reason, options);
+    if (!suspended) return refuseStatusChange(tx, userId, "suspended");
+    return suspended;
   });
 }
 
-export const suspendUser = (db: Db, by: ActingUser, userId: string, reason: string) =>
-  changeStatus(db, by, userId, "suspended", reason);
-
-export const reactivateUser = (db: Db, by: ActingUser, userId: string, reason: string) =>
-  changeStatus(db, by, userId, "active", reason);
+export async function reactivateUser(db: Db, by: ActingUser, userId: string, reason: string) {
+  assertCan(by, "people:manage");
+  if (userId === by.id)
+    throw new UserError("You cannot change the status of your own account.", 400);
+  await db.transaction(async (tx) => {
+    const [changed] = await tx
+      .update(users)
+      .set({ status: "active", statusReason: reason, updatedAt: sql`now()` })
+      .where(and(eq(users.id, userId), eq(users.status, "suspended")))
+      .returning({ id: users.id, email: users.email });
+    if (!changed) return refuseStatusChange(tx, userId, "active");
+    await recordAudit(tx, auditActor(by), {
+      action: "user.reactivated",
+      subjectType: "user",
+      subjectId: userId,
+      data: { reason, email: changed.email, sessionsEnded: 0 },
+    });
+  });
+}
 
 export async function updateAccess(
   db: Db,

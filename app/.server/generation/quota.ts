@@ -1,7 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { ASPECT_RATIOS, DURATIONS, RESOLUTIONS, STYLE_PRESETS } from "~/lib/generation";
-import { accessSettings, generationJobs, quotaMovements, type AccessSettings } from "~db/schema";
+import {
+  accessSettings,
+  generationJobs,
+  quotaMovements,
+  users,
+  type AccessSettings,
+} from "~db/schema";
 import { auditActor, type ActingUser } from "../auth/guards";
 import { recordAudit } from "../audit/audit-log";
 import { selectRows, type Db, type DbOrTx } from "../db";
@@ -162,6 +168,15 @@ export async function queueGeneration(
   const unsupported = provider.capabilities && unsupportedBy(provider.capabilities, input);
   if (unsupported) throw new UserError(unsupported.message, 422, unsupported.field);
   return db.transaction(async (tx) => {
+    // A suspension cancels the account's jobs in the transaction that changes its status. A
+    // request already past its session check waits here for that to commit and is refused, so no
+    // job is queued after the cancelling.
+    const [account] = await tx
+      .select({ status: users.status })
+      .from(users)
+      .where(eq(users.id, artist.id))
+      .for("share");
+    if (account?.status !== "active") throw new ForbiddenError("This account is not active.");
     const [settings] = await tx
       .select()
       .from(accessSettings)

@@ -9,10 +9,10 @@ import {
   type Clip,
   type GenerationJob,
 } from "~db/schema";
-import { recordAudit } from "../audit/audit-log";
+import { recordAudit, type Actor } from "../audit/audit-log";
 import { assertCan, auditActor, type ActingUser } from "../auth/guards";
 import type { SessionUser } from "../auth/session";
-import { selectRows, type Db } from "../db";
+import { selectRows, type Db, type DbOrTx } from "../db";
 import { UserError } from "../errors";
 import { decodeTimeCursor, encodeTimeCursor, type TimeCursor } from "../pagination";
 import { quotaUsage, settleReservation } from "./quota";
@@ -224,6 +224,42 @@ export async function cancelJob(db: Db, artist: ActingUser, jobId: string) {
       data: { was: job.status },
     });
   });
+}
+
+/**
+ * Cancels every waiting or running job of an account, giving each one's seconds back, inside the
+ * caller's transaction (a suspension). The same steps as cancelJob, for all of them at once: the
+ * rows are locked first, so a worker finishing one of them either committed before (it is no
+ * longer running and keeps its clip) or finds it cancelled and stores nothing.
+ */
+export async function cancelUnfinishedJobs(
+  tx: DbOrTx,
+  userId: string,
+  actor: Actor,
+  why: string,
+): Promise<number> {
+  const jobs = await tx
+    .select({ id: generationJobs.id, status: generationJobs.status })
+    .from(generationJobs)
+    .where(
+      and(eq(generationJobs.userId, userId), inArray(generationJobs.status, ["queued", "running"])),
+    )
+    .orderBy(generationJobs.id)
+    .for("update");
+  for (const job of jobs) {
+    await tx
+      .update(generationJobs)
+      .set({ status: "canceled", finishedAt: sql`now()`, heartbeatAt: null })
+      .where(eq(generationJobs.id, job.id));
+    await settleReservation(tx, job.id, "release");
+    await recordAudit(tx, actor, {
+      action: "generation.canceled",
+      subjectType: "generation_job",
+      subjectId: job.id,
+      data: { was: job.status, why },
+    });
+  }
+  return jobs.length;
 }
 
 export type ClipDetail = Clip & { job: GenerationJob };

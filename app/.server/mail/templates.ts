@@ -1,4 +1,8 @@
 // The registry of templates the send function can render: name → component and subject line.
+import AccountSuspendedEmail, {
+  subject as accountSuspendedSubject,
+  type AccountSuspendedEmailProps,
+} from "~emails/account-suspended";
 import ContributionDecidedEmail, {
   subject as contributionDecidedSubject,
   type ContributionDecidedEmailProps,
@@ -54,6 +58,7 @@ export const templates = {
     component: PromotionRequestedEmail,
     subject: promotionRequestedSubject,
   },
+  "account-suspended": { component: AccountSuspendedEmail, subject: accountSuspendedSubject },
 };
 
 export type TemplateProps = {
@@ -67,6 +72,7 @@ export type TemplateProps = {
   "grant-awarded": GrantAwardedEmailProps;
   "payout-sent": PayoutSentEmailProps;
   "promotion-requested": PromotionRequestedEmailProps;
+  "account-suspended": AccountSuspendedEmailProps;
 };
 
 export type TemplateName = keyof typeof templates;
