@@ -9,6 +9,7 @@ import type { Db } from "~/.server/db";
 import type { Env } from "~/.server/env";
 import type { GenerationService } from "~/.server/generation/setup";
 import type { Mailer } from "~/.server/mail/mailer";
+import { createActivityRecorder } from "~/.server/oversight/activity";
 import type { ObjectStorage } from "~/.server/storage/storage";
 
 export type AppOptions = {
@@ -171,6 +172,7 @@ export function createApp(options: AppOptions) {
     next();
   });
 
+  const activity = createActivityRecorder(db, logger);
   const handler = createRequestHandler({
     build: options.build,
     mode: dev ? "development" : "production",
@@ -178,6 +180,15 @@ export function createApp(options: AppOptions) {
       const auth = await resolveSession(db, req.get("cookie") ?? null);
       for (const cookie of auth.setCookies) res.append("Set-Cookie", cookie);
       const requestId = res.locals.requestId as string;
+      const ip = clientIp(req, env);
+      // Where each account is used from, for the anomaly scan. Not awaited: the request never
+      // waits for it, and the recorder logs its own failures instead of throwing.
+      if (auth.user)
+        void activity.recordRequest({
+          userId: auth.user.id,
+          ip,
+          userAgent: req.get("user-agent") ?? null,
+        });
       return {
         db,
         env,
@@ -186,7 +197,7 @@ export function createApp(options: AppOptions) {
         auth,
         cspNonce: res.locals.cspNonce as string,
         requestId,
-        clientIp: clientIp(req, env),
+        clientIp: ip,
         storage: options.storage,
         generation: options.generation,
       };

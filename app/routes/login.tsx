@@ -16,6 +16,7 @@ import { z } from "zod";
 import { anonymousActor } from "~/.server/auth/guards";
 import { signIn } from "~/.server/auth/sign-in";
 import { parseWith, safeRedirect, userErrorToResponse } from "~/.server/http";
+import { recordSignIn } from "~/.server/oversight/activity";
 import { AuthLayout } from "~/components/auth-layout";
 import { Button } from "~/components/ui/button";
 import { FormError, TextField } from "~/components/ui/field";
@@ -50,7 +51,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseWith(schema, Object.fromEntries(await request.formData()));
   if (!parsed.ok) return parsed.response;
   try {
-    const { cookie } = await signIn(context.db, parsed.data, anonymousActor(request, context));
+    const actor = anonymousActor(request, context);
+    const { user, cookie } = await signIn(context.db, parsed.data, actor);
+    // Where the account signs in from, for the anomaly scan; it never fails the sign-in.
+    await recordSignIn(
+      context.db,
+      { userId: user.id, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null },
+      context.logger,
+    );
     return redirect(safeRedirect(parsed.data.redirectTo), { headers: { "Set-Cookie": cookie } });
   } catch (error) {
     return userErrorToResponse(error);
