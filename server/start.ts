@@ -16,6 +16,8 @@ import {
 import { createMailer } from "~/.server/mail/mailer";
 import { deliverEmails } from "~/.server/mail/send";
 import { sendOverdueDigests } from "~/.server/notifications/digest";
+import { pruneActivity } from "~/.server/oversight/activity";
+import { scanForAnomalies, thresholdsFromEnv } from "~/.server/oversight/flags";
 import { createApp } from "./app";
 
 export function loadDotEnv() {
@@ -97,6 +99,26 @@ export async function startServer(options: StartOptions = {}) {
     );
   };
 
+  // The anomaly scan: accounts used from many addresses or browsers, or generating far above
+  // their own history. Every process may run it; the database keeps one open flag per account
+  // and kind. Activity older than 90 days is forgotten (the scan reads the last day).
+  const scanAnomalies = () => {
+    const now = new Date();
+    scanForAnomalies(handle.db, {
+      now,
+      thresholds: thresholdsFromEnv(env),
+      autoSuspend: env.ANOMALY_AUTO_SUSPEND,
+      appUrl: env.APP_URL,
+      mailer,
+    })
+      .then(async (result) => {
+        if (result.raised + result.updated + result.suspended.length > 0)
+          logger.warn(result, "anomaly scan flagged accounts");
+        await pruneActivity(handle.db, new Date(now.getTime() - 90 * 24 * 3600_000));
+      })
+      .catch((err: unknown) => logger.error({ err }, "anomaly scan failed"));
+  };
+
   // Background upkeep in the web process: retry queued email, forget old throttle windows and
   // the reasons of long-ended sessions, send the overdue digest.
   const timers = [
@@ -114,6 +136,8 @@ export async function startServer(options: StartOptions = {}) {
     }, 3600_000),
     setTimeout(sendDigests, 5_000),
     setInterval(sendDigests, 10 * 60_000),
+    setTimeout(scanAnomalies, 60_000),
+    setInterval(scanAnomalies, 5 * 60_000),
   ];
   for (const timer of timers) timer.unref();
 

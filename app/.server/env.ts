@@ -74,6 +74,20 @@ const schema = z.object({
       }
       return minor;
     }),
+  // Anomaly flags (app/.server/oversight/flags.ts). A scan every 5 minutes flags an account used
+  // in the last hour from more distinct addresses, browsers or sign-in addresses than these;
+  // at 3 times the limit the flag is strong.
+  ANOMALY_MAX_ADDRESSES_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(8),
+  ANOMALY_MAX_AGENTS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(5),
+  ANOMALY_MAX_SIGNIN_ADDRESSES: z.coerce.number().int().min(1).max(10_000).default(4),
+  // ... and one that queued at least this many times its own usual daily count (the median of the
+  // previous 14 days) in the last 24 hours, and at least 20 jobs; strong at twice the factor.
+  ANOMALY_VOLUME_FACTOR: z.coerce.number().min(1.5).max(1000).default(5),
+  // true: a strong flag on an active artist suspends the account at once (never an admin).
+  ANOMALY_AUTO_SUSPEND: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
