@@ -9,8 +9,10 @@ import type { Db } from "~/.server/db";
 import type { Env } from "~/.server/env";
 import type { GenerationService } from "~/.server/generation/setup";
 import type { Mailer } from "~/.server/mail/mailer";
+import { processMetrics, type Metrics } from "~/.server/metrics";
 import { createActivityRecorder } from "~/.server/oversight/activity";
 import type { ObjectStorage } from "~/.server/storage/storage";
+import { httpMetrics, metricsEndpoint } from "./metrics";
 
 export type AppOptions = {
   db: Db;
@@ -24,6 +26,8 @@ export type AppOptions = {
   /** Development only: Vite's middleware for assets and HMR. */
   viteMiddleware?: express.RequestHandler;
   clientAssetsDir?: string;
+  /** Where /metrics reads from and requests are timed into; this process's registry by default. */
+  metrics?: Metrics;
 };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -88,6 +92,11 @@ export function createApp(options: AppOptions) {
   app.set("trust proxy", false);
   app.use(compression());
 
+  // First, so every response is timed, static files and refusals included.
+  const metrics = options.metrics ?? processMetrics();
+  metrics.collectFrom(db, { providers: [options.generation.provider] });
+  app.use(httpMetrics(metrics, options.build, logger));
+
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get("x-request-id");
     const requestId = incoming && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID();
@@ -121,6 +130,9 @@ export function createApp(options: AppOptions) {
     });
     next();
   });
+
+  // Prometheus's scrape: with the security headers and request log, outside Remix.
+  app.get("/metrics", metricsEndpoint(metrics, env.METRICS_TOKEN, logger));
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const allowed = [env.APP_URL, expectedOrigin(req, env)];

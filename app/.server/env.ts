@@ -26,6 +26,14 @@ const schema = z.object({
   EMAIL_FROM: z.string().default("Greenroom <no-reply@greenroom.test>"),
   // Header holding the client address when behind a proxy you trust (e.g. x-forwarded-for).
   TRUSTED_PROXY_HEADER: z.string().optional(),
+  // Bearer token Prometheus sends to read /metrics. Unset: /metrics does not exist (404). The
+  // numbers describe the program's activity, so they are never public; 16 characters at least so
+  // it cannot be guessed.
+  METRICS_TOKEN: z
+    .string()
+    .min(16, "use at least 16 characters")
+    .regex(/^\S+$/, "use no spaces")
+    .optional(),
   // Generation. The provider new jobs go to: "local" (the stand-in renderer) or "replicate".
   GENERATION_PROVIDER: z.enum(["local", "replicate"]).default("local"),
   // Render workers inside the web process (0: only separate `npm run worker` processes render).

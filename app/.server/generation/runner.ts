@@ -6,6 +6,7 @@ import { frameSize, type AspectRatio, type Resolution, type StylePreset } from "
 import { clips, generationJobs, type GenerationJob } from "~db/schema";
 import { recordAudit, SYSTEM_ACTOR } from "../audit/audit-log";
 import { selectRows, type Db } from "../db";
+import { recordJobFinished } from "../metrics";
 import { newObjectKey, type ObjectStorage } from "../storage";
 import { MediaError } from "./media";
 import {
@@ -102,7 +103,7 @@ export async function claimJob(db: Db, jobId: string, bossJobId: string) {
 
 /** Marks the job failed and gives its seconds back, if this worker still holds it. */
 async function failJob(db: Db, job: GenerationJob, bossJobId: string, message: string) {
-  await db.transaction(async (tx) => {
+  const failed = await db.transaction(async (tx) => {
     const updated = await tx
       .update(generationJobs)
       .set({ status: "failed", error: message, finishedAt: sql`now()`, heartbeatAt: null })
@@ -114,7 +115,7 @@ async function failJob(db: Db, job: GenerationJob, bossJobId: string, message: s
         ),
       )
       .returning({ id: generationJobs.id });
-    if (updated.length === 0) return;
+    if (updated.length === 0) return false;
     await settleReservation(tx, job.id, "release");
     await recordAudit(tx, SYSTEM_ACTOR, {
       action: "generation.failed",
@@ -122,7 +123,10 @@ async function failJob(db: Db, job: GenerationJob, bossJobId: string, message: s
       subjectId: job.id,
       data: { message, attempts: job.attempts },
     });
+    return true;
   });
+  // Counted after commit, and only by the worker whose write ended the job.
+  if (failed) recordJobFinished(job, "failed");
 }
 
 /** Fails a job that has used up its tries (from the stale-job sweep). */
@@ -290,7 +294,8 @@ export async function runGenerationJob(deps: RunnerDeps, jobId: string, bossJobI
       });
       return true;
     });
-    if (!stored) {
+    if (stored) recordJobFinished(job, "succeeded");
+    else {
       // Cancelled while uploading: nothing refers to these objects.
       await Promise.all(
         [videoKey, posterKey, originalKey].flatMap((key) =>
