@@ -63,6 +63,7 @@ const NAV: NavItem[] = [
   { to: "/admin/invites", label: "Invites", permission: "invites:manage" },
   { to: "/admin/rights", label: "Rights", permission: "rights:manage" },
   { to: "/admin/money", label: "Money", permission: "money:manage" },
+  { to: "/admin/flags", label: "Flags", permission: "oversight:view" },
   { to: "/admin/audit", label: "Audit log", permission: "audit:read" },
   { to: "/admin/outbox", label: "Outbox", permission: "outbox:read" },
 ];

@@ -76,6 +76,11 @@ export default function Home() {
       text: "Approve contributions, award grants, publish the rate card and pay batches.",
     },
     {
+      to: "/admin/flags",
+      title: "Flags",
+      text: "Accounts used from many addresses or far above their usual volume: dismiss or suspend.",
+    },
+    {
       to: "/admin/audit",
       title: "Audit log",
       text: "Every sensitive action: who, what, when and from where.",

@@ -180,6 +180,15 @@ const matrix: Record<string, Entry | Entry[]> = {
   },
   "admin.audit.tsx": { path: () => "/admin/audit", loader: adminOnly("ok") },
   "admin.outbox.tsx": { path: () => "/admin/outbox", loader: adminOnly("ok") },
+  "admin.flags.tsx": {
+    path: () => "/admin/flags",
+    loader: adminOnly("ok"),
+    // A dismissal without its note: only admins get as far as being told what is missing.
+    action: {
+      form: () => ({ intent: "dismiss", id: "no-such-flag", note: "" }),
+      expect: adminOnly("invalid"),
+    },
+  },
   "studio._index.tsx": {
     path: () => "/studio",
     loader: { ...ownerOnly("ok"), otherArtist: "ok" },
