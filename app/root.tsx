@@ -59,6 +59,7 @@ const NAV: NavItem[] = [
   { to: "/earnings", label: "Earnings", permission: "money:earn" },
   { to: "/review", label: "Review", permission: "review:work" },
   { to: "/provenance", label: "Check a file", permission: "provenance:check" },
+  { to: "/admin", label: "Dashboard", permission: "oversight:view", end: true },
   { to: "/admin/people", label: "People", permission: "people:manage" },
   { to: "/admin/invites", label: "Invites", permission: "invites:manage" },
   { to: "/admin/rights", label: "Rights", permission: "rights:manage" },

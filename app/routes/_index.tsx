@@ -56,6 +56,11 @@ export default function Home() {
   const { user } = useLoaderData<typeof loader>();
   const adminLinks = [
     {
+      to: "/admin",
+      title: "Dashboard",
+      text: "Generation, the queue, review times, decisions, money and active artists, as charts with their numbers.",
+    },
+    {
       to: "/admin/people",
       title: "People",
       text: "Accounts, roles, trust tiers, suspension and reactivation.",

@@ -162,7 +162,7 @@ const matrix: Record<string, Entry | Entry[]> = {
     },
   },
   "admin.tsx": { path: () => "/admin", loader: adminOnly("ok") },
-  "admin._index.tsx": { path: () => "/admin", loader: adminOnly("home") },
+  "admin._index.tsx": { path: () => "/admin", loader: adminOnly("ok") },
   "admin.people._index.tsx": { path: () => "/admin/people", loader: adminOnly("ok") },
   "admin.people.$userId.tsx": {
     path: (w) => `/admin/people/${w.artist.id}`,
