@@ -3,11 +3,13 @@ import type { ObjectStorage } from "~/.server/storage";
 import { seedDemo } from "./seed";
 import { seedDemoClips } from "./seed-clips";
 import { seedDemoMoney } from "./seed-money";
+import { seedDemoOversight } from "./seed-oversight";
 import { seedDemoReview } from "./seed-review";
 import { seedDemoRights } from "./seed-rights";
 
 // Everything the demo shows, in dependency order: people, their rendered clips, then the review
-// program built on those clips, then its money. Each step skips what is already there.
+// program built on those clips, then its money, then oversight (activity and anomaly flags). Each
+// step skips what is already there.
 export async function seedDemoData(
   db: Db,
   options: { appUrl: string; storage: ObjectStorage; provenanceSecret: string },
@@ -17,7 +19,8 @@ export async function seedDemoData(
   const submissions = await seedDemoReview(db);
   const rights = await seedDemoRights(db);
   const payouts = await seedDemoMoney(db, { appUrl: options.appUrl });
-  return { accounts: created.length, clips, submissions, rights, payouts };
+  const flags = await seedDemoOversight(db, { appUrl: options.appUrl });
+  return { accounts: created.length, clips, submissions, rights, payouts, flags };
 }
 
 export function describeSeeded(seeded: Awaited<ReturnType<typeof seedDemoData>>) {
@@ -27,6 +30,7 @@ export function describeSeeded(seeded: Awaited<ReturnType<typeof seedDemoData>>)
     seeded.submissions ? `${seeded.submissions} submissions` : null,
     seeded.rights ? `${seeded.rights} rights requests` : null,
     seeded.payouts ? `${seeded.payouts} payouts` : null,
+    seeded.flags ? `${seeded.flags} anomaly flags` : null,
   ].filter(Boolean);
   return parts.length ? `Seeded ${parts.join(", ")}.` : "Demo data already present; nothing to do.";
 }

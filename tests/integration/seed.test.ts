@@ -8,6 +8,7 @@ import { seedDemoData } from "~db/demo-data";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~db/seed";
 import { accessSettings, emailOutbox, invites, ledgerEntries, users } from "~db/schema";
 import { loadEarnings, loadMoneyOverview } from "~/.server/money/views";
+import { DEFAULT_THRESHOLDS, listFlags, scanForAnomalies } from "~/.server/oversight/flags";
 import { action as loginAction } from "~/routes/login";
 import { loader as acceptLoader } from "~/routes/invite.$token";
 import { useTestDatabase } from "../support/db";
@@ -77,14 +78,21 @@ describe("the demo review program", () => {
       storage: testStorage,
       provenanceSecret: testEnv.PROVENANCE_SECRET,
     });
-    expect(first).toMatchObject({ clips: 10, submissions: 10, rights: 3 });
+    expect(first).toMatchObject({ clips: 10, submissions: 10, rights: 3, flags: 4 });
     expect(first.payouts).toBeGreaterThanOrEqual(3);
     const again = await seedDemoData(t.db, {
       appUrl: APP_URL,
       storage: testStorage,
       provenanceSecret: testEnv.PROVENANCE_SECRET,
     });
-    expect(again).toEqual({ accounts: 0, clips: 0, submissions: 0, rights: 0, payouts: 0 });
+    expect(again).toEqual({
+      accounts: 0,
+      clips: 0,
+      submissions: 0,
+      rights: 0,
+      payouts: 0,
+      flags: 0,
+    });
 
     const person = async (email: string) =>
       (await t.db.select().from(users).where(eq(users.email, email)))[0]!;
@@ -181,5 +189,32 @@ describe("the demo review program", () => {
     // Jonas's transfer failed: the amount is payable again, in the balances list.
     const jonas = await person("jonas.berg@greenroom.test");
     expect(overview.balances.rows.some((b) => b.userId === jonas.id)).toBe(true);
+
+    // Oversight: Jonas's access is in use from 30 addresses (open, strong); Lucía's sign-ins while
+    // travelling wait for a decision; Mira's workshop was dismissed; Theo was suspended by the scan.
+    const flags = await listFlags(t.db, admin, { state: "open" });
+    const jonasFlag = flags.flags.find((f) => f.account.id === jonas.id)!;
+    expect(jonasFlag.flag).toMatchObject({ kind: "many_addresses", strength: "strong" });
+    expect(jonasFlag.flag.evidence).toMatchObject({ count: 30 });
+    const lucia = await person("lucia.ferraro@greenroom.test");
+    expect(flags.flags.find((f) => f.account.id === lucia.id)!.flag).toMatchObject({
+      kind: "many_sign_in_addresses",
+      strength: "weak",
+    });
+    expect(flags.counts).toEqual({ open: 2, dismissed: 1, actioned: 1 });
+    const [theoFlag] = (await listFlags(t.db, admin, { state: "actioned" })).flags;
+    expect(theoFlag).toMatchObject({
+      account: { email: "theo.marchetti@greenroom.test", status: "suspended" },
+      flag: { autoSuspended: true },
+    });
+    // Ordinary use raised nothing: no artist but these four has a flag, and a rescan adds none.
+    expect(
+      await scanForAnomalies(t.db, {
+        now: new Date(),
+        thresholds: DEFAULT_THRESHOLDS,
+        autoSuspend: false,
+        appUrl: APP_URL,
+      }),
+    ).toMatchObject({ raised: 0 });
   }, 180_000); // renders the ten demo clips for real
 });
