@@ -5,12 +5,11 @@ import type { Db } from "~/.server/db";
 import { recordActivity } from "~/.server/oversight/activity";
 import {
   DEFAULT_THRESHOLDS,
-  describeAnomaly,
   dismissFlag,
   scanForAnomalies,
   STRONG_MULTIPLE,
 } from "~/.server/oversight/flags";
-import type { HourlyEvidence } from "~/lib/anomaly-evidence";
+import { describeAnomaly, type HourlyEvidence } from "~/lib/anomaly-evidence";
 import { anomalyFlags, users, type User } from "./schema";
 
 // What /admin/flags shows in the demo: ten days of ordinary use (one or two addresses a day) for a
@@ -179,7 +178,7 @@ export async function seedDemoOversight(db: Db, options: { appUrl: string; now?:
         state: "actioned",
         autoSuspended: true,
         decidedAt: leak,
-        note: `Suspended automatically: ${theoReason}`,
+        note: theoReason,
         createdAt: leak,
         updatedAt: leak,
       })

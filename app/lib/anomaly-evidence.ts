@@ -1,6 +1,8 @@
 // What an anomaly flag's evidence holds (anomaly_flags.evidence, jsonb), written by the scan
 // (app/.server/oversight/flags.ts) and read by /admin/flags. Shared so both sides agree on it.
 
+import type { AnomalyKind } from "./oversight";
+
 /** At most this many addresses or browsers are kept in a flag; `more` counts the rest. */
 export const EVIDENCE_ITEMS_MAX = 50;
 
@@ -55,4 +57,17 @@ export function isAnomalyEvidence(value: unknown): value is AnomalyEvidence {
   if (!value || typeof value !== "object") return false;
   const type = (value as { type?: unknown }).type;
   return type === "hourly" || type === "volume";
+}
+
+/** The reason a suspension records and the artist reads, in words. */
+export function describeAnomaly(kind: AnomalyKind, evidence: AnomalyEvidence) {
+  if (evidence.type === "volume")
+    return `Queued ${evidence.jobs} generations in 24 hours, against a usual ${evidence.medianPerDay} a day (flagged from ${evidence.flagAt}).`;
+  const what =
+    kind === "many_user_agents"
+      ? `Used from ${evidence.count} different browsers`
+      : kind === "many_sign_in_addresses"
+        ? `Signed in from ${evidence.count} different addresses`
+        : `Used from ${evidence.count} different addresses`;
+  return `${what} within an hour (the limit is ${evidence.threshold}): the access looks shared.`;
 }

@@ -18,7 +18,12 @@ import { FormError, TextAreaField } from "~/components/ui/field";
 import { FilterTabs } from "~/components/ui/filters";
 import { Badge, Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
-import type { AnomalyEvidence, HourlyEvidence, VolumeEvidence } from "~/lib/anomaly-evidence";
+import {
+  describeAnomaly,
+  type AnomalyEvidence,
+  type HourlyEvidence,
+  type VolumeEvidence,
+} from "~/lib/anomaly-evidence";
 import { ANOMALY_LABELS, FLAG_STATES, type AnomalyKind, type FlagState } from "~/lib/oversight";
 import { fieldErrors, reasonField } from "~/lib/validation";
 
@@ -191,7 +196,7 @@ function FlagCard({ item, me }: { item: Item; me: string }) {
         </div>
       </div>
       <p className="mt-2 text-sm text-stone-600">
-        Seen from {formatDateTime(flag.windowStart)} to {formatDateTime(flag.windowEnd)} · raised{" "}
+        Window {formatDateTime(flag.windowStart)} – {formatDateTime(flag.windowEnd)} · raised{" "}
         {formatDateTime(flag.createdAt)}
       </p>
       {flag.evidence ? (
@@ -254,7 +259,11 @@ function FlagCard({ item, me }: { item: Item; me: string }) {
                 minLength={3}
                 maxLength={500}
                 rows={3}
-                defaultValue={`${ANOMALY_LABELS[kind]}: access looks shared.`}
+                defaultValue={
+                  flag.evidence
+                    ? describeAnomaly(kind, flag.evidence)
+                    : `${ANOMALY_LABELS[kind]}: the access looks shared.`
+                }
                 error={errors.reason}
                 hint="The person reads it in the email; it is also recorded in the audit log."
               />

@@ -1,6 +1,7 @@
 import { and, count, desc, eq, gt, gte, lte, ne, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import {
+  describeAnomaly,
   EVIDENCE_ITEMS_MAX,
   isAnomalyEvidence,
   type AnomalyEvidence,
@@ -339,19 +340,6 @@ async function observeVolume(db: Db, now: Date, t: AnomalyThresholds): Promise<O
   return observations;
 }
 
-/** The reason a suspension records and the artist reads, in words. */
-export function describeAnomaly(kind: AnomalyKind, evidence: AnomalyEvidence) {
-  if (evidence.type === "volume")
-    return `Queued ${evidence.jobs} generations in 24 hours, against a usual ${evidence.medianPerDay} a day (flagged from ${evidence.flagAt}).`;
-  const what =
-    kind === "many_user_agents"
-      ? `Used from ${evidence.count} different browsers`
-      : kind === "many_sign_in_addresses"
-        ? `Signed in from ${evidence.count} different addresses`
-        : `Used from ${evidence.count} different addresses`;
-  return `${what} within an hour (the limit is ${evidence.threshold}): the access looks shared.`;
-}
-
 const strengthRank = { weak: 0, strong: 1 } as const;
 
 function sameEvidence(a: AnomalyEvidence, b: AnomalyEvidence) {
@@ -470,7 +458,7 @@ async function applyObservation(db: Db, obs: Observation, options: ScanOptions) 
         state: "actioned",
         autoSuspended: true,
         decidedAt: options.now,
-        note: `Suspended automatically: ${reason}`,
+        note: reason,
         updatedAt: options.now,
       })
       .where(eq(anomalyFlags.id, flag.id));
