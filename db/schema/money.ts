@@ -232,11 +232,15 @@ export const payouts = pgTable(
       .notNull()
       .references(() => users.id),
     currency: text("currency").notNull(),
-    amountMinor: integer("amount_minor").notNull(),
+    // The artist's whole balance: many items add up, so bigint like the balance itself.
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
     state: payoutState("state").notNull().default("created"),
     // However often or concurrently it is asked for, one payout per key.
     idempotencyKey: text("idempotency_key").notNull(),
-    // The last ledger entry of this artist and currency the payout covers.
+    // The artist's last ledger entry in this currency when the payout was made: a record only.
+    // Which credits a payout carries (and so each item's status, and which grants its payment
+    // pays) is read from the ledger itself by allocation.ts, because an older payout can fail
+    // after a newer one was made.
     throughEntryId: bigint("through_entry_id", { mode: "number" }).notNull(),
     reference: text("reference"),
     sentAt: timestamp("sent_at", { withTimezone: true }),
@@ -265,7 +269,8 @@ export const ledgerEntries = pgTable(
       .references(() => users.id),
     currency: text("currency").notNull(),
     kind: ledgerKind("kind").notNull(),
-    amountMinor: integer("amount_minor").notNull(),
+    // bigint: a payout debit (and its reversal) is a whole balance, many items added up.
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
     // The day the item belongs to (the contribution's date, the grant's approval, the payout).
     occurredOn: date("occurred_on", { mode: "string" }).notNull(),
     description: text("description").notNull(),
