@@ -125,6 +125,13 @@ export async function seedDemoMoney(db: Db, options: { appUrl: string }) {
     return g?.id ?? null;
   };
 
+  // The program is a few months old: its artists joined when the first card launched. (A stipend
+  // only goes to an account that existed before its month ended.)
+  await db
+    .update(users)
+    .set({ createdAt: new Date(`${firstOfMonth(-5)}T09:00:00Z`) })
+    .where(inArray(users.id, [ari.id, bea.id, mira.id, jonas.id]));
+
   // Last month: stipends and the first approved work, paid in one batch.
   await recordStipends(db, admin, firstOfMonth(-1).slice(0, 7));
   const early = [
@@ -155,7 +162,7 @@ export async function seedDemoMoney(db: Db, options: { appUrl: string }) {
     await markPayout(
       db,
       admin,
-      payout.id,
+      payout,
       { to: "sent", reference: `GR-TX-${payout.id.slice(0, 6).toUpperCase()}` },
       opts,
     );
@@ -163,11 +170,11 @@ export async function seedDemoMoney(db: Db, options: { appUrl: string }) {
       await markPayout(
         db,
         admin,
-        payout.id,
+        payout,
         { to: "failed", reason: "The bank returned it: account closed. Waiting for new details." },
         opts,
       );
-    else await markPayout(db, admin, payout.id, { to: "paid" }, opts);
+    else await markPayout(db, admin, payout, { to: "paid" }, opts);
   }
 
   // This month: work approved and payable, work waiting for an admin, a rejected report.

@@ -46,10 +46,18 @@ export const checkboxValue = z.preprocess(
   z.boolean(),
 );
 
-/** A calendar day as a date input sends it, YYYY-MM-DD. */
+/** The years a date may fall in: PostgreSQL refuses year 0, and nothing here is that old or far. */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2999;
+
+/** A calendar day as a date input sends it, YYYY-MM-DD, in a year from 1900 to 2999. */
 export const isoDay = z
   .string({ error: "Choose a date." })
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Choose a date.")
+  .refine((v) => {
+    const year = Number(v.slice(0, 4));
+    return year >= MIN_YEAR && year <= MAX_YEAR;
+  }, `Choose a date between ${MIN_YEAR} and ${MAX_YEAR}.`)
   // Date.parse rolls 2030-02-30 over to 2 March; PostgreSQL refuses it (a 500). Round-trip instead.
   .refine((v) => {
     const time = Date.parse(`${v}T00:00:00Z`);

@@ -322,7 +322,6 @@ function ContributionCard({ item }: { item: ContributionItem }) {
           />
         </ConfirmFormDialog>
       </div>
-      {errors.reason ? <FormError message={errors.reason} /> : null}
     </Card>
   );
 }
@@ -332,6 +331,7 @@ type GrantItem = ReturnType<typeof useLoaderData<typeof loader>>["awaitingGrants
 function GrantCard({ item, me }: { item: GrantItem; me: string }) {
   const { grant: g } = item;
   const errors = useItemErrors(g.id);
+  const navigation = useNavigation();
   const mine = g.awardedBy === me;
   return (
     <Card>
@@ -346,7 +346,7 @@ function GrantCard({ item, me }: { item: GrantItem; me: string }) {
           </p>
         </div>
       </div>
-      <FormError message={errors.form ?? errors.reason} />
+      <FormError message={errors.form} />
       <div className="mt-3 flex flex-wrap items-center gap-2">
         {mine ? (
           <p className="text-sm text-stone-600">
@@ -356,7 +356,15 @@ function GrantCard({ item, me }: { item: GrantItem; me: string }) {
           <Form method="post">
             <input type="hidden" name="intent" value="approve-grant" />
             <input type="hidden" name="id" value={g.id} />
-            <Button type="submit">Approve grant</Button>
+            <Button
+              type="submit"
+              busy={
+                navigation.formData?.get("id") === g.id &&
+                navigation.formData?.get("intent") === "approve-grant"
+              }
+            >
+              Approve grant
+            </Button>
           </Form>
         )}
         <ConfirmFormDialog
@@ -366,7 +374,7 @@ function GrantCard({ item, me }: { item: GrantItem; me: string }) {
           confirmLabel="Cancel grant"
           cancelLabel="Keep it"
         >
-          <TextAreaField label="Reason" name="reason" rows={2} required />
+          <TextAreaField label="Reason" name="reason" rows={2} required error={errors.reason} />
         </ConfirmFormDialog>
       </div>
     </Card>

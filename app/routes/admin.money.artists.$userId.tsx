@@ -62,7 +62,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         throw new UserError("That ledger entry does not exist.", 404);
       const reason = reasonField.safeParse(form.get("reason") ?? "");
       if (!reason.success) throw new UserError(reason.error.issues[0]!.message, 422, "reason");
-      await reverseEntry(context.db, admin, entryId, reason.data);
+      await reverseEntry(context.db, admin, { id: entryId, userId: params.userId! }, reason.data);
       return redirectWithFlash(context, here, {
         kind: "success",
         message: "Reversed. The statement shows both entries.",
@@ -76,10 +76,21 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 type Failure = { ok: false; errors: Record<string, string>; id?: string };
 
+/** Earnings and grants not yet reversed carry a "Reverse" action. */
+const reversible = (item: { kind: string; status: string | null }) =>
+  (item.kind === "earning" || item.kind === "grant") && item.status !== "reversed";
+
 export default function ArtistStatement() {
   const { artist, totals, statement, currency } = useLoaderData<typeof loader>();
   const result = useActionData<Failure>();
   const currencyErrors = result?.ok === false && result.id === "currency" ? result.errors : {};
+  // A failure about an entry not on this page (or an unknown action) shows above the statement.
+  const pageError =
+    result?.ok === false &&
+    result.id !== "currency" &&
+    !statement.items.some((item) => reversible(item) && String(item.id) === result.id)
+      ? Object.values(result.errors)[0]
+      : null;
   return (
     <>
       <PageHeader
@@ -87,6 +98,7 @@ export default function ArtistStatement() {
         description="This artist's statement exactly as they see it, with corrections by reversal."
       />
       <MoneyNav />
+      <FormError message={pageError} />
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,1fr)]">
         <div className="space-y-6">
           {totals.length === 0 ? (
@@ -99,16 +111,12 @@ export default function ArtistStatement() {
               items={statement.items}
               olderHref={statement.nextBefore ? `?before=${statement.nextBefore}` : null}
               actions={(item) => {
-                if (
-                  (item.kind !== "earning" && item.kind !== "grant") ||
-                  item.status === "reversed"
-                )
-                  return null;
+                if (!reversible(item)) return null;
                 const errors =
                   result?.ok === false && result.id === String(item.id) ? result.errors : {};
                 return (
                   <>
-                    <FormError message={errors.form ?? errors.reason} />
+                    <FormError message={errors.form} />
                     <ConfirmFormDialog
                       trigger="Reverse"
                       title="Reverse this entry?"
@@ -121,7 +129,13 @@ export default function ArtistStatement() {
                         A reversal adds the opposite amount; the entry itself stays.{" "}
                         {item.description}
                       </p>
-                      <TextAreaField label="Reason" name="reason" rows={2} required />
+                      <TextAreaField
+                        label="Reason"
+                        name="reason"
+                        rows={2}
+                        required
+                        error={errors.reason}
+                      />
                     </ConfirmFormDialog>
                   </>
                 );

@@ -124,13 +124,20 @@ export default function GrantsPage() {
                       <StateBadge of="grant" state={g.state} />
                     </td>
                     <td className={cellClass}>
-                      <FormError message={rowErrors.form ?? rowErrors.reason} />
+                      <FormError message={rowErrors.form} />
                       <div className="flex flex-wrap gap-2">
                         {g.state === "awarded" && g.awardedBy !== me ? (
                           <Form method="post">
                             <input type="hidden" name="intent" value="approve" />
                             <input type="hidden" name="id" value={g.id} />
-                            <Button type="submit" variant="secondary">
+                            <Button
+                              type="submit"
+                              variant="secondary"
+                              busy={
+                                navigation.formData?.get("id") === g.id &&
+                                navigation.formData?.get("intent") === "approve"
+                              }
+                            >
                               Approve
                             </Button>
                           </Form>
@@ -143,7 +150,13 @@ export default function GrantsPage() {
                             confirmLabel="Cancel grant"
                             cancelLabel="Keep it"
                           >
-                            <TextAreaField label="Reason" name="reason" rows={2} required />
+                            <TextAreaField
+                              label="Reason"
+                              name="reason"
+                              rows={2}
+                              required
+                              error={rowErrors.reason}
+                            />
                           </ConfirmFormDialog>
                         ) : null}
                       </div>

@@ -44,7 +44,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       const parsed = markInput.safeParse(Object.fromEntries(form));
       if (!parsed.success)
         return data({ ok: false as const, errors: fieldErrors(parsed.error), id }, { status: 422 });
-      const result = await markPayout(context.db, admin, id, parsed.data, options);
+      const result = await markPayout(
+        context.db,
+        admin,
+        { id, batchId: params.batchId! },
+        parsed.data,
+        options,
+      );
       emailIds = result.emailIds;
       message =
         parsed.data.to === "failed"
@@ -69,7 +75,15 @@ export default function PayoutBatch() {
   const total = payouts.reduce((s, p) => s + p.payout.amountMinor, 0);
   const toSend = payouts.filter((p) => p.payout.state === "created").length;
   const sent = payouts.filter((p) => p.payout.state === "sent").length;
-  const batchError = result?.ok === false && !result.id ? result.errors.form : null;
+  // A failure about one payout shows on its row; anything else (the batch, or a payout that is
+  // not on this page) shows above the table.
+  const onRow = (id: string) => result?.ok === false && result.id === id;
+  const batchError =
+    result?.ok === false && !payouts.some((p) => onRow(p.payout.id))
+      ? Object.values(result.errors)[0]
+      : null;
+  const busyOn = (id: string, to: string) =>
+    navigation.formData?.get("id") === id && navigation.formData?.get("to") === to;
   return (
     <>
       <PageHeader
@@ -116,7 +130,7 @@ export default function PayoutBatch() {
         columns={["Artist", "Amount", "State", "Reference", "Actions"]}
       >
         {payouts.map(({ payout: p, name, email }) => {
-          const errors = result?.ok === false && result.id === p.id ? result.errors : {};
+          const errors = result?.ok === false && onRow(p.id) ? result.errors : {};
           return (
             <tr key={p.id} className={rowClass}>
               <td className={cellClass}>
@@ -134,7 +148,7 @@ export default function PayoutBatch() {
               </td>
               <td className={cellClass}>{p.reference ?? "—"}</td>
               <td className={cellClass}>
-                <FormError message={errors.form ?? errors.reason ?? errors.reference} />
+                <FormError message={errors.form ?? errors.to} />
                 <div className="flex flex-wrap gap-2">
                   {p.state === "created" ? (
                     <ConfirmFormDialog
@@ -146,7 +160,11 @@ export default function PayoutBatch() {
                       confirmVariant="primary"
                       cancelLabel="Not yet"
                     >
-                      <TextField label="Transfer reference (optional)" name="reference" />
+                      <TextField
+                        label="Transfer reference (optional)"
+                        name="reference"
+                        error={errors.reference}
+                      />
                     </ConfirmFormDialog>
                   ) : null}
                   {p.state === "sent" ? (
@@ -154,7 +172,7 @@ export default function PayoutBatch() {
                       <input type="hidden" name="intent" value="mark" />
                       <input type="hidden" name="to" value="paid" />
                       <input type="hidden" name="id" value={p.id} />
-                      <Button type="submit" variant="secondary">
+                      <Button type="submit" variant="secondary" busy={busyOn(p.id, "paid")}>
                         Mark paid
                       </Button>
                     </Form>
@@ -170,7 +188,13 @@ export default function PayoutBatch() {
                       <p className="text-sm text-stone-700">
                         The amount goes back into the artist&apos;s balance and into the next batch.
                       </p>
-                      <TextAreaField label="What went wrong" name="reason" rows={2} required />
+                      <TextAreaField
+                        label="What went wrong"
+                        name="reason"
+                        rows={2}
+                        required
+                        error={errors.reason}
+                      />
                     </ConfirmFormDialog>
                   ) : null}
                 </div>

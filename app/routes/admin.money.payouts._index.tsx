@@ -48,7 +48,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "money:manage");
   const form = await request.formData();
   // The preview's ticks: always a list, so unticking everyone pays nobody rather than everybody.
-  const parsed = parseWith(batchInput, { ...formFields(form), userIds: form.getAll("userIds") });
+  // Beside each, the amount the preview showed (expected.<userId>): the batch pays it or nothing.
+  const expected: Record<string, number> = {};
+  for (const [name, value] of form.entries())
+    if (name.startsWith("expected.") && typeof value === "string" && /^\d{1,15}$/.test(value))
+      expected[name.slice("expected.".length)] = Number(value);
+  const parsed = parseWith(batchInput, {
+    ...formFields(form),
+    userIds: form.getAll("userIds"),
+    expected: Object.keys(expected).length ? expected : undefined,
+  });
   if (!parsed.ok) return parsed.response;
   try {
     const result = await createBatch(context.db, actingUser(request, context, user), parsed.data);
@@ -105,6 +114,7 @@ export default function Payouts() {
               {preview.rows.map((row) => (
                 <tr key={row.userId} className={rowClass}>
                   <td className={cellClass}>
+                    <input type="hidden" name={`expected.${row.userId}`} value={row.balanceMinor} />
                     <input
                       type="checkbox"
                       name="userIds"
@@ -140,7 +150,13 @@ export default function Payouts() {
                 error={errors.note}
               />
               <FormError
-                message={errors.form ?? errors.userIds ?? errors.currency ?? errors.batchKey}
+                message={
+                  errors.form ??
+                  errors.userIds ??
+                  errors.currency ??
+                  errors.batchKey ??
+                  errors.expected
+                }
               />
               <div className="mt-3">
                 <Button type="submit" busy={navigation.state === "submitting"}>

@@ -6,7 +6,7 @@ import { redirectWithFlash } from "~/.server/flash";
 import { formFields, parseWith, userErrorToResponse } from "~/.server/http";
 import { isoMonth, monthOf, todayUtc } from "~/.server/money/dates";
 import { listRateCards, publishRateCard, rateCardInput } from "~/.server/money/rates";
-import { recordStipends } from "~/.server/money/stipends";
+import { recordStipends, STIPEND_MONTHS_BACK } from "~/.server/money/stipends";
 import { MoneyNav } from "~/components/money/admin-nav";
 import { RateCards } from "~/components/money/money";
 import { Button } from "~/components/ui/button";
@@ -23,6 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     series: await listRateCards(context.db, user, today),
     today,
     month: monthOf(today),
+    monthsBack: STIPEND_MONTHS_BACK,
   };
 }
 
@@ -40,12 +41,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
           intent,
         );
       const result = await recordStipends(context.db, admin, month.data);
+      const artists = (n: number) => `${n} artist${n === 1 ? "" : "s"}`;
+      const skipped =
+        result.skipped === 0
+          ? ""
+          : ` ${artists(result.skipped)} skipped: no rate card with a stipend in their currency on ${month.data}-01.`;
       return redirectWithFlash(context, "/admin/money/rates", {
         kind: "success",
         message:
-          result.credited === 0
-            ? `Nothing new: every active artist already has the ${month.data} stipend (or the card's stipend is zero).`
-            : `Stipend for ${month.data} credited to ${result.credited} artist${result.credited === 1 ? "" : "s"}.`,
+          (result.credited === 0
+            ? `Nothing new: every artist due the ${month.data} stipend already has it.`
+            : `Stipend for ${month.data} credited to ${artists(result.credited)}.`) + skipped,
       });
     }
     const parsed = parseWith(rateCardInput, formFields(form), "publish");
@@ -63,7 +69,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 type Failure = { ok: false; errors: Record<string, string>; form?: string };
 
 export default function RatesPage() {
-  const { series, today, month } = useLoaderData<typeof loader>();
+  const { series, today, month, monthsBack } = useLoaderData<typeof loader>();
   const result = useActionData<Failure>();
   const navigation = useNavigation();
   const errors = result?.ok === false && result.form === "publish" ? result.errors : {};
@@ -129,8 +135,9 @@ export default function RatesPage() {
           <Card>
             <h2 className="mb-1 text-lg font-semibold">Monthly stipend</h2>
             <p className="mb-3 text-sm text-stone-600">
-              Credits every active artist the stipend of the card in force on the month&apos;s first
-              day. Running it twice credits nobody twice.
+              Credits every active artist who joined before the month ended the stipend of the card
+              in force on the month&apos;s first day, in their currency, up to {monthsBack} months
+              back. Running it twice credits nobody twice.
             </p>
             <Form method="post" className="space-y-4" noValidate>
               <input type="hidden" name="intent" value="stipends" />

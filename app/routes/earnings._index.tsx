@@ -4,7 +4,13 @@ import { z } from "zod";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields, parseWith, userErrorToResponse, loadOrRespond } from "~/.server/http";
+import {
+  formFields,
+  itemFailure,
+  loadOrRespond,
+  parseWith,
+  userErrorToResponse,
+} from "~/.server/http";
 import {
   feedbackInput,
   fileFeedbackReport,
@@ -59,6 +65,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const artist = actingUser(request, context, user);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
+  const id = String(form.get("id") ?? "");
   try {
     if (intent === "log-hours") {
       const parsed = parseWith(hoursInput, formFields(form), intent);
@@ -78,7 +85,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
         message: "Report filed. Thank you: an admin will review it.",
       });
     }
-    const id = String(form.get("id") ?? "");
     if (intent === "accept-promotion") {
       await acceptPromotion(context.db, artist, id);
       return redirectWithFlash(context, "/earnings#promotions", {
@@ -99,11 +105,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     throw new UserError("Unknown action.", 400);
   } catch (error) {
-    return userErrorToResponse(error, intent);
+    // A promotion's answer failed: the message shows on that request's card.
+    if (intent === "accept-promotion" || intent === "decline-promotion")
+      return itemFailure(error, id);
+    return userErrorToResponse(error, FORMS.includes(intent) ? intent : "page");
   }
 }
 
-type Failure = { ok: false; errors: Record<string, string>; form?: string };
+/** The page's forms with their own error area; any other failure shows at the top. */
+const FORMS = ["log-hours", "file-report"];
+
+type Failure = { ok: false; errors: Record<string, string>; form?: string; id?: string };
 
 /** A failure shows on the form it came from only (the page has several). */
 function useFormErrors(intent: string) {
@@ -113,6 +125,14 @@ function useFormErrors(intent: string) {
 
 export default function Earnings() {
   const data = useLoaderData<typeof loader>();
+  const result = useActionData<Failure>();
+  // An unknown action, or an answer to a request no longer listed, is said at the top.
+  const pageError =
+    result?.ok === false &&
+    (result.form === "page" ||
+      (result.id !== undefined && !data.promotions.some((r) => r.promotion.id === result.id)))
+      ? Object.values(result.errors)[0]
+      : null;
   const olderHref = data.statement.nextBefore
     ? `?before=${data.statement.nextBefore}#statement`
     : null;
@@ -122,6 +142,7 @@ export default function Earnings() {
         title="Earnings"
         description="Every contribution is recorded and priced by the published rate card. Your statement is the ledger itself: check it to the cent."
       />
+      <FormError message={pageError} />
       <section aria-labelledby="summary" className="mb-8">
         <h2 id="summary" className="mb-3 text-lg font-semibold">
           Your balance
@@ -379,53 +400,60 @@ function Promotions({ promotions }: { promotions: PromotionRow[] }) {
         The program uses a clip in its own promotion only with your yes. Declining costs you
         nothing.
       </p>
-      {result?.ok === false && result.form?.endsWith("-promotion") ? (
-        <FormError message={Object.values(result.errors)[0]} />
-      ) : null}
       <ul className="space-y-3">
-        {promotions.map(({ promotion: p, title }) => (
-          <li key={p.id}>
-            <Card>
-              <div className="flex flex-wrap items-start justify-between gap-2">
-                <div>
-                  <h3 className="font-semibold">“{title}”</h3>
-                  <p className="text-sm text-stone-700">{p.purpose}</p>
-                  <p className="text-sm text-stone-600">
-                    {p.channels.join(", ")} · fee <Money minor={p.feeMinor} currency={p.currency} />
-                  </p>
+        {promotions.map(({ promotion: p, title }) => {
+          const errors = result?.ok === false && result.id === p.id ? result.errors : {};
+          return (
+            <li key={p.id}>
+              <Card>
+                <div className="flex flex-wrap items-start justify-between gap-2">
+                  <div>
+                    <h3 className="font-semibold">“{title}”</h3>
+                    <p className="text-sm text-stone-700">{p.purpose}</p>
+                    <p className="text-sm text-stone-600">
+                      {p.channels.join(", ")} · fee{" "}
+                      <Money minor={p.feeMinor} currency={p.currency} />
+                    </p>
+                  </div>
+                  <StateBadge of="promotion" state={p.state} />
                 </div>
-                <StateBadge of="promotion" state={p.state} />
-              </div>
-              {p.state === "asked" ? (
-                <div className="mt-3 flex flex-wrap gap-2">
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="accept-promotion" />
-                    <input type="hidden" name="id" value={p.id} />
-                    <Button
-                      type="submit"
-                      busy={
-                        navigation.formData?.get("id") === p.id &&
-                        navigation.formData?.get("intent") === "accept-promotion"
-                      }
+                <FormError message={errors.form} />
+                {p.state === "asked" ? (
+                  <div className="mt-3 flex flex-wrap gap-2">
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="accept-promotion" />
+                      <input type="hidden" name="id" value={p.id} />
+                      <Button
+                        type="submit"
+                        busy={
+                          navigation.formData?.get("id") === p.id &&
+                          navigation.formData?.get("intent") === "accept-promotion"
+                        }
+                      >
+                        Accept for <Money minor={p.feeMinor} currency={p.currency} />
+                      </Button>
+                    </Form>
+                    <ConfirmFormDialog
+                      trigger="Decline"
+                      title={`Decline the use of “${title}”?`}
+                      triggerVariant="secondary"
+                      fields={{ intent: "decline-promotion", id: p.id }}
+                      confirmLabel="Decline"
+                      cancelLabel="Keep it open"
                     >
-                      Accept for <Money minor={p.feeMinor} currency={p.currency} />
-                    </Button>
-                  </Form>
-                  <ConfirmFormDialog
-                    trigger="Decline"
-                    title={`Decline the use of “${title}”?`}
-                    triggerVariant="secondary"
-                    fields={{ intent: "decline-promotion", id: p.id }}
-                    confirmLabel="Decline"
-                    cancelLabel="Keep it open"
-                  >
-                    <TextAreaField label="Reason (optional)" name="reason" rows={2} />
-                  </ConfirmFormDialog>
-                </div>
-              ) : null}
-            </Card>
-          </li>
-        ))}
+                      <TextAreaField
+                        label="Reason (optional)"
+                        name="reason"
+                        rows={2}
+                        error={errors.reason}
+                      />
+                    </ConfirmFormDialog>
+                  </div>
+                ) : null}
+              </Card>
+            </li>
+          );
+        })}
       </ul>
     </section>
   );

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { expect } from "vitest";
 import type { ActingUser } from "~/.server/auth/guards";
 import type { Db } from "~/.server/db";
@@ -23,6 +23,7 @@ import {
   promotions,
   rateCards,
   submissions,
+  users,
   type User,
 } from "~db/schema";
 import { acting, APP_URL, createUser } from "./factories";
@@ -113,6 +114,22 @@ export async function approvedClip(db: Db, artist: User, title = "Harbour at fir
   const [decided] = await db.select().from(submissions).where(eq(submissions.id, submission.id));
   expect(decided!.state).toBe("approved");
   return { clipId: clip.id, submissionId: submission.id };
+}
+
+/**
+ * Backdates accounts: the tests run "now" in the past (LOG_NOW, June 2026), and a stipend only
+ * goes to an account that existed before its month ended.
+ */
+export async function joinedOn(db: Db, people: { id: string }[], at = "2025-01-01T09:00:00Z") {
+  await db
+    .update(users)
+    .set({ createdAt: new Date(at) })
+    .where(
+      inArray(
+        users.id,
+        people.map((p) => p.id),
+      ),
+    );
 }
 
 /** SUM(ledger_entries.amount_minor) for one artist and currency (0 when there is none). */

@@ -16,7 +16,7 @@ import type { Db, Tx } from "../db";
 import { UserError } from "../errors";
 import { notify } from "../notifications/notify";
 import { dayInWords, isoDay, todayUtc } from "./dates";
-import { appendEntry, requireReason } from "./ledger";
+import { appendEntry, moneyTransaction, requireReason } from "./ledger";
 import { payoutCurrencyOf, requireRate } from "./rates";
 
 // What artists contribute besides clips: testing hours and feedback reports. Logged by the artist,
@@ -107,7 +107,7 @@ export async function logHours(db: Db, artist: ActingUser, input: HoursInput, no
       422,
       "occurredOn",
     );
-  return db.transaction(async (tx) => {
+  return moneyTransaction(db, async (tx) => {
     // A day has 24 hours: counted over what is logged and not rejected, under a per-artist lock
     // (transaction-scoped) so two tabs cannot both squeeze in.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`hours:${artist.id}`}))`);
@@ -158,7 +158,7 @@ export async function fileFeedbackReport(
   now = new Date(),
 ) {
   assertCan(artist, "money:earn");
-  return db.transaction(async (tx) => {
+  return moneyTransaction(db, async (tx) => {
     const [generation] = await tx
       .select({ userId: generationJobs.userId })
       .from(generationJobs)
@@ -223,7 +223,7 @@ export async function approveContribution(
   options: MoneyOptions,
 ) {
   assertCan(admin, "money:manage");
-  return db.transaction(async (tx) => {
+  return moneyTransaction(db, async (tx) => {
     const item = await lockPending(tx, id);
     const currency = await payoutCurrencyOf(tx, item.userId);
     const card = await requireRate(tx, currency, item.occurredOn);
@@ -292,7 +292,7 @@ export async function rejectContribution(
 ) {
   assertCan(admin, "money:manage");
   requireReason(reason);
-  return db.transaction(async (tx) => {
+  return moneyTransaction(db, async (tx) => {
     const item = await lockPending(tx, id);
     const [rejected] = await tx
       .update(contributions)

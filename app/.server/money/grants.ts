@@ -9,8 +9,14 @@ import { UserError } from "../errors";
 import { notify } from "../notifications/notify";
 import type { MoneyOptions } from "./contributions";
 import { todayUtc } from "./dates";
-import { appendEntry, appendReversal, guardBalance, requireReason } from "./ledger";
-import { currencyField, moneyAmount } from "./rates";
+import {
+  appendEntry,
+  appendReversal,
+  guardBalance,
+  moneyTransaction,
+  requireReason,
+} from "./ledger";
+import { currencyField, moneyAmount, payoutCurrencyOf, requireAmountCap } from "./rates";
 
 // Grants: money awarded for a purpose rather than earned by the rate card. At or below the
 // approval threshold the awarding admin's word suffices; above it a second admin must approve
@@ -71,13 +77,22 @@ export async function awardGrant(
   options: GrantOptions,
 ) {
   assertCan(admin, "money:manage");
-  return db.transaction(async (tx) => {
+  return moneyTransaction(db, async (tx) => {
     const [artist] = await tx
-      .select({ role: users.role })
+      .select({ role: users.role, name: users.displayName, email: users.email })
       .from(users)
       .where(eq(users.id, input.userId));
     if (!artist || artist.role !== "artist")
       throw new UserError("Choose an artist from the list.", 422, "userId");
+    requireAmountCap(input.amountMinor, "amountMinor");
+    // A grant is paid with the artist's other money: in the one currency they are paid in.
+    const paidIn = await payoutCurrencyOf(tx, input.userId);
+    if (input.currency !== paidIn)
+      throw new UserError(
+        `${artist.name || artist.email} is paid in ${paidIn}; award the grant in ${paidIn}.`,
+        422,
+        "currency",
+      );
     const needsSecondApproval = input.amountMinor > options.approvalThresholdMinor;
     const [grant] = await tx
       .insert(grants)
@@ -125,7 +140,7 @@ async function lockGrant(tx: Tx, id: string) {
 
 export async function approveGrant(db: Db, admin: ActingUser, id: string, options: MoneyOptions) {
   assertCan(admin, "money:manage");
-  return db.transaction(async (tx) => {
+  return moneyTransaction(db, async (tx) => {
     const grant = await lockGrant(tx, id);
     const move = grantTransition(grant.state, "approved");
     if (!move.ok) throw new UserError(move.reason, 409);
@@ -160,7 +175,7 @@ export async function cancelGrant(db: Db, admin: ActingUser, id: string, reason:
   requireReason(reason);
   return guardBalance(
     () =>
-      db.transaction(async (tx) => {
+      moneyTransaction(db, async (tx) => {
         const grant = await lockGrant(tx, id);
         const move = grantTransition(grant.state, "cancelled");
         if (!move.ok) throw new UserError(move.reason, 409);

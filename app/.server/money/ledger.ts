@@ -78,6 +78,30 @@ export async function guardBalance<T>(run: () => Promise<T>, message: string): P
   }
 }
 
+export const RACE_MESSAGE = "Someone else changed this at the same time; try again.";
+
+/**
+ * Two people acting on the same money at once: PostgreSQL may end one transaction with a deadlock
+ * (40P01) or a serialization failure (40001), and a second reversal of one entry meets the unique
+ * index. Those are the person's situation (try again, or it is done already), never a 500.
+ */
+export async function guardRaces<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const code = databaseError(error).code;
+    if (code === "40P01" || code === "40001") throw new UserError(RACE_MESSAGE, 409);
+    if (violatesConstraint(error, "ledger_one_reversal_per_entry"))
+      throw new UserError("This entry was already reversed.", 409);
+    throw error;
+  }
+}
+
+/** Every money transaction: `db.transaction` with its races said plainly (guardRaces). */
+export function moneyTransaction<T>(db: Db, run: (tx: Tx) => Promise<T>): Promise<T> {
+  return guardRaces(() => db.transaction(run));
+}
+
 /** The payable balance, read under a row lock so a payout and a reversal cannot both spend it. */
 export async function lockBalance(tx: Tx, userId: string, currency: string) {
   const [row] = await tx
@@ -105,20 +129,41 @@ export async function computedBalances(db: DbOrTx, userId: string) {
 /**
  * An admin's correction: the entry that undoes an earning or grant, with the reason. The database
  * refuses it when the money is already spoken for (in a payout) and nothing newer covers it.
+ * `entry.userId` is the artist whose statement the admin is on: another artist's entry is not found.
  */
-export async function reverseEntry(db: Db, admin: ActingUser, entryId: number, reason: string) {
+export async function reverseEntry(
+  db: Db,
+  admin: ActingUser,
+  entry: { id: number; userId: string },
+  reason: string,
+) {
   assertCan(admin, "money:manage");
   requireReason(reason);
+  const entryId = entry.id;
+  const notFound = () => new UserError("That ledger entry does not exist.", 404);
   return guardBalance(
     () =>
-      db.transaction(async (tx) => {
-        const [entry] = await tx
+      moneyTransaction(db, async (tx) => {
+        const [seen] = await tx
+          .select({ userId: ledgerEntries.userId, grantId: ledgerEntries.grantId })
+          .from(ledgerEntries)
+          .where(eq(ledgerEntries.id, entryId));
+        if (!seen || seen.userId !== entry.userId) throw notFound();
+        // A grant's credit: lock the grant first, as cancelGrant does, so that a reversal and a
+        // cancellation of the same grant wait for each other instead of deadlocking.
+        if (seen.grantId)
+          await tx
+            .select({ id: grants.id })
+            .from(grants)
+            .where(eq(grants.id, seen.grantId))
+            .for("update");
+        const [original] = await tx
           .select()
           .from(ledgerEntries)
           .where(eq(ledgerEntries.id, entryId))
           .for("update");
-        if (!entry) throw new UserError("That ledger entry does not exist.", 404);
-        if (entry.kind !== "earning" && entry.kind !== "grant")
+        if (!original) throw notFound();
+        if (original.kind !== "earning" && original.kind !== "grant")
           throw new UserError(
             "Only earnings and grants are reversed here; a payout is undone by marking it failed.",
             409,
@@ -128,13 +173,13 @@ export async function reverseEntry(db: Db, admin: ActingUser, entryId: number, r
           .from(ledgerEntries)
           .where(eq(ledgerEntries.reversesEntryId, entryId));
         if (already) throw new UserError("This entry was already reversed.", 409);
-        const reversal = await appendReversal(tx, entry, {
+        const reversal = await appendReversal(tx, original, {
           description: `Reversal: ${reason}`,
           createdBy: admin.id,
           occurredOn: new Date().toISOString().slice(0, 10),
         });
         // Taking a grant's money back ends the grant: it must not later read "paid".
-        if (entry.kind === "grant" && entry.grantId)
+        if (original.kind === "grant" && original.grantId)
           await tx
             .update(grants)
             .set({
@@ -143,12 +188,12 @@ export async function reverseEntry(db: Db, admin: ActingUser, entryId: number, r
               cancelledAt: sql`now()`,
               cancelReason: reason,
             })
-            .where(and(eq(grants.id, entry.grantId), eq(grants.state, "approved")));
+            .where(and(eq(grants.id, original.grantId), eq(grants.state, "approved")));
         await recordAudit(tx, auditActor(admin), {
           action: "money.entry_reversed",
           subjectType: "ledger_entry",
           subjectId: String(entryId),
-          data: { reason, amountMinor: entry.amountMinor, currency: entry.currency },
+          data: { reason, amountMinor: original.amountMinor, currency: original.currency },
         });
         return reversal;
       }),

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lte, max, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, max, sql } from "drizzle-orm";
 import { z } from "zod";
 import { formatMoney, payoutTransition, type Currency, type PayoutState } from "~/lib/money";
 import {
@@ -18,7 +18,8 @@ import { UserError } from "../errors";
 import { notify } from "../notifications/notify";
 import type { MoneyOptions } from "./contributions";
 import { todayUtc } from "./dates";
-import { appendEntry, appendReversal, guardBalance } from "./ledger";
+import { allocateCredits, creditsCarriedBy } from "./allocation";
+import { appendEntry, appendReversal, guardBalance, moneyTransaction } from "./ledger";
 import { currencyField } from "./rates";
 
 // Payouts pay approved, unpaid balances. Creating one debits the balance at once (the money is
@@ -32,6 +33,8 @@ export const batchInput = z.object({
   note: z.string().trim().max(500, "Use at most 500 characters.").optional(),
   // Empty: everyone with a balance.
   userIds: z.array(z.string().min(1)).optional(),
+  // What the preview showed each artist would be paid: if a balance moved since, nothing is paid.
+  expected: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 export type BatchInput = z.infer<typeof batchInput>;
 
@@ -66,7 +69,7 @@ export async function createBatch(db: Db, admin: ActingUser, input: BatchInput) 
     throw new UserError("Tick at least one artist to pay.", 422, "userIds");
   return guardBalance(
     () =>
-      db.transaction(async (tx) => {
+      moneyTransaction(db, async (tx) => {
         const [batch] = await tx
           .insert(payoutBatches)
           .values({
@@ -100,6 +103,7 @@ export async function createBatch(db: Db, admin: ActingUser, input: BatchInput) 
           )
           .orderBy(asc(ledgerBalances.userId))
           .for("update");
+        if (input.expected) await refuseChangedAmounts(tx, input, owed);
         if (owed.length === 0)
           throw new UserError(
             `Nobody has an approved, unpaid ${input.currency} balance right now.`,
@@ -153,6 +157,33 @@ export async function createBatch(db: Db, admin: ActingUser, input: BatchInput) 
   );
 }
 
+/**
+ * The admin approved the amounts the preview showed. Under the balance locks, each ticked artist's
+ * balance must still be that amount; otherwise the batch is refused (409 on the form), naming each
+ * change, and the reloaded preview shows the new totals.
+ */
+async function refuseChangedAmounts(
+  tx: Tx,
+  input: BatchInput,
+  owed: { userId: string; balanceMinor: number }[],
+) {
+  const expected = input.expected ?? {};
+  const now = new Map(owed.map((o) => [o.userId, o.balanceMinor]));
+  const ids = [...new Set([...(input.userIds ?? Object.keys(expected)), ...now.keys()])];
+  const changed = ids.filter((id) => (expected[id] ?? 0) !== (now.get(id) ?? 0));
+  if (changed.length === 0) return;
+  const names = await tx
+    .select({ id: users.id, name: users.displayName, email: users.email })
+    .from(users)
+    .where(inArray(users.id, changed))
+    .orderBy(asc(users.displayName), asc(users.id));
+  const money = (minor: number) => formatMoney(minor, input.currency);
+  const lines = names.map(
+    (u) => `${u.name || u.email}: ${money(expected[u.id] ?? 0)} → ${money(now.get(u.id) ?? 0)}`,
+  );
+  throw new UserError(`${lines.join("; ")}; review the new totals.`, 409, "form");
+}
+
 export const markInput = z.discriminatedUnion("to", [
   z.object({
     to: z.literal("sent"),
@@ -170,32 +201,22 @@ export const markInput = z.discriminatedUnion("to", [
 ]);
 export type MarkInput = z.infer<typeof markInput>;
 
-/** Credits a payout covers: those since the last payout before it that did not fail. */
-async function coveredItemCount(tx: Tx, payout: Payout) {
-  const [previous] = await tx
-    .select({ through: max(payouts.throughEntryId) })
-    .from(payouts)
-    .where(
-      and(
-        eq(payouts.userId, payout.userId),
-        eq(payouts.currency, payout.currency),
-        ne(payouts.state, "failed"),
-        sql`${payouts.throughEntryId} < ${payout.throughEntryId}`,
-      ),
-    );
-  const [count] = await tx
-    .select({ n: sql<number>`count(*)::int` })
+/** Which payout carries which credit now, for one artist and currency (allocation.ts). */
+async function allocationOf(tx: Tx, userId: string, currency: string) {
+  const entries = await tx
+    .select({
+      id: ledgerEntries.id,
+      userId: ledgerEntries.userId,
+      currency: ledgerEntries.currency,
+      kind: ledgerEntries.kind,
+      payoutId: ledgerEntries.payoutId,
+      reversesEntryId: ledgerEntries.reversesEntryId,
+      grantId: ledgerEntries.grantId,
+    })
     .from(ledgerEntries)
-    .where(
-      and(
-        eq(ledgerEntries.userId, payout.userId),
-        eq(ledgerEntries.currency, payout.currency),
-        inArray(ledgerEntries.kind, ["earning", "grant"]),
-        lte(ledgerEntries.id, payout.throughEntryId),
-        previous?.through ? gt(ledgerEntries.id, previous.through) : undefined,
-      ),
-    );
-  return count!.n;
+    .where(and(eq(ledgerEntries.userId, userId), eq(ledgerEntries.currency, currency)))
+    .orderBy(asc(ledgerEntries.id));
+  return { entries, allocation: allocateCredits(entries) };
 }
 
 async function applyMark(
@@ -214,16 +235,17 @@ async function applyMark(
     set.reference = input.reference || null;
   } else if (input.to === "paid") {
     set.paidAt = new Date();
-    // The grants this payout carried are paid now.
-    await tx
-      .update(grants)
-      .set({ state: "paid", paidAt: sql`now()` })
-      .where(
-        and(
-          eq(grants.state, "approved"),
-          sql`${grants.id} in (select ${ledgerEntries.grantId} from ${ledgerEntries} where ${ledgerEntries.userId} = ${payout.userId} and ${ledgerEntries.currency} = ${payout.currency} and ${ledgerEntries.kind} = 'grant' and ${ledgerEntries.id} <= ${payout.throughEntryId})`,
-        ),
-      );
+    // The grants whose credit this payout carries are paid now.
+    const { entries, allocation } = await allocationOf(tx, payout.userId, payout.currency);
+    const carried = new Set(creditsCarriedBy(allocation, payout.id));
+    const grantIds = entries
+      .filter((e) => e.kind === "grant" && e.grantId && carried.has(e.id))
+      .map((e) => e.grantId!);
+    if (grantIds.length)
+      await tx
+        .update(grants)
+        .set({ state: "paid", paidAt: sql`now()` })
+        .where(and(eq(grants.state, "approved"), inArray(grants.id, grantIds)));
   } else {
     set.failedAt = new Date();
     set.failureReason = input.reason;
@@ -259,7 +281,10 @@ async function applyMark(
           props: {
             amount,
             reference: input.reference || null,
-            itemCount: await coveredItemCount(tx, payout),
+            itemCount: creditsCarriedBy(
+              (await allocationOf(tx, payout.userId, payout.currency)).allocation,
+              payout.id,
+            ).length,
           },
         },
       },
@@ -269,16 +294,24 @@ async function applyMark(
   return { payout: updated!, emailId };
 }
 
+/**
+ * Moves one payout. `target.batchId` is the batch whose page the admin is on: a payout of another
+ * batch is not found there.
+ */
 export async function markPayout(
   db: Db,
   admin: ActingUser,
-  payoutId: string,
+  target: { id: string; batchId: string },
   input: MarkInput,
   options: MoneyOptions,
 ) {
   assertCan(admin, "money:manage");
-  return db.transaction(async (tx) => {
-    const [payout] = await tx.select().from(payouts).where(eq(payouts.id, payoutId)).for("update");
+  return moneyTransaction(db, async (tx) => {
+    const [payout] = await tx
+      .select()
+      .from(payouts)
+      .where(and(eq(payouts.id, target.id), eq(payouts.batchId, target.batchId)))
+      .for("update");
     if (!payout) throw new UserError("That payout does not exist.", 404);
     const { payout: updated, emailId } = await applyMark(tx, admin, payout, input, options.appUrl);
     return { payout: updated, emailIds: emailId ? [emailId] : [] };
@@ -295,7 +328,7 @@ export async function markBatch(
 ) {
   assertCan(admin, "money:manage");
   const from: PayoutState = to === "sent" ? "created" : "sent";
-  return db.transaction(async (tx) => {
+  return moneyTransaction(db, async (tx) => {
     const [batch] = await tx.select().from(payoutBatches).where(eq(payoutBatches.id, batchId));
     if (!batch) throw new UserError("That batch does not exist.", 404);
     const open = await tx

@@ -10,8 +10,8 @@ import { UserError } from "../errors";
 import { notify } from "../notifications/notify";
 import type { MoneyOptions } from "./contributions";
 import { todayUtc } from "./dates";
-import { appendEntry, violatesConstraint } from "./ledger";
-import { moneyAmount, payoutCurrencyOf, requireRate } from "./rates";
+import { appendEntry, moneyTransaction, violatesConstraint } from "./ledger";
+import { moneyAmount, payoutCurrencyOf, requireAmountCap, requireRate } from "./rates";
 
 // The program's own promotion uses an artist's clip only with the artist's recorded consent: an
 // admin asks (purpose, channels, fee), the artist accepts or declines, and acceptance earns the fee.
@@ -60,7 +60,7 @@ export async function askPromotion(
 ) {
   assertCan(admin, "money:manage");
   try {
-    return await db.transaction(async (tx) => {
+    return await moneyTransaction(db, async (tx) => {
       if (input.requestKey) {
         const [existing] = await tx
           .select()
@@ -78,6 +78,7 @@ export async function askPromotion(
       const currency = await payoutCurrencyOf(tx, submission.userId);
       const card = await requireRate(tx, currency, todayUtc(options.now));
       const feeMinor = input.feeMinor ?? card.promoClipMinor;
+      requireAmountCap(feeMinor, "feeMinor");
       // The published rate is a floor: the card is a promise to every artist.
       if (feeMinor < card.promoClipMinor || feeMinor <= 0)
         throw new UserError(
@@ -166,7 +167,7 @@ function ownedBy(artist: ActingUser) {
 /** The artist's consent, recorded; it earns the fee at once. */
 export async function acceptPromotion(db: Db, artist: ActingUser, id: string) {
   assertCan(artist, "money:earn");
-  return db.transaction(async (tx) => {
+  return moneyTransaction(db, async (tx) => {
     const promotion = await lockAsked(tx, id, ownedBy(artist));
     const [accepted] = await tx
       .update(promotions)
@@ -200,7 +201,7 @@ export async function declinePromotion(
   reason: string | null,
 ) {
   assertCan(artist, "money:earn");
-  return db.transaction(async (tx) => {
+  return moneyTransaction(db, async (tx) => {
     await lockAsked(tx, id, ownedBy(artist));
     const [declined] = await tx
       .update(promotions)
@@ -220,7 +221,7 @@ export async function declinePromotion(
 /** An admin takes back a request the artist has not answered. */
 export async function withdrawPromotion(db: Db, admin: ActingUser, id: string) {
   assertCan(admin, "money:manage");
-  return db.transaction(async (tx) => {
+  return moneyTransaction(db, async (tx) => {
     await lockAsked(tx, id, () => {});
     const [withdrawn] = await tx
       .update(promotions)

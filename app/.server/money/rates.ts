@@ -8,10 +8,23 @@ import type { SessionUser } from "../auth/session";
 import type { Db, DbOrTx } from "../db";
 import { UserError } from "../errors";
 import { isoDay, todayUtc } from "./dates";
-import { violatesConstraint } from "./ledger";
+import { moneyTransaction, violatesConstraint } from "./ledger";
 
 // The published rate card: one series of versions per currency, each in force from its date until
 // the next one. Versions are never edited, so an approved item's price can always be explained.
+
+/**
+ * The most any one amount typed into a form may be (1,000,000.00): every rate, fee, stipend and
+ * grant. It keeps an item's price (at most 12 hours at the hourly rate) far inside an integer
+ * column; the ledger and payouts are bigint, since a balance adds up many items.
+ */
+export const MAX_AMOUNT_MINOR = 100_000_000;
+
+/** The same cap in the domain, for callers that did not come through a form. */
+export function requireAmountCap(minor: number, field: string) {
+  if (minor > MAX_AMOUNT_MINOR)
+    throw new UserError("Enter an amount of at most 1,000,000.00.", 422, field);
+}
 
 export const moneyAmount = (label: string) =>
   z
@@ -22,6 +35,10 @@ export const moneyAmount = (label: string) =>
       const minor = parseMoneyInput(v);
       if (minor === null) {
         ctx.addIssue({ code: "custom", message: "Enter an amount like 25 or 25.50." });
+        return z.NEVER;
+      }
+      if (minor > MAX_AMOUNT_MINOR) {
+        ctx.addIssue({ code: "custom", message: "Enter an amount of at most 1,000,000.00." });
         return z.NEVER;
       }
       return minor;
@@ -43,8 +60,15 @@ export type RateCardInput = z.infer<typeof rateCardInput>;
 /** Publishes a new version. A date may be in the past: items not yet approved then use it. */
 export async function publishRateCard(db: Db, admin: ActingUser, input: RateCardInput) {
   assertCan(admin, "money:manage");
+  for (const field of [
+    "hourlyMinor",
+    "feedbackReportMinor",
+    "promoClipMinor",
+    "stipendMonthlyMinor",
+  ] as const)
+    requireAmountCap(input[field], field);
   try {
-    return await db.transaction(async (tx) => {
+    return await moneyTransaction(db, async (tx) => {
       const [card] = await tx
         .insert(rateCards)
         .values({ ...input, note: input.note || null, createdBy: admin.id })
@@ -138,7 +162,7 @@ export async function setPayoutCurrency(
   currency: Currency,
 ) {
   assertCan(admin, "money:manage");
-  return db.transaction(async (tx) => {
+  return moneyTransaction(db, async (tx) => {
     const [artist] = await tx
       .select({ id: users.id, role: users.role })
       .from(users)

@@ -13,6 +13,7 @@ import {
 import { ForbiddenError } from "../errors";
 import type { SessionUser } from "../auth/session";
 import { selectRows, type DbOrTx } from "../db";
+import { allocateCredits, creditStatus } from "./allocation";
 import { priceOf } from "./contributions";
 import { payoutCurrencyOf } from "./rates";
 
@@ -154,8 +155,9 @@ async function pendingFor(db: DbOrTx, userId: string) {
 export const STATEMENT_PAGE_SIZE = 25;
 
 /**
- * The statement's items, newest first, keyed by entry id. Each credit carries its status: the first
- * payout (not failed) whose coverage reaches it says in payout / sent / paid; none: payable.
+ * The statement's items, newest first, keyed by entry id. Each credit's status comes from the
+ * allocation of credits to payouts (allocation.ts), which reads every entry of the artist: their
+ * few small columns, whatever page is shown. Only the page's rows are read in full.
  */
 export async function statementItems(
   db: DbOrTx,
@@ -165,55 +167,51 @@ export async function statementItems(
 ): Promise<{ items: StatementItem[]; nextBefore: number | null }> {
   assertMayRead(viewer, userId);
   const limit = options.limit ?? STATEMENT_PAGE_SIZE;
-  const rows = await db
-    .select()
-    .from(ledgerEntries)
-    .where(
-      and(
-        eq(ledgerEntries.userId, userId),
-        options.before ? lt(ledgerEntries.id, options.before) : undefined,
-      ),
-    )
-    .orderBy(desc(ledgerEntries.id))
-    .limit(limit + 1);
+  const [all, rows, artistPayouts] = await Promise.all([
+    db
+      .select({
+        id: ledgerEntries.id,
+        userId: ledgerEntries.userId,
+        currency: ledgerEntries.currency,
+        kind: ledgerEntries.kind,
+        payoutId: ledgerEntries.payoutId,
+        reversesEntryId: ledgerEntries.reversesEntryId,
+      })
+      .from(ledgerEntries)
+      .where(eq(ledgerEntries.userId, userId))
+      .orderBy(asc(ledgerEntries.id)),
+    db
+      .select()
+      .from(ledgerEntries)
+      .where(
+        and(
+          eq(ledgerEntries.userId, userId),
+          options.before ? lt(ledgerEntries.id, options.before) : undefined,
+        ),
+      )
+      .orderBy(desc(ledgerEntries.id))
+      .limit(limit + 1),
+    db
+      .select({ id: payouts.id, state: payouts.state })
+      .from(payouts)
+      .where(eq(payouts.userId, userId)),
+  ]);
   const page = rows.slice(0, limit);
-  const ids = page.map((r) => r.id);
-  const reversed = new Set(
-    ids.length
-      ? (
-          await db
-            .select({ id: ledgerEntries.reversesEntryId })
-            .from(ledgerEntries)
-            .where(inArray(ledgerEntries.reversesEntryId, ids))
-        ).map((r) => r.id)
-      : [],
-  );
-  const artistPayouts = await db
-    .select({
-      id: payouts.id,
-      currency: payouts.currency,
-      state: payouts.state,
-      through: payouts.throughEntryId,
-    })
-    .from(payouts)
-    .where(eq(payouts.userId, userId))
-    .orderBy(asc(payouts.throughEntryId));
+  const allocation = allocateCredits(all);
   const payoutState = new Map(artistPayouts.map((p) => [p.id, p.state]));
   const items = page.map((entry: LedgerEntry): StatementItem => {
     let status: ItemStatus | null = null;
-    if (reversed.has(entry.id)) status = entry.kind === "payout" ? "returned" : "reversed";
-    else if (entry.kind === "earning" || entry.kind === "grant") {
-      const cover = artistPayouts.find(
-        (p) => p.currency === entry.currency && p.state !== "failed" && p.through >= entry.id,
-      );
-      status = !cover
-        ? "payable"
-        : cover.state === "created"
-          ? "in_payout"
-          : (cover.state as "sent" | "paid");
-    } else if (entry.kind === "payout" && entry.payoutId) {
+    if (entry.kind === "earning" || entry.kind === "grant")
+      status = creditStatus(allocation, entry.id, (id) => payoutState.get(id));
+    else if (entry.kind === "payout" && entry.payoutId) {
       const state = payoutState.get(entry.payoutId);
-      status = state === "paid" ? "paid" : state === "sent" ? "sent" : "in_payout";
+      status = allocation.returned.has(entry.id)
+        ? "returned"
+        : state === "paid"
+          ? "paid"
+          : state === "sent"
+            ? "sent"
+            : "in_payout";
     }
     return {
       id: entry.id,
@@ -222,7 +220,7 @@ export async function statementItems(
       occurredOn: entry.occurredOn,
       description: entry.description,
       amountMinor: entry.amountMinor,
-      status: entry.kind === "reversal" ? null : status,
+      status,
     };
   });
   return {

@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form, useNavigation } from "@remix-run/react";
 import { useId, useRef, type ReactNode } from "react";
 import { Button } from "./button";
 
@@ -43,7 +43,8 @@ export function ConfirmDialog({
 
 /**
  * The usual body of a ConfirmDialog: a POST form with its hidden fields, what the person should
- * know or type (`children`), and "keep" / "confirm" buttons.
+ * know or type (`children`, whose fields take their `error` so it shows inside the open dialog),
+ * and "keep" / "confirm" buttons; "confirm" is busy while this form is submitting.
  */
 export function ConfirmFormDialog({
   trigger,
@@ -64,6 +65,12 @@ export function ConfirmFormDialog({
   confirmVariant?: "danger" | "primary";
   children?: ReactNode;
 }) {
+  // Busy while this very form is on its way: the submission carries all of its hidden fields.
+  const navigation = useNavigation();
+  const submitted = navigation.state === "submitting" ? navigation.formData : undefined;
+  const busy =
+    submitted !== undefined &&
+    Object.entries(fields).every(([name, value]) => submitted.get(name) === String(value));
   return (
     <ConfirmDialog trigger={trigger} title={title} triggerVariant={triggerVariant}>
       {(close) => (
@@ -76,7 +83,7 @@ export function ConfirmFormDialog({
             <Button type="button" variant="secondary" onClick={close}>
               {cancelLabel}
             </Button>
-            <Button type="submit" variant={confirmVariant}>
+            <Button type="submit" variant={confirmVariant} busy={busy}>
               {confirmLabel}
             </Button>
           </div>

@@ -134,7 +134,8 @@ function everyMoneyCall(p: Program, who: ActingUser) {
     statementItems: () => statementItems(db, who, p.artist.id),
     previewBatch: () => previewBatch(db, who, "USD"),
     createBatch: () => createBatch(db, who, { currency: "USD", batchKey: crypto.randomUUID() }),
-    markPayout: () => markPayout(db, who, ids.payout, { to: "sent" }, MONEY_OPTIONS),
+    markPayout: () =>
+      markPayout(db, who, { id: ids.payout, batchId: ids.batch }, { to: "sent" }, MONEY_OPTIONS),
     markBatch: () => markBatch(db, who, ids.batch, "sent", MONEY_OPTIONS),
     loadBatch: () => loadBatch(db, who, ids.batch),
     batchCsv: () => batchCsv(db, who, ids.batch),
@@ -182,7 +183,7 @@ function everyMoneyCall(p: Program, who: ActingUser) {
     acceptPromotion: () => acceptPromotion(db, who, ids.promotion),
     declinePromotion: () => declinePromotion(db, who, ids.promotion, "No thanks"),
     withdrawPromotion: () => withdrawPromotion(db, who, ids.promotion),
-    reverseEntry: () => reverseEntry(db, who, ids.entry, "Duplicate"),
+    reverseEntry: () => reverseEntry(db, who, { id: ids.entry, userId: p.artist.id }, "Duplicate"),
     recordStipends: () => recordStipends(db, who, "2026-06", LOG_NOW),
   } satisfies Record<string, () => Promise<unknown>>;
 }

@@ -183,7 +183,7 @@ describe("reversals", () => {
 
   it("a reversal of a reversal is refused: undo the mistake with a new credit instead", async () => {
     const { admin, artist, earning } = await setup();
-    const reversal = await reverseEntry(t.db, acting(admin), earning.id, "Logged twice");
+    const reversal = await reverseEntry(t.db, acting(admin), earning, "Logged twice");
     const error = await rejectionOf(
       t.db
         .insert(ledgerEntries)
@@ -209,7 +209,7 @@ describe("reversals", () => {
     expect(databaseText(error)).toMatch(/ledger_one_reversal_per_entry/);
 
     const before = await moneySnapshot(t.db);
-    const refused = await refusal(reverseEntry(t.db, acting(admin), earning.id, "Again"));
+    const refused = await refusal(reverseEntry(t.db, acting(admin), earning, "Again"));
     expect(refused.status).toBe(409);
     expect(refused.message).toMatch(/already reversed/);
     expect(await moneySnapshot(t.db)).toEqual(before);
@@ -218,7 +218,7 @@ describe("reversals", () => {
 
   it("reverseEntry adds the mirror entry, moves the balance, is audited, and cannot itself be reversed", async () => {
     const { admin, artist, earning } = await setup();
-    const reversal = await reverseEntry(t.db, acting(admin), earning.id, "Session was a duplicate");
+    const reversal = await reverseEntry(t.db, acting(admin), earning, "Session was a duplicate");
     expect(reversal).toMatchObject({
       userId: artist.id,
       currency: "USD",
@@ -230,7 +230,7 @@ describe("reversals", () => {
     });
     expect(await storedBalance(t.db, artist.id, "USD")).toBe(0);
     // A reversal is not reversed in turn.
-    const again = await refusal(reverseEntry(t.db, acting(admin), reversal.id, "Undo the undo"));
+    const again = await refusal(reverseEntry(t.db, acting(admin), reversal, "Undo the undo"));
     expect(again.status).toBe(409);
     expect(again.message).toMatch(/Only earnings and grants are reversed here/);
     const audit = await t.db
@@ -257,13 +257,30 @@ describe("reversals", () => {
       .from(ledgerEntries)
       .where(eq(ledgerEntries.payoutId, payouts[0]!.id));
     const before = await moneySnapshot(t.db);
-    const payoutRefusal = await refusal(reverseEntry(t.db, acting(admin), debit!.id, "Oops"));
+    const payoutRefusal = await refusal(reverseEntry(t.db, acting(admin), debit!, "Oops"));
     expect(payoutRefusal.status).toBe(409);
     expect(payoutRefusal.message).toMatch(/marking it failed/);
     expect(
-      (await refusal(reverseEntry(t.db, acting(admin), earning.id + 500, "Typo"))).status,
+      (
+        await refusal(
+          reverseEntry(t.db, acting(admin), { ...earning, id: earning.id + 500 }, "Typo"),
+        )
+      ).status,
     ).toBe(404);
     expect(await moneySnapshot(t.db)).toEqual(before);
+  });
+
+  it("reverseEntry is scoped to the artist whose statement it is on: another artist's entry is a 404", async () => {
+    const { admin, artist, earning } = await setup();
+    const other = await createUser(t.db, { role: "artist", displayName: "Jun Park" });
+    const before = await moneySnapshot(t.db);
+    const error = await refusal(
+      reverseEntry(t.db, acting(admin), { id: earning.id, userId: other.id }, "Wrong page"),
+    );
+    expect(error).toMatchObject({ status: 404, message: "That ledger entry does not exist." });
+    expect(await moneySnapshot(t.db)).toEqual(before);
+    await reverseEntry(t.db, acting(admin), { id: earning.id, userId: artist.id }, "Right page");
+    expect(await storedBalance(t.db, artist.id, "USD")).toBe(0);
   });
 
   it("a reversal of money already in a payout is a 409 with advice, and writes nothing", async () => {
@@ -271,7 +288,7 @@ describe("reversals", () => {
     await createBatch(t.db, acting(admin), { currency: "USD", batchKey: crypto.randomUUID() });
     expect(await storedBalance(t.db, artist.id, "USD")).toBe(0);
     const before = await moneySnapshot(t.db);
-    const error = await refusal(reverseEntry(t.db, acting(admin), earning.id, "Not eligible"));
+    const error = await refusal(reverseEntry(t.db, acting(admin), earning, "Not eligible"));
     expect(error.status).toBe(409);
     expect(error.message).toMatch(/Mark the payout failed first/);
     expect(await moneySnapshot(t.db)).toEqual(before);
@@ -294,11 +311,11 @@ describe("ledger_balances is the sum of the entries", () => {
     await markPayout(
       t.db,
       acting(admin),
-      usd.payouts[0]!.id,
+      usd.payouts[0]!,
       { to: "failed", reason: "Bank returned it" },
       MONEY_OPTIONS,
     );
-    await reverseEntry(t.db, acting(admin), earning.id, "Duplicate session");
+    await reverseEntry(t.db, acting(admin), earning, "Duplicate session");
     await approvedHours(t.db, admin, other, "4", "2026-06-13"); // 140.00 EUR
     await createBatch(t.db, acting(admin), { currency: "EUR", batchKey: crypto.randomUUID() });
     await approvedHours(t.db, admin, other, "0.25", "2026-06-14"); // 8.75 EUR

@@ -18,6 +18,7 @@ import {
   payoutKey,
   previewBatch,
 } from "~/.server/money/payouts";
+import { reverseEntry } from "~/.server/money/ledger";
 import { setPayoutCurrency } from "~/.server/money/rates";
 import { statementItems, statementTotals } from "~/.server/money/statement";
 import {
@@ -283,6 +284,48 @@ describe("previewing and creating a batch", () => {
   });
 });
 
+describe("the amounts the preview showed", () => {
+  it("a batch pays what the preview showed, or refuses (409 on the form) naming each change", async () => {
+    const { admin, ines, jun, kit } = await owedArtists();
+    const preview = await previewBatch(t.db, acting(admin), "USD");
+    const expected = Object.fromEntries(preview.rows.map((r) => [r.userId, r.balanceMinor]));
+    expect(expected).toEqual({ [ines.id]: 8000, [jun.id]: 5000, [kit.id]: 2000 });
+    // Between the preview and the click: Ines earns more, Kit's earning is reversed.
+    await approvedHours(t.db, admin, ines, "0.5", "2026-06-12");
+    const [kits] = await t.db.select().from(ledgerEntries).where(eq(ledgerEntries.userId, kit.id));
+    await reverseEntry(t.db, acting(admin), kits!, "Logged twice");
+    const before = await moneySnapshot(t.db);
+    const error = await refusal(
+      createBatch(t.db, acting(admin), {
+        currency: "USD",
+        batchKey: crypto.randomUUID(),
+        userIds: [ines.id, jun.id, kit.id],
+        expected,
+      }),
+    );
+    expect(error).toMatchObject({
+      status: 409,
+      field: "form",
+      message: "Ines Okafor: $80.00 → $100.00; Kit Alvarez: $20.00 → $0.00; review the new totals.",
+    });
+    expect(await moneySnapshot(t.db)).toEqual(before);
+    // With the new totals it goes through, and pays exactly them.
+    const fresh = await previewBatch(t.db, acting(admin), "USD");
+    const made = await createBatch(t.db, acting(admin), {
+      currency: "USD",
+      batchKey: crypto.randomUUID(),
+      userIds: fresh.rows.map((r) => r.userId),
+      expected: Object.fromEntries(fresh.rows.map((r) => [r.userId, r.balanceMinor])),
+    });
+    expect(made.payouts.map((p) => [p.userId, p.amountMinor]).sort()).toEqual(
+      [
+        [ines.id, 10000],
+        [jun.id, 5000],
+      ].sort(),
+    );
+  });
+});
+
 describe("a payout's states", () => {
   it("created → sent → paid, with the reference and times recorded and each step audited", async () => {
     const { admin, ines } = await owedArtists();
@@ -291,13 +334,13 @@ describe("a payout's states", () => {
     const sent = await markPayout(
       t.db,
       acting(admin),
-      payout.id,
+      payout,
       { to: "sent", reference: "GR-PAY-2026-06-0007" },
       MONEY_OPTIONS,
     );
     expect(sent.payout).toMatchObject({ state: "sent", reference: "GR-PAY-2026-06-0007" });
     expect(sent.payout.sentAt).toBeInstanceOf(Date);
-    const paid = await markPayout(t.db, acting(admin), payout.id, { to: "paid" }, MONEY_OPTIONS);
+    const paid = await markPayout(t.db, acting(admin), payout, { to: "paid" }, MONEY_OPTIONS);
     expect(paid.payout.state).toBe("paid");
     expect(paid.payout.paidAt).toBeInstanceOf(Date);
     expect(paid.emailIds).toEqual([]);
@@ -330,28 +373,30 @@ describe("a payout's states", () => {
     const { payouts: made } = await newBatch(admin);
     const paid = made.find((p) => p.userId === ines.id)!;
     const created = made.find((p) => p.userId === jun.id)!;
-    await markPayout(t.db, acting(admin), paid.id, { to: "sent" }, MONEY_OPTIONS);
-    await markPayout(t.db, acting(admin), paid.id, { to: "paid" }, MONEY_OPTIONS);
+    await markPayout(t.db, acting(admin), paid, { to: "sent" }, MONEY_OPTIONS);
+    await markPayout(t.db, acting(admin), paid, { to: "paid" }, MONEY_OPTIONS);
     const before = await moneySnapshot(t.db);
     const cases = [
-      [paid.id, { to: "sent" }, /A paid payout cannot be marked sent/],
-      [paid.id, { to: "paid" }, /already paid/],
-      [
-        paid.id,
-        { to: "failed", reason: "Changed our mind" },
-        /A paid payout cannot be marked failed/,
-      ],
-      [created.id, { to: "paid" }, /A created payout cannot be marked paid/],
+      [paid, { to: "sent" }, /A paid payout cannot be marked sent/],
+      [paid, { to: "paid" }, /already paid/],
+      [paid, { to: "failed", reason: "Changed our mind" }, /A paid payout cannot be marked failed/],
+      [created, { to: "paid" }, /A created payout cannot be marked paid/],
     ] as const;
-    for (const [id, input, message] of cases) {
-      const error = await refusal(markPayout(t.db, acting(admin), id, input, MONEY_OPTIONS));
+    for (const [payout, input, message] of cases) {
+      const error = await refusal(markPayout(t.db, acting(admin), payout, input, MONEY_OPTIONS));
       expect(error.status).toBe(409);
       expect(error.message).toMatch(message);
     }
     expect(
       (
         await refusal(
-          markPayout(t.db, acting(admin), "no-such-payout", { to: "paid" }, MONEY_OPTIONS),
+          markPayout(
+            t.db,
+            acting(admin),
+            { id: "no-such-payout", batchId: created.batchId },
+            { to: "paid" },
+            MONEY_OPTIONS,
+          ),
         )
       ).status,
     ).toBe(404);
@@ -362,11 +407,11 @@ describe("a payout's states", () => {
     const { admin, ines } = await owedArtists();
     const { payouts: made } = await newBatch(admin);
     const first = made.find((p) => p.userId === ines.id)!;
-    await markPayout(t.db, acting(admin), first.id, { to: "sent" }, MONEY_OPTIONS);
+    await markPayout(t.db, acting(admin), first, { to: "sent" }, MONEY_OPTIONS);
     const failed = await markPayout(
       t.db,
       acting(admin),
-      first.id,
+      first,
       { to: "failed", reason: "IBAN closed by the bank" },
       MONEY_OPTIONS,
     );
@@ -418,9 +463,36 @@ describe("a payout's states", () => {
     });
     // A failed payout is final.
     expect(
-      (await refusal(markPayout(t.db, acting(admin), first.id, { to: "sent" }, MONEY_OPTIONS)))
-        .status,
+      (await refusal(markPayout(t.db, acting(admin), first, { to: "sent" }, MONEY_OPTIONS))).status,
     ).toBe(409);
+  });
+
+  it("markPayout is scoped to the batch whose page it is on: a payout of another batch is a 404", async () => {
+    const { admin, ines, lea } = await owedArtists();
+    const usd = await newBatch(admin, "USD");
+    const eur = await newBatch(admin, "EUR");
+    const leas = eur.payouts.find((p) => p.userId === lea.id)!;
+    const before = await moneySnapshot(t.db);
+    const error = await refusal(
+      markPayout(
+        t.db,
+        acting(admin),
+        { id: leas.id, batchId: usd.batch.id },
+        { to: "failed", reason: "Wrong page" },
+        MONEY_OPTIONS,
+      ),
+    );
+    expect(error).toMatchObject({ status: 404, message: "That payout does not exist." });
+    expect(await moneySnapshot(t.db)).toEqual(before);
+    const ines1 = usd.payouts.find((p) => p.userId === ines.id)!;
+    const sent = await markPayout(
+      t.db,
+      acting(admin),
+      { id: ines1.id, batchId: usd.batch.id },
+      { to: "sent" },
+      MONEY_OPTIONS,
+    );
+    expect(sent.payout.state).toBe("sent");
   });
 
   it("markBatch moves every payout that can make the move and leaves the others", async () => {
@@ -430,7 +502,7 @@ describe("a payout's states", () => {
     await markPayout(
       t.db,
       acting(admin),
-      kits.id,
+      kits,
       { to: "failed", reason: "Account unverified" },
       MONEY_OPTIONS,
     );
@@ -496,13 +568,102 @@ describe("a payout's states", () => {
     );
     const stateOf = async (id: string) =>
       (await t.db.select().from(grants).where(eq(grants.id, id)))[0]!;
-    await markPayout(t.db, acting(admin), payout.id, { to: "sent" }, MONEY_OPTIONS);
+    await markPayout(t.db, acting(admin), payout, { to: "sent" }, MONEY_OPTIONS);
     expect((await stateOf(grant.id)).state).toBe("approved");
-    await markPayout(t.db, acting(admin), payout.id, { to: "paid" }, MONEY_OPTIONS);
+    await markPayout(t.db, acting(admin), payout, { to: "paid" }, MONEY_OPTIONS);
     const paidGrant = await stateOf(grant.id);
     expect(paidGrant.state).toBe("paid");
     expect(paidGrant.paidAt).toBeInstanceOf(Date);
     expect((await stateOf(later.id)).state).toBe("approved");
+  });
+});
+
+describe("which payout carries a credit", () => {
+  it("an older payout failing after a newer one was made returns its credits: payable, and a grant is not paid by the newer one", async () => {
+    const { admin, ines } = await owedArtists();
+    const statusOf = async (entryId: number) =>
+      (await statementItems(t.db, acting(ines), ines.id)).items.find((i) => i.id === entryId)!
+        .status;
+    // Ines's 80.00 of hours go into P1.
+    const first = await createBatch(t.db, acting(admin), {
+      currency: "USD",
+      batchKey: crypto.randomUUID(),
+      userIds: [ines.id],
+    });
+    const p1 = first.payouts[0]!;
+    // E1: a grant approved after P1 was made...
+    const { grant } = await awardGrant(
+      t.db,
+      acting(admin),
+      grantInput.parse({
+        userId: ines.id,
+        amountMinor: "300",
+        currency: "USD",
+        purpose: "Travel to the Rotterdam screening",
+      }),
+      GRANT_OPTIONS,
+    );
+    const [e1] = await t.db.select().from(ledgerEntries).where(eq(ledgerEntries.grantId, grant.id));
+    // ...goes into P2, made while P1 is still open; then E3, more hours, into P3.
+    const second = await createBatch(t.db, acting(admin), {
+      currency: "USD",
+      batchKey: crypto.randomUUID(),
+      userIds: [ines.id],
+    });
+    const p2 = second.payouts[0]!;
+    expect(p2.amountMinor).toBe(30000);
+    const hours = await approvedHours(t.db, admin, ines, "1", "2026-06-18");
+    const [e3] = await t.db
+      .select()
+      .from(ledgerEntries)
+      .where(eq(ledgerEntries.contributionId, hours.id));
+    const third = await createBatch(t.db, acting(admin), {
+      currency: "USD",
+      batchKey: crypto.randomUUID(),
+      userIds: [ines.id],
+    });
+    const p3 = third.payouts[0]!;
+    expect(await statusOf(e1!.id)).toBe("in_payout");
+    expect(await statusOf(e3!.id)).toBe("in_payout");
+
+    // P2 (which carries the grant) fails after P3 was made: the grant's money is payable again.
+    await markPayout(
+      t.db,
+      acting(admin),
+      p2,
+      { to: "failed", reason: "The bank returned it" },
+      MONEY_OPTIONS,
+    );
+    expect(await storedBalance(t.db, ines.id, "USD")).toBe(30000);
+    expect(await statusOf(e1!.id)).toBe("payable");
+    expect(await statusOf(e3!.id)).toBe("in_payout");
+
+    // P3 and P1 are paid: neither carries the grant, which stays approved, and payable.
+    for (const payout of [p3, p1]) {
+      await markPayout(t.db, acting(admin), payout, { to: "sent" }, MONEY_OPTIONS);
+      await markPayout(t.db, acting(admin), payout, { to: "paid" }, MONEY_OPTIONS);
+    }
+    const stateOf = async () =>
+      (await t.db.select().from(grants).where(eq(grants.id, grant.id)))[0]!.state;
+    expect(await stateOf()).toBe("approved");
+    expect(await statusOf(e1!.id)).toBe("payable");
+    expect(await statusOf(e3!.id)).toBe("paid");
+
+    // The next batch carries it, says so, and paying that batch pays the grant.
+    const fourth = await createBatch(t.db, acting(admin), {
+      currency: "USD",
+      batchKey: crypto.randomUUID(),
+      userIds: [ines.id],
+    });
+    const p4 = fourth.payouts[0]!;
+    expect(p4.amountMinor).toBe(30000);
+    expect(await statusOf(e1!.id)).toBe("in_payout");
+    const { emailIds } = await markPayout(t.db, acting(admin), p4, { to: "sent" }, MONEY_OPTIONS);
+    const [email] = await t.db.select().from(emailOutbox).where(inArray(emailOutbox.id, emailIds));
+    expect(email!.text).toContain("covering 1 item");
+    await markPayout(t.db, acting(admin), p4, { to: "paid" }, MONEY_OPTIONS);
+    expect(await stateOf()).toBe("paid");
+    expect(await statusOf(e1!.id)).toBe("paid");
   });
 });
 
@@ -529,7 +690,7 @@ describe("telling the artist", () => {
     const { emailIds } = await markPayout(
       t.db,
       acting(admin),
-      payout.id,
+      payout,
       { to: "sent", reference: "GR-PAY-2026-06-0042" },
       MONEY_OPTIONS,
     );
@@ -560,12 +721,12 @@ describe("telling the artist", () => {
     });
 
     const countBefore = (await t.db.select().from(emailOutbox)).length;
-    await markPayout(t.db, acting(admin), payout.id, { to: "paid" }, MONEY_OPTIONS);
+    await markPayout(t.db, acting(admin), payout, { to: "paid" }, MONEY_OPTIONS);
     const juns = made.find((p) => p.userId === jun.id)!;
     await markPayout(
       t.db,
       acting(admin),
-      juns.id,
+      juns,
       { to: "failed", reason: "Wrong account" },
       MONEY_OPTIONS,
     );
@@ -588,7 +749,7 @@ describe("telling the artist", () => {
     await markPayout(
       t.db,
       acting(admin),
-      first.payouts[0]!.id,
+      first.payouts[0]!,
       { to: "failed", reason: "Returned" },
       MONEY_OPTIONS,
     );
@@ -602,7 +763,7 @@ describe("telling the artist", () => {
     const { emailIds } = await markPayout(
       t.db,
       acting(admin),
-      second.payouts[0]!.id,
+      second.payouts[0]!,
       { to: "sent" },
       MONEY_OPTIONS,
     );
@@ -618,7 +779,7 @@ describe("CSV exports", () => {
     await markPayout(
       t.db,
       acting(admin),
-      made.find((p) => p.userId === ines.id)!.id,
+      made.find((p) => p.userId === ines.id)!,
       { to: "sent", reference: "GR-PAY-7" },
       MONEY_OPTIONS,
     );

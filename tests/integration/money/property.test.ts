@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ActingUser } from "~/.server/auth/guards";
@@ -28,6 +28,7 @@ import {
   balanceMismatches,
   emptyDatabase,
   hoursForm,
+  joinedOn,
   LOG_NOW,
   moneyFingerprint,
   MONEY_OPTIONS,
@@ -133,7 +134,10 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("stipends" as const), month: fc.nat(1) }) },
 );
 
-/** Money to work with before the random moves: approved sessions and grants paid at once. */
+/**
+ * Money to work with before the random moves: approved sessions and grants paid at once (in the
+ * artist's own currency: `currency: -1`).
+ */
 const creditArbitrary: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
     kind: fc.constant("hours" as const),
@@ -145,7 +149,7 @@ const creditArbitrary: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
     kind: fc.constant("award" as const),
     artist: fc.nat(2),
-    currency: fc.nat(1),
+    currency: fc.constant(-1),
     amountMinor: fc.integer({ min: 1, max: 30_000 }),
     admin: fc.nat(1),
   }),
@@ -165,11 +169,51 @@ const scenarioArbitrary = fc.record({
     .map(([credits, moves]) => [...credits, ...moves]),
 });
 
+/**
+ * What each credit's status should be, kept by the test from the moves as they succeed (not from
+ * the ledger's ids): a new credit is open; a new payout carries its artist's open credits in its
+ * currency; a failed payout gives back what it carried, less what was reversed; a reversed credit
+ * leaves the open list for good.
+ */
+type Model = {
+  seen: number;
+  open: Map<string, number[]>;
+  carried: Map<string, number[]>;
+  reversed: Set<number>;
+};
+
 type World = {
   admins: ActingUser[];
   artists: User[];
   batchKeys: string[];
+  model: Model;
 };
+
+const openKey = (userId: string, currency: string) => `${userId}/${currency}`;
+
+function openList(model: Model, userId: string, currency: string) {
+  const key = openKey(userId, currency);
+  if (!model.open.has(key)) model.open.set(key, []);
+  return model.open.get(key)!;
+}
+
+function modelReverses(model: Model, entry: LedgerEntry) {
+  model.reversed.add(entry.id);
+  const list = openList(model, entry.userId, entry.currency);
+  if (list.includes(entry.id)) list.splice(list.indexOf(entry.id), 1);
+}
+
+/** The model's status of a credit. */
+function modelStatus(model: Model, entryId: number, payoutRows: { id: string; state: string }[]) {
+  if (model.reversed.has(entryId)) return "reversed";
+  const owner = [...model.carried.entries()].find(([, ids]) => ids.includes(entryId))?.[0];
+  const state = owner ? payoutRows.find((p) => p.id === owner)?.state : undefined;
+  return state === "created"
+    ? "in_payout"
+    : state === "sent" || state === "paid"
+      ? state
+      : "payable";
+}
 
 const decimal = (minor: number) => (minor / 100).toFixed(2);
 
@@ -196,10 +240,13 @@ async function setUp(scenario: Scenario): Promise<World> {
   });
   // The second artist is paid in EUR; the others in USD.
   await setPayoutCurrency(t.db, acting(adminUsers[0]!), artists[1]!.id, "EUR");
+  // They joined before the months whose stipends the moves credit.
+  await joinedOn(t.db, artists);
   return {
     admins: adminUsers.map(acting),
     artists,
     batchKeys: [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()],
+    model: { seen: 0, open: new Map(), carried: new Map(), reversed: new Set() },
   };
 }
 
@@ -264,9 +311,28 @@ async function plan(
       };
     }
     case "award": {
-      const artist = artists[op.artist % artists.length]!;
-      const currency = MONEY_CURRENCIES[op.currency]!;
+      const artistIndex = op.artist % artists.length;
+      const artist = artists[artistIndex]!;
+      const paidIn = artistIndex === 1 ? "EUR" : "USD";
+      const currency = op.currency < 0 ? paidIn : MONEY_CURRENCIES[op.currency]!;
       const before = await balanceOf(artist.id, currency);
+      // A grant is awarded in the currency the artist is paid in, or not at all.
+      if (currency !== paidIn)
+        return {
+          run: () =>
+            awardGrant(
+              t.db,
+              admins[op.admin]!,
+              {
+                userId: artist.id,
+                amountMinor: op.amountMinor,
+                currency,
+                purpose: "Equipment for the residency",
+              },
+              GRANT_OPTIONS,
+            ),
+          expect: { outcome: "refused", status: 422 },
+        };
       return {
         run: () =>
           awardGrant(
@@ -324,7 +390,7 @@ async function plan(
           // Its credit was already reversed by hand: cancelling may go either way, but not a 500.
           expectation = { outcome: "either" };
         else if ((await balanceOf(grant.userId, grant.currency)) >= grant.amountMinor)
-          expectation = { outcome: "ok" };
+          expectation = { outcome: "ok", then: async () => modelReverses(world.model, credit!) };
         else expectation = { outcome: "refused", status: 409 };
       }
       return {
@@ -365,6 +431,11 @@ async function plan(
           outcome: "ok",
           then: async () => {
             expect(result!.created).toBe(true);
+            // Each payout carries every credit its artist had open in this currency.
+            for (const p of result!.payouts) {
+              const list = openList(world.model, p.userId, p.currency);
+              world.model.carried.set(p.id, list.splice(0, list.length));
+            }
             // It pays exactly the positive balances, each in full, and leaves them at zero.
             expect(result!.payouts.map((p) => [p.userId, p.amountMinor]).sort()).toEqual(
               owed.map((b) => [b.userId, b.balanceMinor]).sort(),
@@ -388,14 +459,21 @@ async function plan(
           ? { to: op.to, reason: "The bank returned the transfer" }
           : { to: op.to };
       return {
-        run: () => markPayout(t.db, admin, payout.id, input, MONEY_OPTIONS),
+        run: () => markPayout(t.db, admin, payout, input, MONEY_OPTIONS),
         expect: allowed
           ? {
               outcome: "ok",
-              then: async () =>
+              then: async () => {
                 expect(await balanceOf(payout.userId, payout.currency)).toBe(
                   before + (op.to === "failed" ? payout.amountMinor : 0),
-                ),
+                );
+                if (op.to !== "failed") return;
+                // A failed payout gives back what it carried, except what was reversed since.
+                const list = openList(world.model, payout.userId, payout.currency);
+                const back = world.model.carried.get(payout.id) ?? [];
+                list.push(...back.filter((id) => !world.model.reversed.has(id)));
+                world.model.carried.set(payout.id, []);
+              },
             }
           : { outcome: "refused", status: 409 },
       };
@@ -431,13 +509,15 @@ async function plan(
           ? { outcome: "refused", status: 409 }
           : {
               outcome: "ok",
-              then: async () =>
+              then: async () => {
                 expect(await balanceOf(entry.userId, entry.currency)).toBe(
                   balance - entry.amountMinor,
-                ),
+                );
+                modelReverses(world.model, entry);
+              },
             };
       return {
-        run: () => reverseEntry(t.db, admin, entry.id, "Entered by mistake"),
+        run: () => reverseEntry(t.db, admin, entry, "Entered by mistake"),
         expect: expectation,
       };
     }
@@ -473,8 +553,26 @@ async function step(world: World, op: Op) {
     );
   } else {
     expect(planned.expect.outcome, `${what} should have been refused`).not.toBe("refused");
+    // The credits this move made are open (a move makes credits or moves payouts, never both).
+    const fresh = await t.db
+      .select()
+      .from(ledgerEntries)
+      .where(
+        and(
+          gt(ledgerEntries.id, world.model.seen),
+          sql`${ledgerEntries.kind} in ('earning', 'grant')`,
+        ),
+      )
+      .orderBy(asc(ledgerEntries.id));
+    for (const e of fresh) openList(world.model, e.userId, e.currency).push(e.id);
     await planned.expect.then?.();
   }
+  const [last] = await t.db
+    .select({ id: ledgerEntries.id })
+    .from(ledgerEntries)
+    .orderBy(desc(ledgerEntries.id))
+    .limit(1);
+  world.model.seen = last?.id ?? 0;
   expect(await balanceMismatches(t.db), what).toEqual([]);
 }
 
@@ -574,6 +672,11 @@ async function checkInvariants(world: World) {
         const state = allPayouts.find((p) => p.id === entry.payoutId)!.state;
         expect(item.status).toBe(state === "created" ? "in_payout" : state);
       }
+      // A credit's status is that of the payout the model says carries it now.
+      if (entry.kind === "earning" || entry.kind === "grant")
+        expect(item.status, `entry ${entry.id}`).toBe(
+          modelStatus(world.model, entry.id, allPayouts),
+        );
     }
   }
 
@@ -622,6 +725,13 @@ async function checkInvariants(world: World) {
       if (credits.length) expect(reversalOf.get(credits[0]!.id)).toHaveLength(1);
     }
     if (g.needsSecondApproval && g.approvedBy) expect(g.approvedBy).not.toBe(g.awardedBy);
+    // Paid exactly when the payout carrying its credit (in the model) was marked paid.
+    const credit = credits[0];
+    if (credit && (g.state === "approved" || g.state === "paid")) {
+      const carriedBy = modelStatus(world.model, credit.id, allPayouts);
+      if (g.state === "paid") expect(["paid", "reversed"], `grant ${g.id}`).toContain(carriedBy);
+      else expect(carriedBy, `grant ${g.id}`).not.toBe("paid");
+    }
   }
 
   expect(await balanceMismatches(t.db)).toEqual([]);

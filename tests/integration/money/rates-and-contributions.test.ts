@@ -16,6 +16,7 @@ import {
   setPayoutCurrency,
 } from "~/.server/money/rates";
 import { statementTotals } from "~/.server/money/statement";
+import { isoMonth } from "~/.server/money/dates";
 import { recordStipends } from "~/.server/money/stipends";
 import { reasonField } from "~/lib/validation";
 import {
@@ -32,6 +33,7 @@ import { acting, createUser } from "../../support/factories";
 import { createFinishedClip } from "../../support/generation";
 import {
   hoursForm,
+  joinedOn,
   LOG_NOW,
   moneySnapshot,
   MONEY_OPTIONS,
@@ -421,13 +423,14 @@ describe("deciding on a contribution", () => {
       MONEY_OPTIONS,
     );
     const before = await moneySnapshot(t.db);
+    // One at a time: started together, a refusal could land before it is awaited (unhandled).
     for (const attempt of [
-      approveContribution(t.db, acting(admin), approved.id, MONEY_OPTIONS),
-      rejectContribution(t.db, acting(admin), approved.id, "Changed my mind", MONEY_OPTIONS),
-      approveContribution(t.db, acting(admin), rejected.id, MONEY_OPTIONS),
-      rejectContribution(t.db, acting(admin), rejected.id, "Again", MONEY_OPTIONS),
+      () => approveContribution(t.db, acting(admin), approved.id, MONEY_OPTIONS),
+      () => rejectContribution(t.db, acting(admin), approved.id, "Changed my mind", MONEY_OPTIONS),
+      () => approveContribution(t.db, acting(admin), rejected.id, MONEY_OPTIONS),
+      () => rejectContribution(t.db, acting(admin), rejected.id, "Again", MONEY_OPTIONS),
     ]) {
-      const error = await refusal(attempt);
+      const error = await refusal(attempt());
       expect(error.status).toBe(409);
       expect(error.message).toMatch(
         /This contribution was already (approved|rejected); nothing was changed/,
@@ -562,13 +565,14 @@ describe("monthly stipends", () => {
     const suspended = await createUser(t.db, { displayName: "Sam Hale", status: "suspended" });
     const invited = await createUser(t.db, { displayName: "Ola Nowak", status: "invited" });
     await createUser(t.db, { role: "reviewer" });
+    await joinedOn(t.db, [artist, eur, suspended, invited]);
     return { admin, artist, eur, suspended, invited };
   }
 
   it("credits each active artist once per month, in their currency; a second run credits nothing", async () => {
     const { admin, artist, eur, suspended, invited } = await cohort();
     const first = await recordStipends(t.db, acting(admin), "2026-06", LOG_NOW);
-    expect(first).toEqual({ credited: 2, artists: 2 });
+    expect(first).toEqual({ credited: 2, skipped: 0, artists: 2 });
     const entries = await t.db.select().from(ledgerEntries).orderBy(asc(ledgerEntries.userId));
     expect(
       entries
@@ -585,7 +589,7 @@ describe("monthly stipends", () => {
         [],
       );
     const second = await recordStipends(t.db, acting(admin), "2026-06", LOG_NOW);
-    expect(second).toEqual({ credited: 0, artists: 2 });
+    expect(second).toEqual({ credited: 0, skipped: 0, artists: 2 });
     expect(await t.db.select().from(ledgerEntries)).toHaveLength(2);
     // A new month is a new stipend.
     expect((await recordStipends(t.db, acting(admin), "2026-05", LOG_NOW)).credited).toBe(2);
@@ -594,9 +598,9 @@ describe("monthly stipends", () => {
       .from(auditLog)
       .where(eq(auditLog.action, "money.stipends_recorded"));
     expect(audit.map((a) => a.data)).toEqual([
-      { credited: 2, artists: 2 },
-      { credited: 0, artists: 2 },
-      { credited: 2, artists: 2 },
+      { credited: 2, skipped: 0, artists: 2 },
+      { credited: 0, skipped: 0, artists: 2 },
+      { credited: 2, skipped: 0, artists: 2 },
     ]);
   });
 
@@ -608,13 +612,60 @@ describe("monthly stipends", () => {
     expect(await moneySnapshot(t.db)).toEqual(before);
   });
 
-  it("a month before any card, or at a zero stipend, credits nothing", async () => {
+  it("a month before any card, or at a zero stipend, credits nothing and counts who was skipped", async () => {
     const { admin } = await cohort();
-    expect((await recordStipends(t.db, acting(admin), "2025-12", LOG_NOW)).credited).toBe(0);
+    expect(await recordStipends(t.db, acting(admin), "2025-12", LOG_NOW)).toEqual({
+      credited: 0,
+      skipped: 2,
+      artists: 2,
+    });
     await publishCard(t.db, admin, { effectiveFrom: "2026-04-01", stipendMonthlyMinor: "0" });
     const april = await recordStipends(t.db, acting(admin), "2026-04", LOG_NOW);
     // The EUR artist still has a stipend in April; the USD one does not.
-    expect(april.credited).toBe(1);
+    expect(april).toEqual({ credited: 1, skipped: 1, artists: 2 });
+  });
+
+  it("credits only accounts that existed before the month ended", async () => {
+    const { admin, artist, eur } = await cohort();
+    // Ines joined on the last day of May, Jun on the first of June.
+    const ines = await createUser(t.db, { displayName: "Ines Okafor" });
+    const jun = await createUser(t.db, { displayName: "Jun Park" });
+    await joinedOn(t.db, [ines], "2026-05-31T23:59:00Z");
+    await joinedOn(t.db, [jun], "2026-06-01T00:00:00Z");
+    const may = await recordStipends(t.db, acting(admin), "2026-05", LOG_NOW);
+    expect(may).toEqual({ credited: 3, skipped: 0, artists: 3 });
+    const paidFor = async (month: string) =>
+      (
+        await t.db
+          .select({ userId: ledgerEntries.userId })
+          .from(ledgerEntries)
+          .where(eq(ledgerEntries.stipendMonth, month))
+      )
+        .map((e) => e.userId)
+        .sort();
+    expect(await paidFor("2026-05")).toEqual([artist.id, eur.id, ines.id].sort());
+    expect((await recordStipends(t.db, acting(admin), "2026-06", LOG_NOW)).credited).toBe(4);
+    expect(await paidFor("2026-06")).toEqual([artist.id, eur.id, ines.id, jun.id].sort());
+  });
+
+  it("refuses a month more than 12 months back (422 on month), and a year out of range", async () => {
+    const { admin } = await cohort();
+    await publishCard(t.db, admin, { effectiveFrom: "2020-01-01", stipendMonthlyMinor: "50.00" });
+    const before = await moneySnapshot(t.db);
+    const error = await refusal(recordStipends(t.db, acting(admin), "2025-05", LOG_NOW));
+    expect(error).toMatchObject({ status: 422, field: "month" });
+    expect(error.message).toBe("Stipends go back at most 12 months: choose 2025-06 or later.");
+    expect(await moneySnapshot(t.db)).toEqual(before);
+    // Twelve months back is still allowed (there was no EUR card yet).
+    expect(await recordStipends(t.db, acting(admin), "2025-06", LOG_NOW)).toEqual({
+      credited: 1,
+      skipped: 1,
+      artists: 2,
+    });
+    expect(isoMonth.safeParse("0000-01").error?.issues[0]?.message).toBe(
+      "Choose a month between 1900 and 2999.",
+    );
+    expect(isoMonth.safeParse("2026-06").success).toBe(true);
   });
 
   it("an artist whose payout currency changed mid-month is not given the month's stipend twice", async () => {

@@ -5,7 +5,8 @@ import { readFlash } from "~/.server/flash";
 import { approveContribution, hoursInput, logHours } from "~/.server/money/contributions";
 import { todayUtc } from "~/.server/money/dates";
 import { createBatch } from "~/.server/money/payouts";
-import { publishRateCard, rateCardInput } from "~/.server/money/rates";
+import { askPromotion, promotionInput } from "~/.server/money/promotions";
+import { publishRateCard, rateCardInput, setPayoutCurrency } from "~/.server/money/rates";
 import {
   auditLog,
   contributions,
@@ -17,7 +18,11 @@ import {
   type User,
 } from "~db/schema";
 import { action as overviewAction, loader as overviewLoader } from "~/routes/admin.money._index";
-import { loader as artistLoader } from "~/routes/admin.money.artists.$userId";
+import {
+  action as artistAction,
+  loader as artistLoader,
+} from "~/routes/admin.money.artists.$userId";
+import { action as grantsAction } from "~/routes/admin.money.grants";
 import { loader as ledgerCsvLoader } from "~/routes/admin.money.ledger[.csv]";
 import { loader as batchCsvLoader } from "~/routes/admin.money.payouts.$batchId.csv";
 import {
@@ -28,6 +33,7 @@ import {
   action as payoutsAction,
   loader as payoutsLoader,
 } from "~/routes/admin.money.payouts._index";
+import { action as ratesAction } from "~/routes/admin.money.rates";
 import { action as earningsAction, loader as earningsLoader } from "~/routes/earnings._index";
 import { useTestDatabase } from "../../support/db";
 import {
@@ -39,6 +45,7 @@ import {
   makeRequest,
   sessionCookieFor,
 } from "../../support/factories";
+import { approvedClip, joinedOn } from "../../support/money";
 
 // The money pages as the browser uses them: loaders and actions called the way Remix calls them,
 // with a real session cookie, and what they wrote read back from the database.
@@ -671,5 +678,211 @@ describe("/admin/money/artists/<id>", () => {
     // A suspended artist keeps a statement: they may still be owed money.
     await t.db.update(users).set({ status: "suspended" }).where(eq(users.id, artist.id));
     expect((await open(artist.id)).status).toBe(200);
+  });
+});
+
+describe("the money pages when something changed or went wrong", () => {
+  it("/admin/money/payouts: the batch pays the previewed amounts, or is refused naming the change", async () => {
+    const { admin, artist, adminCookie } = await program();
+    await approvedHours(admin, artist, "2");
+    const post = (expected: string) => {
+      const form = new FormData();
+      form.append("currency", "USD");
+      form.append("batchKey", randomUUID());
+      form.append("userIds", artist.id);
+      form.append(`expected.${artist.id}`, expected);
+      return callRoute(
+        t.db,
+        payoutsAction,
+        makeRequest("/admin/money/payouts", { cookie: adminCookie, form }),
+      );
+    };
+    // The preview said 60.00; the balance is 80.00 now.
+    const stale = await post("6000");
+    expect(stale.status).toBe(409);
+    expect((stale.body as Failure).errors).toEqual({
+      form: "Ari Artist: $60.00 → $80.00; review the new totals.",
+    });
+    expect(await rowsOf.batches()).toEqual([]);
+    const fresh = await post("8000");
+    expect(fresh.status).toBe(302);
+    expect(await rowsOf.payouts()).toMatchObject([{ userId: artist.id, amountMinor: 8000 }]);
+  });
+
+  it("/admin/money/payouts/<id>: a payout of another batch is a 404 there; a bad 'to' is a 422 on 'to'", async () => {
+    const { admin, artist, adminCookie } = await program();
+    await approvedHours(admin, artist, "2");
+    const { batch, payouts: made } = await createBatch(t.db, acting(admin), {
+      currency: "USD",
+      batchKey: randomUUID(),
+    });
+    const other = await createUser(t.db, { role: "artist", displayName: "Bo Artist" });
+    await approvedHours(admin, other, "1");
+    const { batch: otherBatch } = await createBatch(t.db, acting(admin), {
+      currency: "USD",
+      batchKey: randomUUID(),
+    });
+    const mark = (batchId: string, form: Record<string, string>) =>
+      callRoute(
+        t.db,
+        batchAction,
+        makeRequest(`/admin/money/payouts/${batchId}`, { cookie: adminCookie, form }),
+        { batchId },
+      );
+    const elsewhere = await mark(otherBatch.id, {
+      intent: "mark",
+      to: "failed",
+      reason: "Wrong page",
+      id: made[0]!.id,
+    });
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.body).toMatchObject({
+      id: made[0]!.id,
+      errors: { form: "That payout does not exist." },
+    });
+    expect(await t.db.select().from(payouts).where(eq(payouts.id, made[0]!.id))).toMatchObject([
+      { state: "created" },
+    ]);
+    const bad = await mark(batch.id, { intent: "mark", to: "lost", id: made[0]!.id });
+    expect(bad.status).toBe(422);
+    expect(Object.keys((bad.body as Failure).errors)).toEqual(["to"]);
+    const short = await mark(batch.id, {
+      intent: "mark",
+      to: "failed",
+      reason: "x",
+      id: made[0]!.id,
+    });
+    expect(short.status).toBe(422);
+    expect(short.body).toMatchObject({
+      id: made[0]!.id,
+      errors: { reason: "Say why the payout failed." },
+    });
+  });
+
+  it("/admin/money/artists/<id>: an entry of another artist is not reversed from this page (404)", async () => {
+    const { admin, artist, adminCookie } = await program();
+    await approvedHours(admin, artist, "1");
+    const other = await createUser(t.db, { role: "artist", displayName: "Bo Artist" });
+    const [entry] = await rowsOf.ledger();
+    const reverse = (userId: string) =>
+      callRoute(
+        t.db,
+        artistAction,
+        makeRequest(`/admin/money/artists/${userId}`, {
+          cookie: adminCookie,
+          form: { intent: "reverse", id: String(entry!.id), reason: "Logged twice" },
+        }),
+        { userId },
+      );
+    const wrong = await reverse(other.id);
+    expect(wrong.status).toBe(404);
+    expect(await rowsOf.ledger()).toHaveLength(1);
+    const right = await reverse(artist.id);
+    expect(right.status).toBe(302);
+    expect(await rowsOf.ledger()).toHaveLength(2);
+  });
+
+  it("/earnings: a failed answer to a request is that request's failure; an unknown action the page's", async () => {
+    const { admin, artist, artistCookie } = await program();
+    const { clipId } = await approvedClip(t.db, artist);
+    const { promotion } = await askPromotion(
+      t.db,
+      acting(admin),
+      promotionInput.parse({ clipId, purpose: "Festival trailer", channels: ["YouTube"] }),
+      { appUrl: APP_URL },
+    );
+    const post = (form: Record<string, string>) =>
+      callRoute(t.db, earningsAction, makeRequest("/earnings", { cookie: artistCookie, form }));
+    expect((await post({ intent: "accept-promotion", id: promotion.id })).status).toBe(302);
+    const again = await post({ intent: "decline-promotion", id: promotion.id });
+    expect(again.status).toBe(409);
+    expect(again.body).toEqual({
+      ok: false,
+      id: promotion.id,
+      errors: { form: "This request was already accepted; nothing was changed." },
+    });
+    const unknown = await post({ intent: "launder" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toEqual({ ok: false, form: "page", errors: { form: "Unknown action." } });
+    // A day in year 0 is a 422 on the field, never a database error.
+    const ancient = await post({
+      intent: "log-hours",
+      occurredOn: "0000-06-01",
+      hours: "1",
+      notes: "Time travel",
+    });
+    expect(ancient.status).toBe(422);
+    expect((ancient.body as Failure).errors.occurredOn).toBe(
+      "Choose a date between 1900 and 2999.",
+    );
+  });
+
+  it("/admin/money/rates: stipends say who was skipped; dates and amounts out of range are 422s", async () => {
+    const { admin, artist, adminCookie } = await program();
+    const eur = await createUser(t.db, { role: "artist", displayName: "Léa Martin" });
+    await setPayoutCurrency(t.db, acting(admin), eur.id, "EUR");
+    await joinedOn(t.db, [artist, eur]);
+    const post = (form: Record<string, string>) =>
+      callRoute(
+        t.db,
+        ratesAction,
+        makeRequest("/admin/money/rates", { cookie: adminCookie, form }),
+      );
+    const month = todayUtc().slice(0, 7);
+    const stipends = await post({ intent: "stipends", month });
+    expect(stipends.status).toBe(302);
+    expect((await flashOf(stipends))?.message).toBe(
+      `Stipend for ${month} credited to 1 artist. 1 artist skipped: no rate card with a stipend in their currency on ${month}-01.`,
+    );
+    const longAgo = await post({ intent: "stipends", month: "2000-01" });
+    expect(longAgo.status).toBe(422);
+    expect((longAgo.body as Failure).errors.month).toMatch(/^Stipends go back at most 12 months/);
+    const yearZero = await post({ intent: "stipends", month: "0000-01" });
+    expect(yearZero.status).toBe(422);
+    expect((yearZero.body as Failure).errors).toEqual({
+      month: "Choose a month between 1900 and 2999.",
+    });
+    const card = {
+      intent: "publish",
+      currency: "EUR",
+      effectiveFrom: "0000-01-01",
+      hourlyMinor: "1000000.01",
+      feedbackReportMinor: "25",
+      promoClipMinor: "150",
+      stipendMonthlyMinor: "0",
+    };
+    const refused = await post(card);
+    expect(refused.status).toBe(422);
+    expect((refused.body as Failure).errors).toEqual({
+      effectiveFrom: "Choose a date between 1900 and 2999.",
+      hourlyMinor: "Enter an amount of at most 1,000,000.00.",
+    });
+    const published = await post({ ...card, effectiveFrom: "2020-01-01", hourlyMinor: "1000000" });
+    expect(published.status).toBe(302);
+  });
+
+  it("/admin/money/grants: a grant in another currency than the artist's is a 422 on currency", async () => {
+    const { admin, artist, adminCookie } = await program();
+    await setPayoutCurrency(t.db, acting(admin), artist.id, "EUR");
+    const res = await callRoute(
+      t.db,
+      grantsAction,
+      makeRequest("/admin/money/grants", {
+        cookie: adminCookie,
+        form: {
+          intent: "award",
+          userId: artist.id,
+          amountMinor: "100",
+          currency: "USD",
+          purpose: "Festival travel",
+          awardKey: randomUUID(),
+        },
+      }),
+    );
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({
+      id: "award",
+      errors: { currency: "Ari Artist is paid in EUR; award the grant in EUR." },
+    });
   });
 });
