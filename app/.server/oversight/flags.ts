@@ -52,6 +52,8 @@ export const DEFAULT_THRESHOLDS: AnomalyThresholds = {
 
 /** A count this many times its limit makes a strong flag (addresses, browsers, sign-ins). */
 export const STRONG_MULTIPLE = 3;
+/** A volume flag is strong only for an account with this many active days in its history. */
+const MIN_ACTIVE_DAYS_FOR_STRONG = 3;
 /** Volume at this many times the factor makes a strong flag. */
 export const STRONG_VOLUME_MULTIPLE = 2;
 /** Days of history the volume is compared against. */
@@ -316,6 +318,10 @@ async function observeVolume(db: Db, now: Date, t: AnomalyThresholds): Promise<O
       Math.ceil(t.volumeFactor * STRONG_VOLUME_MULTIPLE * baseline),
     );
     if (jobs < flagAt) continue;
+    // Days in the history with any generation. Without a few, there is no "usual" to be far above:
+    // a new artist's busy first day is worth a look (weak), never an automatic suspension.
+    const activeDays = dailyCounts.filter((n) => n > 0).length;
+    const established = activeDays >= MIN_ACTIVE_DAYS_FOR_STRONG;
     const evidence: VolumeEvidence = {
       type: "volume",
       jobs,
@@ -331,7 +337,7 @@ async function observeVolume(db: Db, now: Date, t: AnomalyThresholds): Promise<O
     observations.push({
       userId,
       kind: "volume_spike",
-      strength: jobs >= strongAt ? "strong" : "weak",
+      strength: established && jobs >= strongAt ? "strong" : "weak",
       evidence,
       windowStart: from,
       windowEnd: now,
