@@ -96,6 +96,13 @@ export const generationJobs = pgTable(
       .on(t.provider, t.status, t.createdAt)
       .where(sql`${t.status} IN ('queued', 'running')`),
     check("generation_jobs_progress_range", sql`${t.progress} >= 0 AND ${t.progress} <= 1`),
+    // The dashboard's ranges: delivered seconds by finish day, waits by the day a slot was given,
+    // and jobs by creation day (queue depth, active artists).
+    index("generation_jobs_finished_idx")
+      .on(t.finishedAt)
+      .where(sql`${t.status} = 'succeeded'`),
+    index("generation_jobs_dispatched_idx").on(t.dispatchedAt),
+    index("generation_jobs_created_idx").on(t.createdAt),
   ],
 );
 

@@ -254,6 +254,8 @@ export const payouts = pgTable(
     uniqueIndex("payouts_batch_user_unique").on(t.batchId, t.userId),
     index("payouts_user_idx").on(t.userId, t.currency, t.createdAt),
     index("payouts_state_idx").on(t.state),
+    // The dashboard's money by month.
+    index("payouts_created_idx").on(t.createdAt),
     check("payouts_amount_positive", sql`${t.amountMinor} > 0`),
   ],
 );
