@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
-import type { ActingUser } from "~/.server/auth/guards";
+import { actingAs } from "~/.server/auth/guards";
 import type { Db } from "~/.server/db";
 import {
   approveContribution,
@@ -40,17 +40,8 @@ function daysAgo(days: number, now = new Date()) {
   return todayUtc(new Date(now.getTime() - days * 86_400_000));
 }
 
-function acting(user: User): ActingUser {
-  return {
-    id: user.id,
-    email: user.email,
-    displayName: user.displayName,
-    role: user.role,
-    trustTier: user.trustTier,
-    ip: "127.0.0.1",
-    userAgent: "greenroom demo seed",
-  };
-}
+const acting = (user: User) =>
+  actingAs(user, { ip: "127.0.0.1", userAgent: "greenroom demo seed" });
 
 export async function seedDemoMoney(db: Db, options: { appUrl: string }) {
   const [existing] = await db.select({ id: rateCards.id }).from(rateCards).limit(1);

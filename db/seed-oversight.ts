@@ -1,5 +1,5 @@
 import { inArray } from "drizzle-orm";
-import type { ActingUser } from "~/.server/auth/guards";
+import { actingAs } from "~/.server/auth/guards";
 import { recordAudit, SYSTEM_ACTOR } from "~/.server/audit/audit-log";
 import type { Db } from "~/.server/db";
 import { recordActivity } from "~/.server/oversight/activity";
@@ -35,17 +35,8 @@ const BROWSERS = {
   firefox: "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0",
 };
 
-function acting(user: User): ActingUser {
-  return {
-    id: user.id,
-    email: user.email,
-    displayName: user.displayName,
-    role: user.role,
-    trustTier: user.trustTier,
-    ip: "127.0.0.1",
-    userAgent: "greenroom demo seed",
-  };
-}
+const acting = (user: User) =>
+  actingAs(user, { ip: "127.0.0.1", userAgent: "greenroom demo seed" });
 
 /** The addresses a shared account is used from: a spread of networks, as a public frontend's. */
 function sharedAddresses(n: number, seed: number) {

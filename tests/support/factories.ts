@@ -3,7 +3,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { pino } from "pino";
 import { hashPassword } from "~/.server/auth/passwords";
 import { resolveSession, startSession } from "~/.server/auth/session";
-import type { ActingUser } from "~/.server/auth/guards";
+import { actingAs, type ActingUser } from "~/.server/auth/guards";
 import type { Db } from "~/.server/db";
 import { parseEnv } from "~/.server/env";
 import { createMailer, type Mailer } from "~/.server/mail/mailer";
@@ -46,15 +46,7 @@ export async function createUser(
 }
 
 export function acting(user: User): ActingUser {
-  return {
-    id: user.id,
-    email: user.email,
-    displayName: user.displayName,
-    role: user.role,
-    trustTier: user.trustTier,
-    ip: "203.0.113.7",
-    userAgent: "vitest",
-  };
+  return actingAs(user, { ip: "203.0.113.7", userAgent: "vitest" });
 }
 
 /** A session cookie header for `user`, as the browser would send it. */

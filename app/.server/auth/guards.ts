@@ -65,6 +65,21 @@ export function anonymousActor(request: Request, context: AppLoadContext): Actor
   return { userId: null, ip: context.clientIp, userAgent: request.headers.get("user-agent") };
 }
 
+/** A stored user acting from somewhere other than a request: seeds, scripts, tests. */
+export function actingAs(
+  user: SessionUser,
+  via: { ip: string | null; userAgent: string | null },
+): ActingUser {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    trustTier: user.trustTier,
+    ...via,
+  };
+}
+
 export function auditActor(user: ActingUser): Actor {
   return { userId: user.id, ip: user.ip, userAgent: user.userAgent };
 }
