@@ -93,3 +93,8 @@ export function itemFailure(error: unknown, id: string) {
     );
   throw error;
 }
+
+/** itemFailure's twin for a form that did not parse: every field's message, for that item. */
+export function itemParseFailure(error: z.ZodError, id: string) {
+  return data({ ok: false as const, errors: fieldErrors(error), id }, { status: 422 });
+}

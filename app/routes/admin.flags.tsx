@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { itemFailure, loadOrRespond } from "~/.server/http";
+import { itemFailure, loadOrRespond, itemParseFailure } from "~/.server/http";
 import { deliverEmails } from "~/.server/mail/send";
 import {
   dismissFlag,
@@ -25,7 +25,7 @@ import {
   type VolumeEvidence,
 } from "~/lib/anomaly-evidence";
 import { ANOMALY_LABELS, FLAG_STATES, type AnomalyKind, type FlagState } from "~/lib/oversight";
-import { fieldErrors, reasonField } from "~/lib/validation";
+import { reasonField } from "~/lib/validation";
 
 export const meta: MetaFunction = () => [{ title: "Anomaly flags · Admin · Greenroom" }];
 
@@ -65,8 +65,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (form.intent !== "dismiss" && form.intent !== "suspend")
     return itemFailure(new UserError("Choose dismiss or suspend.", 400), id);
   const parsed = actionSchema.safeParse(form);
-  if (!parsed.success)
-    return data({ ok: false as const, errors: fieldErrors(parsed.error), id }, { status: 422 });
+  if (!parsed.success) return itemParseFailure(parsed.error, id);
   const back = `/admin/flags${new URL(request.url).search}`;
   try {
     const input = parsed.data;

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
-import { loadOrRespond, itemFailure } from "~/.server/http";
+import { loadOrRespond, itemFailure, itemParseFailure } from "~/.server/http";
 import { redirectWithFlash } from "~/.server/flash";
 import { reverseEntry } from "~/.server/money/ledger";
 import { currencyField, setPayoutCurrency } from "~/.server/money/rates";
@@ -15,7 +15,7 @@ import { ConfirmFormDialog } from "~/components/ui/confirm-dialog";
 import { FormError, SelectField, TextAreaField } from "~/components/ui/field";
 import { Card, EmptyState, PageHeader } from "~/components/ui/misc";
 import { CURRENCIES } from "~/lib/money";
-import { fieldErrors, reasonField } from "~/lib/validation";
+import { reasonField } from "~/lib/validation";
 
 export const meta: MetaFunction = () => [{ title: "Artist statement · Money · Admin · Greenroom" }];
 
@@ -45,11 +45,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   try {
     if (intent === "currency") {
       const parsed = z.object({ currency: currencyField }).safeParse(Object.fromEntries(form));
-      if (!parsed.success)
-        return data(
-          { ok: false as const, errors: fieldErrors(parsed.error), id: "currency" },
-          { status: 422 },
-        );
+      if (!parsed.success) return itemParseFailure(parsed.error, "currency");
       await setPayoutCurrency(context.db, admin, params.userId!, parsed.data.currency);
       return redirectWithFlash(context, here, {
         kind: "success",

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields, itemFailure } from "~/.server/http";
+import { formFields, itemFailure, itemParseFailure } from "~/.server/http";
 import { deliverEmails } from "~/.server/mail/send";
 import { approveGrant, awardGrant, cancelGrant, grantInput } from "~/.server/money/grants";
 import { listGrants, moneyFormChoices } from "~/.server/money/views";
@@ -15,7 +15,7 @@ import { FormError, SelectField, TextAreaField, TextField } from "~/components/u
 import { Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
 import { CURRENCIES, formatMoney, minorToDecimal } from "~/lib/money";
-import { fieldErrors, reasonField } from "~/lib/validation";
+import { reasonField } from "~/lib/validation";
 
 export const meta: MetaFunction = () => [{ title: "Grants · Money · Admin · Greenroom" }];
 
@@ -50,11 +50,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     let message: string;
     if (intent === "award") {
       const parsed = grantInput.safeParse(formFields(form));
-      if (!parsed.success)
-        return data(
-          { ok: false as const, errors: fieldErrors(parsed.error), id: "award" },
-          { status: 422 },
-        );
+      if (!parsed.success) return itemParseFailure(parsed.error, "award");
       const result = await awardGrant(context.db, admin, parsed.data, options);
       emailIds = result.emailIds;
       const amount = formatMoney(result.grant.amountMinor, result.grant.currency);

@@ -1,10 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
-import { loadOrRespond, itemFailure } from "~/.server/http";
+import { loadOrRespond, itemFailure, itemParseFailure } from "~/.server/http";
 import { redirectWithFlash } from "~/.server/flash";
-import { fieldErrors } from "~/lib/validation";
 import { deliverEmails } from "~/.server/mail/send";
 import { loadBatch, markBatch, markInput, markPayout } from "~/.server/money/payouts";
 import { MoneyNav } from "~/components/money/admin-nav";
@@ -42,8 +41,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       message = `${result.count} payout${result.count === 1 ? "" : "s"} marked ${to}.`;
     } else if (intent === "mark") {
       const parsed = markInput.safeParse(Object.fromEntries(form));
-      if (!parsed.success)
-        return data({ ok: false as const, errors: fieldErrors(parsed.error), id }, { status: 422 });
+      if (!parsed.success) return itemParseFailure(parsed.error, id);
       const result = await markPayout(
         context.db,
         admin,

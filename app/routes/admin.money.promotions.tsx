@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields, itemFailure } from "~/.server/http";
+import { formFields, itemFailure, itemParseFailure } from "~/.server/http";
 import { deliverEmails } from "~/.server/mail/send";
 import { askPromotion, promotionInput, withdrawPromotion } from "~/.server/money/promotions";
 import { listPromotions, moneyFormChoices } from "~/.server/money/views";
@@ -15,7 +15,6 @@ import { FormError, SelectField, TextAreaField, TextField } from "~/components/u
 import { Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
 import { PROMOTION_CHANNELS } from "~/lib/money";
-import { fieldErrors } from "~/lib/validation";
 
 export const meta: MetaFunction = () => [{ title: "Promotional use · Money · Admin · Greenroom" }];
 
@@ -38,11 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     if (intent === "ask") {
       const parsed = promotionInput.safeParse(formFields(form, ["channels"]));
-      if (!parsed.success)
-        return data(
-          { ok: false as const, errors: fieldErrors(parsed.error), id: "ask" },
-          { status: 422 },
-        );
+      if (!parsed.success) return itemParseFailure(parsed.error, "ask");
       const result = await askPromotion(context.db, admin, parsed.data, {
         appUrl: context.env.APP_URL,
       });

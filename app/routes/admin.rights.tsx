@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
-  data,
   Form,
   Link,
   useActionData,
@@ -12,7 +11,7 @@ import { z } from "zod";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields, loadOrRespond, itemFailure } from "~/.server/http";
+import { formFields, loadOrRespond, itemFailure, itemParseFailure } from "~/.server/http";
 import { deliverEmails } from "~/.server/mail/send";
 import {
   denyRequest,
@@ -36,7 +35,6 @@ import {
   type RequestState,
 } from "~/lib/rights";
 import { USE_LABELS } from "~/lib/review";
-import { fieldErrors } from "~/lib/validation";
 
 export const meta: MetaFunction = () => [{ title: "Rights · Admin · Greenroom" }];
 
@@ -68,8 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       // Asked for perpetual use and no end set: grant it perpetual.
       if (!fields.termEnd && fields.perpetualIfEmpty) fields.perpetual = "on";
       const parsed = grantInput.safeParse(fields);
-      if (!parsed.success)
-        return data({ ok: false as const, errors: fieldErrors(parsed.error), id }, { status: 422 });
+      if (!parsed.success) return itemParseFailure(parsed.error, id);
       const result = await grantRequest(context.db, admin, id, parsed.data, { appUrl });
       emailIds = result.emailIds;
       message = `Granted: license ${result.license.code}.`;
