@@ -82,19 +82,26 @@ function Legend({ series }: { series: Series[] }) {
   );
 }
 
+/** What both charts share: the figure, its name and summary, axes, legend and numbers table. */
+type ChartProps = {
+  title: string;
+  labels: string[];
+  labelHeader?: string;
+  series: Series[];
+  format?: (v: number) => string;
+};
+
+const defaultFormat = (v: number) => String(Math.round(v * 10) / 10);
+
 function ChartFrame({
   title,
-  summary,
+  labels,
+  labelHeader = "Day",
+  series,
+  format = defaultFormat,
+  max,
   children,
-  legend,
-  table,
-}: {
-  title: string;
-  summary: string;
-  children: ReactNode;
-  legend: ReactNode;
-  table: ReactNode;
-}) {
+}: ChartProps & { max: number; children: ReactNode }) {
   return (
     <figure className="rounded-lg border border-stone-200 bg-white p-4 shadow-sm">
       <figcaption className="mb-2 font-semibold text-stone-900">{title}</figcaption>
@@ -102,14 +109,23 @@ function ChartFrame({
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         className="h-auto w-full"
         role="img"
-        aria-label={`${title}. ${summary} The numbers are in the table below the chart.`}
+        aria-label={`${title}. ${summarise(series, format)} The numbers are in the table below the chart.`}
       >
+        <Axes labels={labels} max={max} format={format} />
         {children}
       </svg>
-      {legend}
+      <Legend series={series} />
       <details className="mt-2 text-sm">
         <summary className="cursor-pointer text-brand-800 underline">Show the numbers</summary>
-        <div className="mt-2">{table}</div>
+        <div className="mt-2">
+          <SeriesTable
+            caption={title}
+            labelHeader={labelHeader}
+            labels={labels}
+            series={series}
+            format={format}
+          />
+        </div>
       </details>
     </figure>
   );
@@ -157,40 +173,15 @@ function summarise(series: Series[], format: (v: number) => string) {
 }
 
 /** Lines over time; gaps (null) break a line rather than drop it to zero. */
-export function LineChart({
-  title,
-  labels,
-  labelHeader = "Day",
-  series,
-  format = (v) => String(Math.round(v * 10) / 10),
-}: {
-  title: string;
-  labels: string[];
-  labelHeader?: string;
-  series: Series[];
-  format?: (v: number) => string;
-}) {
+export function LineChart(props: ChartProps) {
+  const { labels, series } = props;
   const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values.map((v) => v ?? 0))));
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const x = (i: number) => PAD.left + (plotW * (i + 0.5)) / Math.max(1, labels.length);
   const y = (v: number) => PAD.top + plotH * (1 - v / max);
   return (
-    <ChartFrame
-      title={title}
-      summary={summarise(series, format)}
-      legend={<Legend series={series} />}
-      table={
-        <SeriesTable
-          caption={title}
-          labelHeader={labelHeader}
-          labels={labels}
-          series={series}
-          format={format}
-        />
-      }
-    >
-      <Axes labels={labels} max={max} format={format} />
+    <ChartFrame {...props} max={max}>
       {series.map((s, si) => {
         const colour = SERIES_COLOURS[si % SERIES_COLOURS.length];
         const segments: string[] = [];
@@ -221,21 +212,8 @@ export function LineChart({
  * Bars per label. Several series are stacked when they add up to a whole (seconds per provider),
  * and side by side (`grouped`) when they do not (money earned and money paid).
  */
-export function BarChart({
-  title,
-  labels,
-  labelHeader = "Day",
-  series,
-  grouped = false,
-  format = (v) => String(Math.round(v * 10) / 10),
-}: {
-  title: string;
-  labels: string[];
-  labelHeader?: string;
-  series: Series[];
-  grouped?: boolean;
-  format?: (v: number) => string;
-}) {
+export function BarChart({ grouped = false, ...props }: ChartProps & { grouped?: boolean }) {
+  const { labels, series } = props;
   const totals = labels.map((_, i) =>
     grouped
       ? Math.max(0, ...series.map((s) => s.values[i] ?? 0))
@@ -247,21 +225,7 @@ export function BarChart({
   const slot = plotW / Math.max(1, labels.length);
   const barW = Math.max(2, slot * 0.7);
   return (
-    <ChartFrame
-      title={title}
-      summary={summarise(series, format)}
-      legend={<Legend series={series} />}
-      table={
-        <SeriesTable
-          caption={title}
-          labelHeader={labelHeader}
-          labels={labels}
-          series={series}
-          format={format}
-        />
-      }
-    >
-      <Axes labels={labels} max={max} format={format} />
+    <ChartFrame {...props} max={max}>
       {labels.map((label, i) => {
         let base = 0;
         return (
