@@ -174,23 +174,77 @@ function routeTree(manifest: ServerBuild["routes"]): RouteNode[] {
 }
 
 /**
+ * A request path's shape: each segment that is a static segment of some route as it is, any other
+ * segment as ":" (it can only match a parameter or a splat). Two paths of one shape match the same
+ * route pattern, so matching (which flattens and ranks the whole route tree, a large share of a
+ * small page's time) runs once per shape, not once per request.
+ */
+type LabelCache = { statics: Set<string>; patterns: Map<string, string | null> };
+const labelCaches = new WeakMap<ServerBuild["routes"], LabelCache>();
+/** Shapes are few (one per route, give or take); this only bounds what odd paths could add. */
+const MAX_CACHED_SHAPES = 2000;
+
+function labelCache(manifest: ServerBuild["routes"]): LabelCache {
+  let cache = labelCaches.get(manifest);
+  if (!cache) {
+    const statics = new Set<string>();
+    for (const { path } of Object.values(manifest))
+      for (const segment of path?.split("/") ?? [])
+        if (segment && !segment.startsWith(":") && segment !== "*")
+          statics.add(segment.toLowerCase());
+    cache = { statics, patterns: new Map() };
+    labelCaches.set(manifest, cache);
+  }
+  return cache;
+}
+
+function decodeSegment(segment: string) {
+  try {
+    return decodeURIComponent(segment).toLowerCase();
+  } catch {
+    return segment.toLowerCase();
+  }
+}
+
+/** The matched route pattern, e.g. /review/:submissionId, or null when only the 404 route matches. */
+function routePattern(manifest: ServerBuild["routes"], path: string): string | null {
+  const cache = labelCache(manifest);
+  const shape = path
+    .split("/")
+    .map((segment) => {
+      const decoded = decodeSegment(segment);
+      return decoded === "" || cache.statics.has(decoded) ? decoded : ":";
+    })
+    .join("/");
+  const cached = cache.patterns.get(shape);
+  if (cached !== undefined) return cached;
+  const matches = matchRoutes(routeTree(manifest), path);
+  const last = matches?.at(-1);
+  const pattern =
+    !matches || !last || last.route.path === "*"
+      ? null
+      : `/${matches
+          .map((m) => m.route.path)
+          .filter((p): p is string => Boolean(p))
+          .join("/")}`;
+  if (cache.patterns.size >= MAX_CACHED_SHAPES) cache.patterns.clear();
+  cache.patterns.set(shape, pattern);
+  return pattern;
+}
+
+/**
  * The route pattern a request path belongs to, e.g. /review/:submissionId, matched against the
  * app's own Remix routes so ids never become labels. Remix's data requests (/studio.data,
  * /_root.data) count as their page. A path only the catch-all 404 route ($.tsx) matches is
- * "(unmatched)";
- * if it was answered with a success anyway, a static file from public/ served it: "(static)".
+ * "(unmatched)"; if it was answered with a success anyway, a static file from public/ served it:
+ * "(static)".
  */
 export function routeLabel(manifest: ServerBuild["routes"], pathname: string, status: number) {
   if (pathname.startsWith("/assets/")) return "/assets/*";
   let path = pathname;
   if (path === "/_root.data") path = "/";
   else if (path.endsWith(".data")) path = path.slice(0, -".data".length);
-  const matches = matchRoutes(routeTree(manifest), path);
-  const last = matches?.at(-1);
-  if (!matches || !last || last.route.path === "*")
-    return status < 400 ? "(static)" : "(unmatched)";
-  const segments = matches.map((m) => m.route.path).filter((p): p is string => Boolean(p));
-  return `/${segments.join("/")}`;
+  return routePattern(manifest, path) ?? (status < 400 ? "(static)" : "(unmatched)");
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest();

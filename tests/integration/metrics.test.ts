@@ -281,6 +281,61 @@ describe("/metrics content", () => {
     expect(label("/review/abc/extra/segments", 404)).toBe("(unmatched)");
     expect(label("/wp-login.php", 404)).toBe("(unmatched)");
   });
+
+  it("labels every path of one shape as route matching does, however many were seen before", () => {
+    // Static and dynamic segments at one depth, a layout with a path and its index, a splat: the
+    // cases where remembering a label per shape could go wrong.
+    const route = (id: string, parentId: string | undefined, path?: string, index?: true) => ({
+      id,
+      parentId,
+      path,
+      index,
+      module: {},
+    });
+    const manifest = Object.fromEntries(
+      [
+        route("root", undefined, ""),
+        route("routes/_index", "root", undefined, true),
+        route("routes/review._index", "root", "review", true),
+        route("routes/review.new", "root", "review/new"),
+        route("routes/review.$submissionId", "root", "review/:submissionId"),
+        route("routes/admin", "root", "admin"),
+        route("routes/admin._index", "routes/admin", undefined, true),
+        route("routes/admin.people.$userId", "routes/admin", "people/:userId"),
+        route("routes/$", "root", "*"),
+      ].map((r) => [r.id, r]),
+    ) as unknown as typeof build.routes;
+    const paths = [
+      "/",
+      "/review",
+      "/review/new",
+      "/review/NEW",
+      "/review/%6Eew",
+      "/review/abc",
+      "/review/def",
+      "/review/admin",
+      "/review/abc/def",
+      "/admin",
+      "/admin/people/u1",
+      "/admin/people/u2",
+      "/admin/people",
+      "/admin/review",
+      "/people/u1",
+      "/x",
+      "/x/y/z",
+      "//review",
+    ];
+    const warm = (p: string) => routeLabel(manifest, p, 404);
+    // A fresh copy of the manifest has nothing remembered: matching from scratch.
+    const fresh = (p: string) => routeLabel({ ...manifest }, p, 404);
+    for (const p of paths) warm(p);
+    for (const p of [...paths].reverse()) expect(warm(p), p).toBe(fresh(p));
+    expect(warm("/review/%6Eew")).toBe("/review/new");
+    expect(warm("/review/xyz")).toBe("/review/:submissionId");
+    expect(warm("/admin")).toBe("/admin");
+    expect(warm("/admin/people/u3")).toBe("/admin/people/:userId");
+    expect(warm("/admin/people")).toBe("(unmatched)");
+  });
 });
 
 describe("generation job metrics", () => {
