@@ -100,6 +100,12 @@ export const REASON_CATEGORIES = [
 ] as const;
 
 export const CLAIM_MINUTES = 15;
+/**
+ * An open page renews its claim this often while the reviewer works, and opening the item again
+ * renews a claim only when it is older than this: reloads in between change nothing, so they
+ * write nothing either.
+ */
+export const CLAIM_RENEW_MINUTES = CLAIM_MINUTES / 3;
 
 /** The content-policy checklist when REVIEW_CHECKLIST does not set one. */
 export const DEFAULT_CHECKLIST = [

@@ -36,6 +36,7 @@ import { Badge, Card, formatDateTime, PageHeader } from "~/components/ui/misc";
 import {
   checklistFrom,
   CLAIM_MINUTES,
+  CLAIM_RENEW_MINUTES,
   formatTimecode,
   REASON_CATEGORIES,
   USE_LABELS,
@@ -56,8 +57,9 @@ async function load(context: LoaderFunctionArgs["context"], user: SessionUser, i
 }
 
 /**
- * Opening an item claims it (or renews the viewer's claim) unless someone else holds it, it is
- * decided, or the viewer already approved this version (the second approval is someone else's).
+ * Opening an item claims it (or renews the viewer's claim, when it is older than the renewal
+ * interval) unless someone else holds it, it is decided, or the viewer already approved this
+ * version (the second approval is someone else's).
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = requirePermission(request, context, "review:work");
@@ -71,7 +73,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     s.claimedBy !== user.id &&
     s.claimExpiresAt !== null &&
     s.claimExpiresAt > new Date();
-  if (open && !heldByOther && !s.approvedBy.includes(user.id)) {
+  const renewedLately =
+    s.claimedBy === user.id &&
+    s.claimExpiresAt !== null &&
+    s.claimExpiresAt.getTime() - Date.now() > (CLAIM_MINUTES - CLAIM_RENEW_MINUTES) * 60_000;
+  if (open && !heldByOther && !renewedLately && !s.approvedBy.includes(user.id)) {
     try {
       await claimSubmission(context.db, actingUser(request, context, user), id);
       detail = await load(context, user, id);
@@ -365,7 +371,7 @@ function useClaimRenewal(mine: boolean) {
     const events = ["pointerdown", "keydown", "timeupdate"] as const;
     // Media events do not bubble; listening in the capture phase still sees the player's.
     for (const name of events) document.addEventListener(name, mark, true);
-    const every = Math.max(1, CLAIM_MINUTES / 3) * 60_000;
+    const every = CLAIM_RENEW_MINUTES * 60_000;
     const timer = setInterval(() => {
       if (!active) return;
       active = false;

@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { checklistFrom } from "~/lib/review";
+import { checklistFrom, CLAIM_MINUTES, CLAIM_RENEW_MINUTES } from "~/lib/review";
 import {
   auditLog,
   emailOutbox,
@@ -282,6 +282,30 @@ describe("opening an item", () => {
         .from(auditLog)
         .where(and(eq(auditLog.subjectId, id), eq(auditLog.action, "submission.claimed"))),
     ).toHaveLength(1);
+  });
+
+  it("reopening renews the claim only once the renewal interval has passed; reloads before write nothing", async () => {
+    const { artist, ana, cookies } = await people();
+    const { clip } = await createFinishedClip(t.db, artist);
+    const id = await submitThroughPage(cookies.artist, clip.id);
+    await open(cookies.ana, id);
+    const claimedUntil = (await row(id)).claimExpiresAt!;
+
+    // A reload within the interval: the claim and the row stay as they were.
+    const { revision } = await row(id);
+    expect((await open(cookies.ana, id)).body).toMatchObject({ mine: true, claimRefused: null });
+    expect(await row(id)).toMatchObject({
+      claimedBy: ana.id,
+      claimExpiresAt: claimedUntil,
+      revision,
+    });
+
+    // The claim as it stands after the interval (older than CLAIM_RENEW_MINUTES): renewed.
+    const aged = new Date(Date.now() + (CLAIM_MINUTES - CLAIM_RENEW_MINUTES - 1) * 60_000);
+    await t.db.update(submissions).set({ claimExpiresAt: aged }).where(eq(submissions.id, id));
+    expect((await open(cookies.ana, id)).body).toMatchObject({ mine: true });
+    const renewed = (await row(id)).claimExpiresAt!;
+    expect(renewed.getTime()).toBeGreaterThan(Date.now() + (CLAIM_MINUTES - 1) * 60_000);
   });
 
   it("an admin sees the holder and can release the claim; the item waits in the queue again", async () => {
