@@ -3,6 +3,8 @@ import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { randomBytes, randomUUID } from "node:crypto";
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
 import type { Logger } from "pino";
 import { resolveSession } from "~/.server/auth/session";
 import type { Db } from "~/.server/db";
@@ -10,6 +12,7 @@ import type { Env } from "~/.server/env";
 import type { GenerationService } from "~/.server/generation/setup";
 import type { Mailer } from "~/.server/mail/mailer";
 import { processMetrics, type Metrics } from "~/.server/metrics";
+import { createFiguresCache } from "~/.server/figures-cache";
 import { createActivityRecorder } from "~/.server/oversight/activity";
 import type { ObjectStorage } from "~/.server/storage/storage";
 import { httpMetrics, metricsEndpoint } from "./metrics";
@@ -155,7 +158,13 @@ export function createApp(options: AppOptions) {
       "/assets",
       express.static(`${options.clientAssetsDir}/assets`, { immutable: true, maxAge: "1y" }),
     );
-    app.use(express.static(options.clientAssetsDir, { maxAge: "1h" }));
+    // The few files from public/ (favicon, robots.txt), listed once: asking the file system
+    // about every page's path cost a stat call per request.
+    const publicFiles = listPublicFiles(options.clientAssetsDir);
+    const servePublic = express.static(options.clientAssetsDir, { maxAge: "1h" });
+    app.use((req: Request, res: Response, next: NextFunction) =>
+      publicFiles.has(req.path) ? servePublic(req, res, next) : next(),
+    );
   }
 
   // Forms are small: refuse a large declared body before anything reads it. Only the provenance
@@ -185,6 +194,9 @@ export function createApp(options: AppOptions) {
   });
 
   const activity = createActivityRecorder(db, logger);
+  const figures = createFiguresCache({
+    onRefreshError: (err, key) => logger.error({ err, key }, "refreshing cached figures failed"),
+  });
   const handler = createRequestHandler({
     build: options.build,
     mode: dev ? "development" : "production",
@@ -212,6 +224,7 @@ export function createApp(options: AppOptions) {
         clientIp: ip,
         storage: options.storage,
         generation: options.generation,
+        figures,
       };
     },
   });
@@ -226,4 +239,17 @@ export function createApp(options: AppOptions) {
     });
   });
   return app;
+}
+
+/** URL paths of the files in the client build outside /assets (what public/ held). */
+export function listPublicFiles(clientDir: string) {
+  const files = new Set<string>();
+  if (!existsSync(clientDir)) return files;
+  for (const entry of readdirSync(clientDir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const relative = path.relative(clientDir, path.join(entry.parentPath, entry.name));
+    const urlPath = `/${relative.split(path.sep).join("/")}`;
+    if (!urlPath.startsWith("/assets/") && !urlPath.startsWith("/.vite/")) files.add(urlPath);
+  }
+  return files;
 }

@@ -2,12 +2,13 @@ import type { Logger } from "pino";
 import type { RequestAuth } from "./auth/session";
 import type { Db } from "./db";
 import type { Env } from "./env";
+import type { FiguresCache } from "./figures-cache";
 import type { GenerationService } from "./generation/setup";
 import type { Mailer } from "./mail/mailer";
 import type { ObjectStorage } from "./storage/storage";
 
 // What the server hands every loader and action (server/app.ts builds it; tests build it with
-// tests/support/context.ts).
+// contextFor in tests/support/factories.ts).
 declare module "@remix-run/server-runtime" {
   interface AppLoadContext {
     db: Db;
@@ -20,6 +21,8 @@ declare module "@remix-run/server-runtime" {
     clientIp: string | null;
     storage: ObjectStorage;
     generation: GenerationService;
+    /** This process's cache of slow-to-compute figures (figures-cache.ts). */
+    figures: FiguresCache;
   }
 }
 

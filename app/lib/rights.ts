@@ -74,9 +74,12 @@ export const COUNTRIES =
     " ",
   );
 
+// Made once: building Intl objects per call is slow, and a territory lists many countries.
+const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
+
 export function countryName(code: string) {
   try {
-    return new Intl.DisplayNames(["en"], { type: "region" }).of(code) ?? code;
+    return regionNames.of(code) ?? code;
   } catch {
     return code;
   }

@@ -3,11 +3,11 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { loadOrRespond } from "~/.server/http";
 import { todayUtc } from "~/.server/money/dates";
-import { defaultRange, loadDashboard, rangeInput } from "~/.server/oversight/dashboard";
+import { defaultRange, loadDashboardCached, rangeInput } from "~/.server/oversight/dashboard";
 import { BarChart, LineChart } from "~/components/charts/charts";
 import { Button } from "~/components/ui/button";
 import { FormError, TextField } from "~/components/ui/field";
-import { EmptyState, PageHeader } from "~/components/ui/misc";
+import { EmptyState, formatTimeOfDay, PageHeader } from "~/components/ui/misc";
 import { formatDay } from "~/lib/dates";
 import { formatMoney } from "~/lib/money";
 
@@ -21,12 +21,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const parsed = rangeInput.safeParse({ from: asked.from, to: asked.to });
   // A bad range is shown next to the fields, with the default range's charts meanwhile.
   const range = parsed.success ? parsed.data : defaultRange(today);
-  return loadOrRespond(async () => ({
-    dashboard: await loadDashboard(context.db, actingUser(request, context, user), range),
-    asked: { from: String(asked.from), to: String(asked.to) },
-    error: parsed.success ? null : parsed.error.issues[0]!.message,
-    today,
-  }));
+  return loadOrRespond(async () => {
+    const { value: dashboard, computedAt } = await loadDashboardCached(
+      context.db,
+      context.figures,
+      actingUser(request, context, user),
+      range,
+    );
+    return {
+      dashboard,
+      computedAt: computedAt.toISOString(),
+      asked: { from: String(asked.from), to: String(asked.to) },
+      error: parsed.success ? null : parsed.error.issues[0]!.message,
+      today,
+    };
+  });
 }
 
 const PRESETS = [
@@ -42,7 +51,7 @@ const DECISION_LABEL: Record<string, string> = {
 };
 
 export default function Dashboard() {
-  const { dashboard: d, asked, error, today } = useLoaderData<typeof loader>();
+  const { dashboard: d, computedAt, asked, error, today } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const short = (day: string) => formatDay(day).replace(/ \d{4}$/, "");
   const dayLabels = d.activeArtists.map((a) => short(a.day));
@@ -54,7 +63,12 @@ export default function Dashboard() {
     <>
       <PageHeader
         title="Dashboard"
-        description={`The program's health from ${formatDay(d.range.from)} to ${formatDay(d.range.to)} (UTC days).`}
+        description={
+          <>
+            The program&apos;s health from {formatDay(d.range.from)} to {formatDay(d.range.to)} (UTC
+            days). Figures as of {formatTimeOfDay(computedAt)}; they refresh every minute.
+          </>
+        }
         actions={
           <Link className="text-sm text-brand-800 underline" to="/admin/flags">
             Anomaly flags →

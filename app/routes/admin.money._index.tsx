@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
-import { itemFailure } from "~/.server/http";
+import { itemFailure, loadOrRespond } from "~/.server/http";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
 import { deliverEmails } from "~/.server/mail/send";
@@ -23,11 +23,15 @@ export const meta: MetaFunction = () => [{ title: "Money · Admin · Greenroom" 
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = requirePermission(request, context, "money:manage");
-  const after = new URL(request.url).searchParams.get("balances");
-  const overview = await loadMoneyOverview(context.db, actingUser(request, context, user), {
-    balancesAfter: after,
+  const params = new URL(request.url).searchParams;
+  return loadOrRespond(async () => {
+    const overview = await loadMoneyOverview(context.db, actingUser(request, context, user), {
+      balancesAfter: params.get("balances"),
+      pendingAfter: params.get("pending"),
+      figures: context.figures,
+    });
+    return { ...overview, me: user.id };
   });
-  return { ...overview, me: user.id };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -131,7 +135,7 @@ export default function MoneyOverview() {
 
       <section aria-labelledby="pending" className="mb-8">
         <h2 id="pending" className="mb-3 text-lg font-semibold">
-          Contributions awaiting approval ({data.pendingContributions.length})
+          Contributions awaiting approval ({data.pendingCount.toLocaleString("en")})
         </h2>
         {data.pendingContributions.length === 0 ? (
           <EmptyState title="Nothing is waiting">
@@ -146,6 +150,17 @@ export default function MoneyOverview() {
             ))}
           </ul>
         )}
+        {data.pendingNext ? (
+          <nav aria-label="Contribution pages" className="mt-2 flex justify-end text-sm">
+            <Link
+              className="text-brand-800 underline"
+              to={`?pending=${encodeURIComponent(data.pendingNext)}#pending`}
+              rel="next"
+            >
+              Next page →
+            </Link>
+          </nav>
+        ) : null}
       </section>
 
       <section aria-labelledby="grants-waiting" className="mb-8">

@@ -5,7 +5,13 @@ import { loadOrRespond } from "~/.server/http";
 import { listReviewQueue, queueFilters } from "~/.server/review/queue";
 import { formatHours, SubmissionStateBadge } from "~/components/review/submission-state";
 import { FilterBar, FilterSelect } from "~/components/ui/filters";
-import { Badge, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
+import {
+  Badge,
+  EmptyState,
+  formatDateTime,
+  formatTimeOfDay,
+  PageHeader,
+} from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
 import { INTENDED_USES, USE_LABELS } from "~/lib/review";
 
@@ -19,13 +25,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const queue = await listReviewQueue(context.db, user, filters, {
       now: new Date(),
       targetHours: context.env.REVIEW_TARGET_HOURS,
+      figures: context.figures,
     });
     return { ...queue, filters, targetHours: context.env.REVIEW_TARGET_HOURS };
   });
 }
 
 export default function ReviewQueue() {
-  const { items, counts, cohorts, filters, nextCursor, targetHours } =
+  const { items, counts, countsAt, cohorts, filters, nextCursor, targetHours } =
     useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const nextHref = () => {
@@ -54,6 +61,10 @@ export default function ReviewQueue() {
         <Count label="Not claimed" value={counts.unclaimed} />
         <Count label="Claimed by me" value={counts.mine} />
       </dl>
+      <p className="-mt-2 mb-4 text-xs text-stone-600">
+        Waiting, overdue and unclaimed as counted at {formatTimeOfDay(countsAt)}; the list below is
+        live.
+      </p>
       <FilterBar label="Filter the queue">
         <FilterSelect
           name="use"

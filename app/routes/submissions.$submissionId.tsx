@@ -5,7 +5,7 @@ import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
 import { parseWith, userErrorToResponse } from "~/.server/http";
 import { resubmit, resubmitInput, withdrawSubmission } from "~/.server/review/submissions";
-import { clipChoices, loadOwnSubmission, reviewTimes } from "~/.server/review/views";
+import { clipChoices, loadOwnSubmission, publishedReviewTimes } from "~/.server/review/views";
 import { ReviewTimes } from "~/components/review/review-times";
 import { SubmissionStateBadge } from "~/components/review/submission-state";
 import { TimecodedPlayer } from "~/components/review/timecoded-player";
@@ -25,7 +25,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   try {
     const [detail, times] = await Promise.all([
       loadOwnSubmission(context.db, user, params.submissionId ?? ""),
-      reviewTimes(context.db, new Date()),
+      publishedReviewTimes(context.db, context.figures),
     ]);
     const s = detail.submission;
     const choices = s.state === "changes_requested" ? await clipChoices(context.db, user) : [];

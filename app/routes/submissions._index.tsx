@@ -3,7 +3,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guards";
 import { loadOrRespond } from "~/.server/http";
-import { listOwnSubmissions, reviewTimes } from "~/.server/review/views";
+import { listOwnSubmissions, publishedReviewTimes } from "~/.server/review/views";
 import { ReviewTimes } from "~/components/review/review-times";
 import { SubmissionStateBadge } from "~/components/review/submission-state";
 import { buttonClass } from "~/components/ui/button";
@@ -25,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return loadOrRespond(async () => {
     const [list, times] = await Promise.all([
       listOwnSubmissions(context.db, user, filters),
-      reviewTimes(context.db, new Date()),
+      publishedReviewTimes(context.db, context.figures),
     ]);
     return { ...list, times, filters, targetHours: context.env.REVIEW_TARGET_HOURS };
   });

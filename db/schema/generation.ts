@@ -95,6 +95,11 @@ export const generationJobs = pgTable(
     index("generation_jobs_active_idx")
       .on(t.provider, t.status, t.createdAt)
       .where(sql`${t.status} IN ('queued', 'running')`),
+    // The studio's list of an artist's jobs still waiting or recently failed: a handful of rows
+    // per artist, where the artist's succeeded jobs number in the hundreds.
+    index("generation_jobs_user_unsettled_idx")
+      .on(t.userId, t.createdAt)
+      .where(sql`${t.status} IN ('queued', 'running', 'failed', 'canceled')`),
     check("generation_jobs_progress_range", sql`${t.progress} >= 0 AND ${t.progress} <= 1`),
     // The dashboard's ranges: delivered seconds by finish day, waits by the day a slot was given,
     // and jobs by creation day (queue depth, active artists).

@@ -314,6 +314,25 @@ export const ledgerEntries = pgTable(
 );
 
 // Maintained by a trigger on ledger_entries (migration 0007), never written by the application.
+// Each batch's payouts counted and summed per state, kept by a trigger on payouts (migration
+// 0010, hand-written at its end), so the admin overview and the batch list read a few rows per
+// batch instead of aggregating every payout ever made (ADR 0015).
+export const payoutBatchTotals = pgTable(
+  "payout_batch_totals",
+  {
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => payoutBatches.id),
+    state: payoutState("state").notNull(),
+    payouts: bigint("payouts", { mode: "number" }).notNull(),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.batchId, t.state] }),
+    check("payout_batch_totals_not_negative", sql`${t.payouts} >= 0 and ${t.amountMinor} >= 0`),
+  ],
+);
+
 export const ledgerBalances = pgTable(
   "ledger_balances",
   {
@@ -326,6 +345,14 @@ export const ledgerBalances = pgTable(
   (t) => [
     primaryKey({ columns: [t.userId, t.currency] }),
     check("ledger_balances_never_negative", sql`${t.balanceMinor} >= 0`),
+    // The overview's balances, largest first, without sorting every artist's row.
+    index("ledger_balances_owed_idx")
+      .on(
+        t.balanceMinor.desc().nullsFirst(),
+        t.userId.desc().nullsFirst(),
+        t.currency.desc().nullsFirst(),
+      )
+      .where(sql`${t.balanceMinor} > 0`),
   ],
 );
 

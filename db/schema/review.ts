@@ -58,6 +58,10 @@ export const submissions = pgTable(
     index("submissions_queue_idx")
       .on(t.submittedAt, t.id)
       .where(sql`${t.state} IN ('pending', 'in_review')`),
+    // A reviewer's own claims on waiting items ("Claimed by me"), without scanning the queue.
+    index("submissions_claimed_idx")
+      .on(t.claimedBy)
+      .where(sql`${t.state} IN ('pending', 'in_review') AND ${t.claimedBy} IS NOT NULL`),
     check("submissions_approvals_needed", sql`${t.approvalsNeeded} IN (1, 2)`),
   ],
 );

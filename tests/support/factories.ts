@@ -6,6 +6,7 @@ import { resolveSession, startSession } from "~/.server/auth/session";
 import { actingAs, type ActingUser } from "~/.server/auth/guards";
 import type { Db } from "~/.server/db";
 import { parseEnv } from "~/.server/env";
+import { uncachedFigures, type FiguresCache } from "~/.server/figures-cache";
 import { createMailer, type Mailer } from "~/.server/mail/mailer";
 import { createStorage, type ObjectStorage } from "~/.server/storage";
 import { ASPECT_RATIOS, DURATIONS, RESOLUTIONS } from "~/lib/generation";
@@ -76,6 +77,7 @@ export type ContextOptions = {
   storage?: ObjectStorage;
   /** Called when a route wakes the generation queue. */
   wake?: () => void;
+  figures?: FiguresCache;
 };
 
 /** The load context the server would build for this request (server/app.ts does the same). */
@@ -100,6 +102,8 @@ export async function contextFor(
       concurrency: { local: 2 },
       wake: options.wake ?? (() => {}),
     },
+    // Every call computes: a test reads the figures of the data it just wrote.
+    figures: options.figures ?? uncachedFigures,
   };
 }
 

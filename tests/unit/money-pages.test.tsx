@@ -209,6 +209,8 @@ describe("/admin/money", () => {
     ui.loaderData = {
       totals: [],
       pendingContributions: [],
+      pendingCount: 0,
+      pendingNext: null,
       awaitingGrants: [grantRow("g1", "awarded", "other"), grantRow("g2", "awarded", "other")],
       askedPromotions: [],
       balances: { rows: [], next: null },

@@ -7,7 +7,7 @@ import {
   grants,
   ledgerBalances,
   payoutBatches,
-  payouts,
+  payoutBatchTotals,
   promotions,
   rateCards,
   submissions,
@@ -18,6 +18,7 @@ import { assertCan, type ActingUser } from "../auth/guards";
 import type { SessionUser } from "../auth/session";
 import type { Db } from "../db";
 import { UserError } from "../errors";
+import { uncachedFigures, type FiguresCache } from "../figures-cache";
 import { encodeTimeCursor, requireTimeCursor } from "../pagination";
 import { priceOf } from "./contributions";
 import { todayUtc } from "./dates";
@@ -121,27 +122,36 @@ const awarder = alias(users, "awarder");
 export async function loadMoneyOverview(
   db: Db,
   admin: ActingUser,
-  options: { balancesAfter?: string | null } = {},
+  options: {
+    balancesAfter?: string | null;
+    pendingAfter?: string | null;
+    figures?: FiguresCache;
+  } = {},
 ) {
   assertCan(admin, "money:manage");
+  const pendingAfter = requireTimeCursor(options.pendingAfter);
+  const figures = options.figures ?? uncachedFigures;
   const [
-    payoutTotals,
+    totalsByState,
     ledgerTotals,
-    pendingContributions,
+    pendingRows,
+    pendingCount,
     awaitingGrants,
     askedPromotions,
     balances,
     batches,
   ] = await Promise.all([
+    // Kept per batch by a trigger on payouts: a few rows per batch, however many payouts.
     db
       .select({
-        currency: payouts.currency,
-        state: payouts.state,
-        count: sql<number>`count(*)::int`,
-        total: sql<string>`sum(${payouts.amountMinor})::bigint::text`,
+        currency: payoutBatches.currency,
+        state: payoutBatchTotals.state,
+        count: sql<number>`sum(${payoutBatchTotals.payouts})::int`,
+        total: sql<string>`sum(${payoutBatchTotals.amountMinor})::bigint::text`,
       })
-      .from(payouts)
-      .groupBy(payouts.currency, payouts.state),
+      .from(payoutBatchTotals)
+      .innerJoin(payoutBatches, eq(payoutBatches.id, payoutBatchTotals.batchId))
+      .groupBy(payoutBatches.currency, payoutBatchTotals.state),
     db
       .select({
         currency: ledgerBalances.currency,
@@ -153,6 +163,7 @@ export async function loadMoneyOverview(
     db
       .select({
         contribution: contributions,
+        cursorAt: sql<string>`${contributions.createdAt}::text`,
         artist: artistUser.displayName,
         artistEmail: artistUser.email,
         prompt: generationJobs.prompt,
@@ -166,9 +177,28 @@ export async function loadMoneyOverview(
         rateCards,
         sql`${rateCards.id} = (select rc.id from ${rateCards} rc where rc.currency = coalesce((select pa.currency from payout_accounts pa where pa.user_id = ${contributions.userId}), 'USD') and rc.effective_from <= ${contributions.occurredOn} order by rc.effective_from desc limit 1)`,
       )
-      .where(eq(contributions.state, "pending"))
+      .where(
+        and(
+          eq(contributions.state, "pending"),
+          pendingAfter
+            ? sql`(${contributions.createdAt}, ${contributions.id}) > (${pendingAfter.at}::timestamptz, ${pendingAfter.id})`
+            : undefined,
+        ),
+      )
       .orderBy(asc(contributions.createdAt), asc(contributions.id))
-      .limit(50),
+      .limit(PENDING_PAGE_SIZE + 1),
+    // How many wait in all: shared, and at most a few seconds old.
+    figures.get(
+      "money-pending-contributions",
+      async () => {
+        const [row] = await db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(contributions)
+          .where(eq(contributions.state, "pending"));
+        return row?.n ?? 0;
+      },
+      { freshMs: 5_000, maxStaleMs: 60_000 },
+    ),
     db
       .select({
         grant: grants,
@@ -193,11 +223,11 @@ export async function loadMoneyOverview(
     listBatches(db, admin, { limit: 5 }),
   ]);
   const currencies = [
-    ...new Set([...payoutTotals.map((p) => p.currency), ...ledgerTotals.map((l) => l.currency)]),
+    ...new Set([...totalsByState.map((p) => p.currency), ...ledgerTotals.map((l) => l.currency)]),
   ].sort();
   const totals = currencies.map((currency) => {
     const of = (state: string) => {
-      const row = payoutTotals.find((p) => p.currency === currency && p.state === state);
+      const row = totalsByState.find((p) => p.currency === currency && p.state === state);
       return { count: row?.count ?? 0, minor: Number(row?.total ?? 0) };
     };
     const ledger = ledgerTotals.find((l) => l.currency === currency);
@@ -216,7 +246,15 @@ export async function loadMoneyOverview(
   });
   return {
     totals,
-    pendingContributions: pendingContributions.map((r) => ({
+    pendingCount: pendingCount.value,
+    pendingNext:
+      pendingRows.length > PENDING_PAGE_SIZE
+        ? encodeTimeCursor(
+            pendingRows[PENDING_PAGE_SIZE - 1]!.cursorAt,
+            pendingRows[PENDING_PAGE_SIZE - 1]!.contribution.id,
+          )
+        : null,
+    pendingContributions: pendingRows.slice(0, PENDING_PAGE_SIZE).map(({ cursorAt: _, ...r }) => ({
       ...r,
       estimateMinor: r.rate ? priceOf(r.contribution, r.rate) : null,
       estimateCurrency: r.rate?.currency ?? null,
@@ -229,6 +267,8 @@ export async function loadMoneyOverview(
 }
 
 export const BALANCES_PAGE_SIZE = 25;
+/** Contributions to decide, oldest first, a page at a time: each is a card with two forms. */
+export const PENDING_PAGE_SIZE = 10;
 
 /** Balances per artist and currency, largest first (keyset on balance, then user). */
 async function listBalances(db: Db, after?: string | null) {
@@ -341,25 +381,47 @@ export async function listBatches(
   assertCan(admin, "money:manage");
   const limit = options.limit ?? BATCHES_PAGE_SIZE;
   const after = requireTimeCursor(options.after);
-  const rows = await db
-    .select({
-      batch: payoutBatches,
-      cursorAt: sql<string>`${payoutBatches.createdAt}::text`,
-      count: sql<number>`count(${payouts.id})::int`,
-      total: sql<string>`coalesce(sum(${payouts.amountMinor}), 0)::bigint::text`,
-      open: sql<number>`count(*) filter (where ${payouts.state} in ('created', 'sent'))::int`,
-      failed: sql<number>`count(*) filter (where ${payouts.state} = 'failed')::int`,
-    })
+  // The page of batches first, then those batches' totals (kept by a trigger on payouts):
+  // grouping every payout of every batch before picking the page took most of the overview's
+  // time.
+  const batchPage = db
+    .select()
     .from(payoutBatches)
-    .leftJoin(payouts, eq(payouts.batchId, payoutBatches.id))
     .where(
       after
         ? sql`(${payoutBatches.createdAt}, ${payoutBatches.id}) < (${after.at}::timestamptz, ${after.id})`
         : undefined,
     )
-    .groupBy(payoutBatches.id)
     .orderBy(desc(payoutBatches.createdAt), desc(payoutBatches.id))
-    .limit(limit + 1);
+    .limit(limit + 1)
+    .as("page");
+  const rows = await db
+    .select({
+      batch: {
+        id: batchPage.id,
+        currency: batchPage.currency,
+        note: batchPage.note,
+        createdBy: batchPage.createdBy,
+        batchKey: batchPage.batchKey,
+        createdAt: batchPage.createdAt,
+      },
+      cursorAt: sql<string>`${batchPage.createdAt}::text`,
+      count: sql<number>`coalesce(sum(${payoutBatchTotals.payouts}), 0)::int`,
+      total: sql<string>`coalesce(sum(${payoutBatchTotals.amountMinor}), 0)::bigint::text`,
+      open: sql<number>`coalesce(sum(${payoutBatchTotals.payouts}) filter (where ${payoutBatchTotals.state} in ('created', 'sent')), 0)::int`,
+      failed: sql<number>`coalesce(sum(${payoutBatchTotals.payouts}) filter (where ${payoutBatchTotals.state} = 'failed'), 0)::int`,
+    })
+    .from(batchPage)
+    .leftJoin(payoutBatchTotals, eq(payoutBatchTotals.batchId, batchPage.id))
+    .groupBy(
+      batchPage.id,
+      batchPage.currency,
+      batchPage.note,
+      batchPage.createdBy,
+      batchPage.batchKey,
+      batchPage.createdAt,
+    )
+    .orderBy(desc(batchPage.createdAt), desc(batchPage.id));
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {

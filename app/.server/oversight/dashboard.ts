@@ -4,6 +4,7 @@ import { isoDay } from "~/lib/validation";
 import { assertCan, type ActingUser } from "../auth/guards";
 import { selectRows, type Db } from "../db";
 import { UserError } from "../errors";
+import type { FiguresCache } from "../figures-cache";
 
 // The program's health in numbers, all aggregated by SQL over a date range (UTC days, both ends
 // included). Every chart on /admin is one of these series, and its table shows the same numbers.
@@ -229,3 +230,21 @@ export async function loadDashboard(db: Db, admin: ActingUser, range: DateRange)
   return { range, generated, queue, reviewTimes, decisions, money, activeArtists: artists };
 }
 export type Dashboard = Awaited<ReturnType<typeof loadDashboard>>;
+
+/**
+ * The dashboard as this process last computed it for the range: at most a minute old, refreshed in
+ * the background (figures-cache.ts). Over a year of a large program each series aggregates tens of
+ * thousands of rows, far too much to repeat for every page view; the page says when it was
+ * computed.
+ */
+export async function loadDashboardCached(
+  db: Db,
+  figures: FiguresCache,
+  admin: ActingUser,
+  range: DateRange,
+) {
+  assertCan(admin, "oversight:view");
+  const parsed = rangeInput.safeParse(range);
+  if (!parsed.success) throw new UserError(parsed.error.issues[0]!.message, 400, "from");
+  return figures.get(`dashboard:${range.from}:${range.to}`, () => loadDashboard(db, admin, range));
+}

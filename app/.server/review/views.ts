@@ -14,6 +14,7 @@ import {
 import { assertCan } from "../auth/guards";
 import type { SessionUser } from "../auth/session";
 import type { Db } from "../db";
+import type { FiguresCache } from "../figures-cache";
 import { UserError } from "../errors";
 import { encodeTimeCursor, requireTimeCursor } from "../pagination";
 import { assertReviewer } from "./queue";
@@ -314,6 +315,16 @@ export async function clipChoices(db: Db, artist: SessionUser) {
     .where(and(eq(clips.userId, artist.id), isNull(clips.deletedAt)))
     .orderBy(desc(clips.createdAt))
     .limit(100);
+}
+
+/**
+ * The published review times as this process last computed them (at most a minute old): every
+ * artist's submissions pages show them, and over a large program they aggregate thousands of
+ * decided versions.
+ */
+export async function publishedReviewTimes(db: Db, figures: FiguresCache) {
+  const { value } = await figures.get("review-times", () => reviewTimes(db, new Date()));
+  return value;
 }
 
 /**

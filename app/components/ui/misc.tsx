@@ -113,14 +113,29 @@ export function Pagination({
   );
 }
 
+const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "UTC",
+  timeZoneName: "short",
+});
+const timeOfDayFormat = new Intl.DateTimeFormat("en-GB", {
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  timeZone: "UTC",
+  timeZoneName: "short",
+});
+
+// Made once (see app/lib/dates.ts): tables call these for every row.
 export function formatDateTime(value: string | Date) {
-  return new Date(value).toLocaleString("en-GB", {
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: "UTC",
-    timeZoneName: "short",
-  });
+  return dateTimeFormat.format(new Date(value));
+}
+
+/** "14:03:05 UTC": when a figure was computed, for figures that may be seconds or a minute old. */
+export function formatTimeOfDay(value: string | Date) {
+  return timeOfDayFormat.format(new Date(value));
 }

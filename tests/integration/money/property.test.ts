@@ -16,6 +16,7 @@ import {
   contributions,
   grants,
   ledgerBalances,
+  payoutBatchTotals,
   ledgerEntries,
   payoutBatches,
   payouts,
@@ -598,6 +599,28 @@ async function checkInvariants(world: World) {
     if (e.reversesEntryId !== null)
       reversalOf.set(e.reversesEntryId, [...(reversalOf.get(e.reversesEntryId) ?? []), e]);
   const allPayouts = await t.db.select().from(payouts);
+  // The trigger-kept totals per batch and state are the payouts' own count and sum.
+  const expectedTotals = new Map<string, { payouts: number; amountMinor: number }>();
+  for (const p of allPayouts) {
+    const key = `${p.batchId} ${p.state}`;
+    const total = expectedTotals.get(key) ?? { payouts: 0, amountMinor: 0 };
+    expectedTotals.set(key, {
+      payouts: total.payouts + 1,
+      amountMinor: total.amountMinor + p.amountMinor,
+    });
+  }
+  const storedTotals = await t.db.select().from(payoutBatchTotals);
+  expect(
+    Object.fromEntries(
+      storedTotals
+        .filter((row) => row.payouts > 0)
+        .map((row) => [
+          `${row.batchId} ${row.state}`,
+          { payouts: row.payouts, amountMinor: row.amountMinor },
+        ]),
+    ),
+    "payout_batch_totals",
+  ).toEqual(Object.fromEntries(expectedTotals));
   const allBatches = await t.db.select().from(payoutBatches);
 
   for (const artist of world.artists) {

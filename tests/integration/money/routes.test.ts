@@ -275,6 +275,49 @@ describe("/admin/money: deciding contributions", () => {
     ]);
   });
 
+  it("pages what waits oldest first, counting all of it", async () => {
+    const { adminCookie, artist } = await pending();
+    // Eleven more hours logged, one a day: twelve wait, ten to a page.
+    for (let day = 1; day <= 11; day++)
+      await logHours(
+        t.db,
+        acting(artist),
+        hoursInput.parse({
+          occurredOn: new Date(Date.now() - day * 86_400_000).toISOString().slice(0, 10),
+          hours: "1",
+          notes: `Day ${day} of testing.`,
+        }),
+      );
+    const open = async (query = "") =>
+      (
+        await callRoute(
+          t.db,
+          overviewLoader,
+          makeRequest(`/admin/money${query}`, { cookie: adminCookie }),
+        )
+      ).body as {
+        pendingCount: number;
+        pendingNext: string | null;
+        pendingContributions: { contribution: { id: string } }[];
+      };
+    const first = await open();
+    expect(first.pendingCount).toBe(12);
+    expect(first.pendingContributions).toHaveLength(10);
+    const second = await open(`?pending=${encodeURIComponent(first.pendingNext!)}`);
+    expect(second.pendingContributions).toHaveLength(2);
+    expect(second.pendingNext).toBeNull();
+    const all = [...first.pendingContributions, ...second.pendingContributions].map(
+      (c) => c.contribution.id,
+    );
+    expect(new Set(all).size).toBe(12);
+    const badLink = await callRoute(
+      t.db,
+      overviewLoader,
+      makeRequest("/admin/money?pending=nope", { cookie: adminCookie }),
+    );
+    expect(badLink.status).toBe(400);
+  });
+
   it("approving writes the earning to the ledger and emails the artist", async () => {
     const { adminCookie, artist, admin, item } = await pending();
     const res = await decide(adminCookie, { intent: "approve-contribution", id: item.id });

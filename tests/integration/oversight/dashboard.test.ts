@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { createFiguresCache } from "~/.server/figures-cache";
 import { defaultRange, loadDashboard, rangeInput } from "~/.server/oversight/dashboard";
 import { UserError } from "~/.server/errors";
 import {
@@ -10,6 +12,7 @@ import {
   reviewDecisions,
   submissions,
   submissionVersions,
+  type User,
 } from "~db/schema";
 import { useTestDatabase } from "../../support/db";
 import {
@@ -356,5 +359,39 @@ describe("the admin dashboard", () => {
       error: "The range ends before it starts.",
       asked: { from: "2026-03-09", to: "2026-03-01" },
     });
+  });
+
+  it("the page serves one computation for a minute, says when it was made, and checks the role first", async () => {
+    const { admin } = await program();
+    const reviewer = await createUser(t.db, { role: "reviewer" });
+    let clock = Date.parse("2026-03-04T10:00:00Z");
+    const figures = createFiguresCache({ clock: () => clock });
+    const open = async (who: User) =>
+      callRoute(
+        t.db,
+        loader,
+        makeRequest(`/admin?from=${RANGE.from}&to=${RANGE.to}`, {
+          cookie: await sessionCookieFor(t.db, who),
+        }),
+        {},
+        { figures },
+      );
+    const first = await open(admin);
+    const seconds = (body: unknown) =>
+      (body as { dashboard: Awaited<ReturnType<typeof loadDashboard>> }).dashboard.generated.days;
+    expect(first.body).toMatchObject({ computedAt: "2026-03-04T10:00:00.000Z" });
+    // Changed figures change nothing on the page until the minute is over.
+    await t.db
+      .update(generationJobs)
+      .set({ durationSeconds: sql`${generationJobs.durationSeconds} * 2` });
+    expect(seconds({ dashboard: await loadDashboard(t.db, acting(admin), RANGE) })).not.toEqual(
+      seconds(first.body),
+    );
+    clock += 30_000;
+    const again = await open(admin);
+    expect(seconds(again.body)).toEqual(seconds(first.body));
+    expect(again.body).toMatchObject({ computedAt: "2026-03-04T10:00:00.000Z" });
+    // The cache never answers someone the page refuses.
+    expect((await open(reviewer)).status).toBe(403);
   });
 });

@@ -1,5 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { createFiguresCache } from "~/.server/figures-cache";
 import { listReviewQueue, QUEUE_PAGE_SIZE, queueFilters } from "~/.server/review/queue";
 import { claimSubmission, decide, decisionInput } from "~/.server/review/reviewing";
 import { submitClip, submitInput, withdrawSubmission } from "~/.server/review/submissions";
@@ -304,5 +305,40 @@ describe("the review queue", () => {
     expect(body.filters).toMatchObject({ use: "press", overdue: false, mine: false });
     expect(body.targetHours).toBe(48);
     expect(body.counts.waiting).toBe(1);
+  });
+
+  it("shares the whole queue's counts for a few seconds; the list and the reviewer's own claims stay live", async () => {
+    const artist = await artistWith(t.db);
+    const ana = await createUser(t.db, { role: "reviewer" });
+    const ben = await createUser(t.db, { role: "reviewer" });
+    const first = await waitingFor(artist, 3);
+    let clock = 1_000_000;
+    const figures = createFiguresCache({ clock: () => clock });
+    const shared = (reviewer: User) =>
+      listReviewQueue(t.db, acting(reviewer), queueFilters.parse({}), {
+        now: NOW,
+        targetHours: TARGET,
+        figures,
+      });
+
+    expect((await shared(ana)).counts).toEqual({ waiting: 1, overdue: 0, unclaimed: 1, mine: 0 });
+    const second = await waitingFor(artist, 72);
+    await claimAt(ben, first.id);
+    // Ben sees the new item and his claim at once; the shared counts are as counted.
+    const soon = await shared(ben);
+    expect(ids(soon)).toEqual([second.id, first.id]);
+    expect(soon.counts).toEqual({ waiting: 1, overdue: 0, unclaimed: 1, mine: 1 });
+    expect(soon.countsAt.getTime()).toBe(1_000_000);
+
+    // Five seconds on, the old counts are served once more while they are counted again.
+    clock += 5_000;
+    expect((await shared(ana)).counts.waiting).toBe(1);
+    let later = await shared(ana);
+    for (let i = 0; i < 250 && later.counts.waiting === 1; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      later = await shared(ana);
+    }
+    expect(later.counts).toEqual({ waiting: 2, overdue: 1, unclaimed: 1, mine: 0 });
+    expect(later.countsAt.getTime()).toBe(1_005_000);
   });
 });
