@@ -78,27 +78,47 @@ async function secondsGenerated(db: Db, range: DateRange) {
  * that got a slot that day had waited (p50, p90, minutes).
  */
 async function queueOverTime(db: Db, range: DateRange) {
+  // Waiting at the end of day D = jobs created by then − jobs given a slot (or finished) by then,
+  // as every job ends after it starts: one running sum over one pass of the jobs, instead of a
+  // count per day over all of them (3 s for 30 days of a million-job program).
   const rows = await selectRows<{ day: string; depth: number; p50: unknown; p90: unknown }>(
     db,
-    sql`with days as (
+    sql`with jobs as (
+          select (created_at at time zone 'UTC')::date as created_day,
+            (coalesce(dispatched_at, finished_at) at time zone 'UTC')::date as ended_day
+          from generation_jobs
+          -- A job waits minutes, not a month: bounding the scan keeps it on the index.
+          where created_at >= ${startOf(range)} - interval '30 days' and created_at < ${endOf(range)}
+        ),
+        days as (
           select d::date as day from generate_series(${range.from}::date, ${range.to}::date, interval '1 day') d
         ),
+        moves as (
+          select created_day as day, 1 as delta from jobs
+          union all
+          select ended_day, -1 from jobs where ended_day is not null
+          union all
+          -- Every day of the range has a row, moves or not.
+          select day, 0 from days
+        ),
+        running as (
+          select day, sum(sum(delta)) over (order by day) as depth from moves group by day
+        ),
+        -- Each day's waits in one grouped pass (a subquery per day rescanned them all per day).
         waits as (
           select (dispatched_at at time zone 'UTC')::date as day,
-            extract(epoch from (dispatched_at - created_at)) / 60.0 as minutes
+            percentile_cont(0.5) within group (order by extract(epoch from (dispatched_at - created_at)) / 60.0) as p50,
+            percentile_cont(0.9) within group (order by extract(epoch from (dispatched_at - created_at)) / 60.0) as p90
           from generation_jobs
           where dispatched_at >= ${startOf(range)} and dispatched_at < ${endOf(range)}
+          group by 1
         )
-        select to_char(days.day, 'YYYY-MM-DD') as day,
-          (select count(*) from generation_jobs j
-            where j.created_at < (days.day + 1)::timestamp at time zone 'UTC'
-              -- A job waits minutes, not a month: bounding the scan keeps it on the index.
-              and j.created_at >= ${startOf(range)} - interval '30 days'
-              and coalesce(j.dispatched_at, j.finished_at, 'infinity') >= (days.day + 1)::timestamp at time zone 'UTC'
-          )::int as depth,
-          (select percentile_cont(0.5) within group (order by minutes) from waits w where w.day = days.day) as p50,
-          (select percentile_cont(0.9) within group (order by minutes) from waits w where w.day = days.day) as p90
-        from days order by days.day`,
+        select to_char(days.day, 'YYYY-MM-DD') as day, running.depth::int as depth,
+          waits.p50, waits.p90
+        from days
+        join running on running.day = days.day
+        left join waits on waits.day = days.day
+        order by days.day`,
   );
   return rows.map((r) => ({
     day: r.day,
