@@ -135,6 +135,17 @@ test.describe("response headers", () => {
     }
   });
 
+  test("the benchmark's baseline page is static text for anyone, and sets no cookie", async ({
+    request,
+  }) => {
+    const response = await request.get("/bench/baseline");
+    expect(response.status()).toBe(200);
+    expect(response.headers()["set-cookie"]).toBeUndefined();
+    const html = await response.text();
+    expect(html).toContain("Greenroom is up");
+    expect(html).toContain('name="robots" content="noindex"');
+  });
+
   test("/healthz answers ok without caching", async ({ request }) => {
     const response = await request.get("/healthz");
     expect(response.status()).toBe(200);

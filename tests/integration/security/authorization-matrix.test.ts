@@ -128,6 +128,9 @@ const matrix: Record<string, Entry | Entry[]> = {
     loader: everyone("notFound"),
   },
   "healthz.ts": { path: () => "/healthz", loader: everyone("ok") },
+  // The page benchmark's yardstick: static text, no loader and no action, open to everyone
+  // (tests/e2e/security.spec.ts renders it signed out).
+  "bench.baseline.tsx": { path: () => "/bench/baseline" },
   "login.tsx": {
     path: () => "/login",
     loader: { ...signedIn("home", "ok") },
