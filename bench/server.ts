@@ -82,6 +82,9 @@ export async function startProductionServer(
         SESSION_SECRET: randomBytes(32).toString("hex"),
         GENERATION_WORKERS: "0",
         LOG_LEVEL: "warn",
+        // The scale program's addresses are made up: whatever .env says, its email stays in the
+        // outbox (the daily digest would otherwise write to 200 reviewers).
+        RESEND_API_KEY: "",
         ...extraEnv,
       },
       stdio: ["ignore", "inherit", "inherit"],
