@@ -19,7 +19,8 @@ import { openDatabase, selectRows, type Db } from "~/.server/db";
 import { encodeTimeCursor } from "~/.server/pagination";
 import { runLighthouse, type LighthouseScores } from "./lighthouse";
 import { ensureScaleSeed, SCALE_ACCOUNTS, scaleDatabaseUrl } from "./seed-scale";
-import { ensureBuild, startProductionServer } from "./server";
+import { ensureProductionBuild } from "../scripts/production-build";
+import { startProductionServer } from "./server";
 import { measureWeights, readAssetsManifest, type PageWeight } from "./weight";
 
 const TARGET_RATIO = 0.6;
@@ -223,7 +224,8 @@ async function main() {
       ? `Seeded the scale program in ${fmt(seed.seconds, 1)} s.`
       : "The scale program is already seeded.",
   );
-  if (await ensureBuild(REBUILD)) console.log("Built the production bundle.");
+  if (ensureProductionBuild({ force: REBUILD, announce: "Building the production bundle…" }))
+    console.log("Built the production bundle.");
 
   const handle = await openDatabase({ databaseUrl, dataDir: "data" });
   const server = await startProductionServer(databaseUrl, {

@@ -3,9 +3,7 @@
 // process is interrupted.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
-import path from "node:path";
 
 export type RunningServer = { url: string; pid: number; stop: () => Promise<void> };
 
@@ -18,38 +16,6 @@ async function freePort() {
       const port = typeof address === "object" && address ? address.port : 0;
       probe.close(() => resolve(port));
     });
-  });
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    const mtime = entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs;
-    if (mtime > newest) newest = mtime;
-  }
-  return newest;
-}
-
-/** Builds with `npm run build` when there is no build or the app changed since the last one. */
-export async function ensureBuild(force = false) {
-  const built = path.resolve("build/server/index.js");
-  const stale =
-    force ||
-    !existsSync(built) ||
-    Math.max(newestMtime("app"), newestMtime("db/schema")) > statSync(built).mtimeMs;
-  if (!stale) return false;
-  await run("npm", ["run", "build", "--silent"]);
-  return true;
-}
-
-function run(command: string, args: string[]) {
-  return new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"] });
-    child.once("error", reject);
-    child.once("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}`)),
-    );
   });
 }
 
