@@ -17,6 +17,7 @@ import os from "node:os";
 import { endSession, startSession } from "~/.server/auth/session";
 import { openDatabase, selectRows, type Db } from "~/.server/db";
 import { encodeTimeCursor } from "~/.server/pagination";
+import { numberArg } from "./args";
 import { runLighthouse, type LighthouseScores } from "./lighthouse";
 import { ensureScaleSeed, SCALE_ACCOUNTS, scaleDatabaseUrl } from "./seed-scale";
 import { ensureProductionBuild } from "../scripts/production-build";
@@ -27,14 +28,9 @@ const TARGET_RATIO = 0.6;
 const TARGET_P99_RATIO = 2;
 const TARGET_GZIP_KB = 150;
 
-function option(name: string, fallback: number) {
-  const i = process.argv.indexOf(`--${name}`);
-  const n = i >= 0 ? Number(process.argv[i + 1]) : NaN;
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-const DURATION = option("duration", 10);
-const CONNECTIONS = option("connections", 10);
-const WARMUP = option("warmup", 3);
+const DURATION = numberArg("duration", 10);
+const CONNECTIONS = numberArg("connections", 10);
+const WARMUP = numberArg("warmup", 3);
 const onlyIndex = process.argv.indexOf("--only");
 const ONLY = onlyIndex >= 0 ? new Set(process.argv[onlyIndex + 1]?.split(",")) : null;
 const LIGHTHOUSE = !process.argv.includes("--no-lighthouse");

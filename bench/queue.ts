@@ -32,17 +32,10 @@ import { claimJob, type RunnerDeps } from "~/.server/generation/runner";
 import { createStorage } from "~/.server/storage";
 import { ASPECT_RATIOS, DURATIONS, RESOLUTIONS } from "~/lib/generation";
 import { accessSettings, generationJobs, users } from "~db/schema";
+import { numberArg } from "./args";
 
 const TARGET_JOBS_PER_SECOND = 200;
 const TARGET_P95_MS = 200;
-
-function numberArg(name: string, fallback: number) {
-  const inline = process.argv.find((a) => a.startsWith(`--${name}=`));
-  const i = process.argv.indexOf(`--${name}`);
-  const raw = inline ? inline.split("=")[1] : i >= 0 ? process.argv[i + 1] : undefined;
-  const n = Number(raw);
-  return raw !== undefined && Number.isInteger(n) && n > 0 ? n : fallback;
-}
 
 const PGLITE_ONLY = process.argv.includes("--pglite-only");
 const PG_JOBS = numberArg("jobs", 1000);

@@ -23,16 +23,9 @@ import {
   type LocalRenderInput,
 } from "~/.server/generation/providers/local-renderer";
 import { frameSize, type AspectRatio, type Resolution, type StylePreset } from "~/lib/generation";
+import { numberArg } from "./args";
 
 const TARGET_RATIO = 1.2;
-
-function numberArg(name: string, fallback: number) {
-  const i = process.argv.indexOf(`--${name}`);
-  const inline = process.argv.find((a) => a.startsWith(`--${name}=`));
-  const raw = inline ? inline.split("=")[1] : i >= 0 ? process.argv[i + 1] : undefined;
-  const n = Number(raw);
-  return raw !== undefined && Number.isInteger(n) && n > 0 ? n : fallback;
-}
 
 const REPS = numberArg("reps", 5);
 
