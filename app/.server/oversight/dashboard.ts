@@ -235,10 +235,19 @@ async function activeArtists(db: Db, range: DateRange) {
   }));
 }
 
-export async function loadDashboard(db: Db, admin: ActingUser, range: DateRange) {
+/** Admins only, and a range the form would accept: checked before anything is computed or cached. */
+function assertDashboardRequest(admin: ActingUser, range: DateRange) {
   assertCan(admin, "oversight:view");
   const parsed = rangeInput.safeParse(range);
   if (!parsed.success) throw new UserError(parsed.error.issues[0]!.message, 400, "from");
+}
+
+export async function loadDashboard(db: Db, admin: ActingUser, range: DateRange) {
+  assertDashboardRequest(admin, range);
+  return computeDashboard(db, range);
+}
+
+async function computeDashboard(db: Db, range: DateRange) {
   const [generated, queue, reviewTimes, decisions, money, artists] = await Promise.all([
     secondsGenerated(db, range),
     queueOverTime(db, range),
@@ -263,8 +272,6 @@ export async function loadDashboardCached(
   admin: ActingUser,
   range: DateRange,
 ) {
-  assertCan(admin, "oversight:view");
-  const parsed = rangeInput.safeParse(range);
-  if (!parsed.success) throw new UserError(parsed.error.issues[0]!.message, 400, "from");
-  return figures.get(`dashboard:${range.from}:${range.to}`, () => loadDashboard(db, admin, range));
+  assertDashboardRequest(admin, range);
+  return figures.get(`dashboard:${range.from}:${range.to}`, () => computeDashboard(db, range));
 }
