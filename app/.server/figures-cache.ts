@@ -19,6 +19,9 @@ type Entry<V> = {
 /** How long a value counts as fresh and how long it may be shown at all, for one kind of figure. */
 export type Freshness = { freshMs: number; maxStaleMs: number };
 
+/** Counts shown beside a live list (the review queue's, the pending contributions'). */
+export const COUNTS_BESIDE_A_LIVE_LIST: Freshness = { freshMs: 5_000, maxStaleMs: 60_000 };
+
 export type FiguresCache = {
   get<V>(key: string, compute: () => Promise<V>, freshness?: Freshness): Promise<CachedFigures<V>>;
 };

@@ -7,14 +7,12 @@ import type { ActingUser } from "../auth/guards";
 import type { SessionUser } from "../auth/session";
 import type { Db } from "../db";
 import { ForbiddenError } from "../errors";
-import { uncachedFigures, type FiguresCache, type Freshness } from "../figures-cache";
+import { COUNTS_BESIDE_A_LIVE_LIST, uncachedFigures, type FiguresCache } from "../figures-cache";
 import { encodeTimeCursor, requireTimeCursor } from "../pagination";
 
 // The reviewers' queue: waiting items oldest first, measured against the review target.
 
 export const QUEUE_PAGE_SIZE = 25;
-/** The queue's shared counts may be this old; the page says when they were counted. */
-const QUEUE_COUNTS_FRESHNESS: Freshness = { freshMs: 5_000, maxStaleMs: 60_000 };
 
 export function assertReviewer(user: SessionUser) {
   if (user.role !== "reviewer" && user.role !== "admin")
@@ -134,7 +132,7 @@ export async function listReviewQueue(
     figures.get(
       `review-queue-counts:${filters.use ?? ""}:${filters.cohort ?? ""}`,
       () => countsOf(base),
-      QUEUE_COUNTS_FRESHNESS,
+      COUNTS_BESIDE_A_LIVE_LIST,
     ),
     // The reviewer's own claims: few, on their own index, always live.
     (filters.cohort
