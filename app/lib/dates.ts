@@ -22,3 +22,8 @@ const dayFormats = {
 export function formatDay(day: string, month: "short" | "long" = "short") {
   return dayFormats[month].format(new Date(`${day}T00:00:00Z`));
 }
+
+/** The UTC day of a moment, in words, as formatDay writes it: "3 November 2026" by default. */
+export function formatDate(moment: Date, month: "short" | "long" = "long") {
+  return dayFormats[month].format(moment);
+}

@@ -1,5 +1,6 @@
 import { and, count, desc, eq, gt, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { formatDate } from "~/lib/dates";
 import { emailField, fieldErrors, roleField } from "~/lib/validation";
 import { invites, users, type Role } from "~db/schema";
 import { auditActor, assertCan, type ActingUser } from "../auth/guards";
@@ -27,14 +28,6 @@ export function inviteState(
   if (invite.expiresAt <= now) return "expired";
   return "pending";
 }
-
-const formatDate = (date: Date) =>
-  date.toLocaleDateString("en-GB", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  });
 
 type NewInvite = { email: string; role: Role; displayName?: string };
 

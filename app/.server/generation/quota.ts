@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { formatDate } from "~/lib/dates";
 import { ASPECT_RATIOS, DURATIONS, RESOLUTIONS, STYLE_PRESETS } from "~/lib/generation";
 import {
   accessSettings,
@@ -83,13 +84,6 @@ export const generationRequest = z.object({
 export type GenerationRequest = z.infer<typeof generationRequest>;
 
 const rank = (r: string) => (RESOLUTIONS as readonly string[]).indexOf(r);
-const day = (d: Date) =>
-  d.toLocaleDateString("en-GB", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  });
 
 /**
  * Why this request may not be queued now, next to the field it concerns; null when it may.
@@ -107,10 +101,16 @@ export function refusalFor(
       message: "Your generation access has not been set up yet. The program team has been told.",
     };
   if (settings.accessFrom && now < settings.accessFrom) {
-    return { field: "form", message: `Your access window opens on ${day(settings.accessFrom)}.` };
+    return {
+      field: "form",
+      message: `Your access window opens on ${formatDate(settings.accessFrom)}.`,
+    };
   }
   if (settings.accessUntil && now >= settings.accessUntil) {
-    return { field: "form", message: `Your access window closed on ${day(settings.accessUntil)}.` };
+    return {
+      field: "form",
+      message: `Your access window closed on ${formatDate(settings.accessUntil)}.`,
+    };
   }
   if (request.durationSeconds > settings.maxDurationSeconds) {
     return {
