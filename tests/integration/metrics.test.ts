@@ -212,6 +212,10 @@ describe("/metrics content", () => {
     await seedJobs(await createUser(t.db));
     await seedEmails();
     const { scrape } = await serve({ METRICS_TOKEN: TOKEN });
+    // The CPU counter counts from the registry's creation, and the process clock can be coarse:
+    // while the test mostly waits on the database it may not have moved yet. Make it move.
+    const userCpu = process.cpuUsage().user;
+    while (process.cpuUsage().user - userCpu < 1000);
     const body = await scrape();
     const depth = (provider: string, state: string) =>
       sample(body, "greenroom_generation_queue_depth", { provider, state });
