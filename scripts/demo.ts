@@ -3,6 +3,9 @@ import { ensureProductionBuild } from "./production-build";
 
 // Production mode must be set before React and the app load: they pick their build on import.
 process.env.NODE_ENV = "production";
+// Without an email provider, a password-reset link is shown once on this console (never in the
+// outbox), so a newcomer can reset a demo password. See docs/decisions/0016.
+process.env.DEMO_MODE ||= "true";
 const { DEMO_ACCOUNTS, DEMO_PASSWORD } = await import("~db/seed");
 const { describeSeeded, seedDemoData } = await import("~db/demo-data");
 const { storageFromEnv } = await import("~/.server/generation/setup");

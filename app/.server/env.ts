@@ -24,6 +24,13 @@ const schema = z.object({
   RESEND_API_KEY: z.string().optional(),
   RESEND_BASE_URL: z.url().optional(),
   EMAIL_FROM: z.string().default("Greenroom <no-reply@greenroom.test>"),
+  // `npm run demo` sets it: without an email provider, a message with a secret link (a password
+  // reset) is shown once on the server's console instead of going nowhere. Development does the
+  // same. Never in production with real accounts: whoever reads the console could reset them.
+  DEMO_MODE: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
   // Header holding the client address when behind a proxy you trust (e.g. x-forwarded-for).
   TRUSTED_PROXY_HEADER: z.string().optional(),
   // Bearer token Prometheus sends to read /metrics. Unset: /metrics does not exist (404). The

@@ -3,10 +3,12 @@ import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { listOutbox, OUTBOX_PAGE_SIZE } from "~/.server/mail/outbox";
-import { pageParam } from "~/.server/http";
+import { pageParam, routeHeaders } from "~/.server/http";
 import { StatusBadge } from "~/components/status-badge";
 import { FilterTabs } from "~/components/ui/filters";
 import { EmptyState, formatDateTime, PageHeader, Pagination } from "~/components/ui/misc";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Outbox · Greenroom" }];
 
@@ -37,8 +39,8 @@ export default function Outbox() {
         title="Outbox"
         description={
           provider
-            ? `Every email the portal sends is recorded here and delivered through ${provider}, with retries.`
-            : "No email provider is configured (RESEND_API_KEY is empty), so email is delivered here: open the links below as the recipient would."
+            ? `Every email the portal sends is recorded here and delivered through ${provider}, with retries. Password-reset links go to their owner only and are never shown here.`
+            : "No email provider is configured (RESEND_API_KEY is empty), so email is delivered here: open invite links below as the recipient would. Password-reset links are never shown here; in demo and development mode they appear once on the server's console."
         }
       />
       <div className="mb-4">
@@ -79,6 +81,15 @@ export default function Outbox() {
                 </div>
                 {message.error ? (
                   <p className="mt-2 text-sm text-red-800">Last error: {message.error}</p>
+                ) : null}
+                {message.secretWithheld ? (
+                  <p className="mt-2 text-sm text-stone-700">
+                    {message.provider === "console"
+                      ? "Its secret link was shown once on the server's console (demo mode), not here."
+                      : message.status === "sent"
+                        ? "Its secret link went to the recipient only, and is not kept."
+                        : "Its secret link goes to the recipient only, and is not shown here."}
+                  </p>
                 ) : null}
                 {message.links.length > 0 ? (
                   <ul className="mt-3 space-y-1 text-sm">

@@ -7,11 +7,20 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { anonymousActor } from "~/.server/auth/guards";
 import { checkResetToken, resetPassword } from "~/.server/auth/password-reset";
 import { redirectWithFlash } from "~/.server/flash";
-import { loadLinkPage, parseWith, userErrorToResponse } from "~/.server/http";
+import { deliverEmails } from "~/.server/mail/send";
+import {
+  loadLinkPage,
+  parseWith,
+  userErrorToResponse,
+  readForm,
+  routeHeaders,
+} from "~/.server/http";
 import { AuthLayout, LinkGone } from "~/components/auth-layout";
 import { Button } from "~/components/ui/button";
 import { FormError, TextField } from "~/components/ui/field";
 import { withConfirmedPassword } from "~/lib/validation";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [
   { title: "Choose a new password · Greenroom" },
@@ -25,14 +34,17 @@ export function loader({ params, context }: LoaderFunctionArgs) {
 const schema = withConfirmedPassword({});
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const parsed = parseWith(schema, Object.fromEntries(await request.formData()));
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const parsed = parseWith(schema, Object.fromEntries(input.form));
   if (!parsed.ok) return parsed.response;
   try {
-    await resetPassword(
+    const { emailIds } = await resetPassword(
       context.db,
-      { token: params.token ?? "", password: parsed.data.password },
+      { token: params.token ?? "", password: parsed.data.password, appUrl: context.env.APP_URL },
       anonymousActor(request, context),
     );
+    await deliverEmails(context.db, context.mailer, emailIds);
   } catch (error) {
     return userErrorToResponse(error);
   }

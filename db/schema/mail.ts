@@ -15,10 +15,14 @@ export const emailOutbox = pgTable(
     text: text("text").notNull(),
     status: emailStatus("status").notNull().default("queued"),
     // "resend" when a provider accepted it; "outbox" when no provider is configured and the
-    // outbox page is where the message is read.
+    // outbox page is where the message is read; "console" when a secret link was shown on the
+    // server's console instead (development and demo mode without a provider).
     provider: text("provider"),
     providerMessageId: text("provider_message_id"),
     error: text("error"),
+    // Secret values of the message (a reset link), AES-GCM sealed under a key derived from
+    // SESSION_SECRET; html and text hold placeholders instead. Erased once sent or failed.
+    sealed: text("sealed"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
     lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),

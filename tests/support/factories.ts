@@ -89,7 +89,9 @@ export async function contextFor(
   return {
     db,
     env: testEnv,
-    mailer: options.mailer ?? createMailer({ EMAIL_FROM: testEnv.EMAIL_FROM }),
+    mailer:
+      options.mailer ??
+      createMailer({ EMAIL_FROM: testEnv.EMAIL_FROM, SESSION_SECRET: testEnv.SESSION_SECRET }),
     logger: pino({ level: "silent" }),
     auth: await resolveSession(db, request.headers.get("cookie")),
     cspNonce: "test-nonce",

@@ -2,15 +2,19 @@ import { and, count, desc, eq, type SQL } from "drizzle-orm";
 import { emailOutbox } from "~db/schema";
 import { assertCan, type ActingUser } from "../auth/guards";
 import type { Db } from "../db";
+import { hasSecrets, redactSecrets } from "./sealed";
 
 export const OUTBOX_PAGE_SIZE = 20;
 
-/** The links a message carries, so the outbox page can offer them without rendering its HTML. */
+/**
+ * The links a message carries, so the outbox page can offer them without rendering its HTML.
+ * A secret link is only a placeholder here (sealed.ts), and is never offered.
+ */
 export function linksIn(html: string): string[] {
   const found = new Set<string>();
   for (const match of html.matchAll(/href="([^"]+)"/g)) {
     const href = match[1]!.replace(/&amp;/g, "&");
-    if (/^https?:\/\//.test(href)) found.add(href);
+    if (/^https?:\/\//.test(href) && !hasSecrets(href)) found.add(href);
   }
   return [...found];
 }
@@ -26,8 +30,23 @@ export async function listOutbox(
   if (filter.recipient) conditions.push(eq(emailOutbox.recipient, filter.recipient.toLowerCase()));
   const where = conditions.length ? and(...conditions) : undefined;
   const [rows, [total]] = await Promise.all([
+    // Never the sealed secrets: the page gets what an admin may read.
     db
-      .select()
+      .select({
+        id: emailOutbox.id,
+        recipient: emailOutbox.recipient,
+        template: emailOutbox.template,
+        subject: emailOutbox.subject,
+        html: emailOutbox.html,
+        text: emailOutbox.text,
+        status: emailOutbox.status,
+        provider: emailOutbox.provider,
+        providerMessageId: emailOutbox.providerMessageId,
+        error: emailOutbox.error,
+        attempts: emailOutbox.attempts,
+        createdAt: emailOutbox.createdAt,
+        sentAt: emailOutbox.sentAt,
+      })
       .from(emailOutbox)
       .where(where)
       .orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id))
@@ -36,7 +55,12 @@ export async function listOutbox(
     db.select({ n: count() }).from(emailOutbox).where(where),
   ]);
   return {
-    messages: rows.map(({ html, ...rest }) => ({ ...rest, links: linksIn(html) })),
+    messages: rows.map(({ html, text, ...rest }) => ({
+      ...rest,
+      text: redactSecrets(text),
+      links: linksIn(html),
+      secretWithheld: hasSecrets(text),
+    })),
     total: total?.n ?? 0,
   };
 }

@@ -1,4 +1,8 @@
 // The registry of templates the send function can render: name → component and subject line.
+import AdminPasswordResetEmail, {
+  subject as adminPasswordResetSubject,
+  type AdminPasswordResetEmailProps,
+} from "~emails/admin-password-reset";
 import AccountSuspendedEmail, {
   subject as accountSuspendedSubject,
   type AccountSuspendedEmailProps,
@@ -43,7 +47,12 @@ import ReviewDecisionEmail, {
 
 export const templates = {
   invite: { component: InviteEmail, subject: inviteSubject },
-  "password-reset": { component: PasswordResetEmail, subject: passwordResetSubject },
+  // resetUrl opens the account: it goes to the recipient only, never into the outbox (sealed.ts).
+  "password-reset": {
+    component: PasswordResetEmail,
+    subject: passwordResetSubject,
+    secrets: ["resetUrl"],
+  },
   "review-decision": { component: ReviewDecisionEmail, subject: reviewDecisionSubject },
   "review-comment": { component: ReviewCommentEmail, subject: reviewCommentSubject },
   "overdue-digest": { component: OverdueDigestEmail, subject: overdueDigestSubject },
@@ -59,6 +68,10 @@ export const templates = {
     subject: promotionRequestedSubject,
   },
   "account-suspended": { component: AccountSuspendedEmail, subject: accountSuspendedSubject },
+  "admin-password-reset": {
+    component: AdminPasswordResetEmail,
+    subject: adminPasswordResetSubject,
+  },
 };
 
 export type TemplateProps = {
@@ -73,6 +86,13 @@ export type TemplateProps = {
   "payout-sent": PayoutSentEmailProps;
   "promotion-requested": PromotionRequestedEmailProps;
   "account-suspended": AccountSuspendedEmailProps;
+  "admin-password-reset": AdminPasswordResetEmailProps;
 };
 
 export type TemplateName = keyof typeof templates;
+
+/** The props of `template` that are secret: sealed in the outbox, shown to nobody but the recipient. */
+export function secretPropsOf(template: TemplateName): readonly string[] {
+  const entry = templates[template] as { secrets?: readonly string[] };
+  return entry.secrets ?? [];
+}

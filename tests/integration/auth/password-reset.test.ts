@@ -1,6 +1,15 @@
-import { eq, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
-import { emailOutbox, passwordResetTokens, sessions, users } from "~db/schema";
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMailer } from "~/.server/mail/mailer";
+import { loader as outboxLoader } from "~/routes/admin.outbox";
+import {
+  auditLog,
+  emailOutbox,
+  notifications,
+  passwordResetTokens,
+  sessions,
+  users,
+} from "~db/schema";
 import { action as forgotAction } from "~/routes/forgot-password";
 import { action as resetAction, loader as resetLoader } from "~/routes/reset-password.$token";
 import { action as loginAction } from "~/routes/login";
@@ -12,10 +21,26 @@ import {
   makeRequest,
   sessionCookieFor,
   TEST_PASSWORD,
+  testEnv,
 } from "../../support/factories";
-import { lastEmailTo } from "../../support/outbox";
+import { startFakeResend } from "../../support/fake-resend";
 
 const t = useTestDatabase();
+
+// Reset links reach the owner's inbox only: here, a local Resend that follows its documented
+// contract. The outbox never holds them.
+let resend: Awaited<ReturnType<typeof startFakeResend>>;
+beforeAll(async () => {
+  resend = await startFakeResend();
+});
+afterAll(() => resend.close());
+const mailer = () =>
+  createMailer({
+    RESEND_API_KEY: resend.apiKey,
+    RESEND_BASE_URL: resend.url,
+    EMAIL_FROM: testEnv.EMAIL_FROM,
+    SESSION_SECRET: testEnv.SESSION_SECRET,
+  });
 
 async function forgot(email: string, ip = "198.51.100.20") {
   return callRoute(
@@ -23,8 +48,16 @@ async function forgot(email: string, ip = "198.51.100.20") {
     forgotAction,
     makeRequest("/forgot-password", { form: { email } }),
     {},
-    { ip },
+    { ip, mailer: mailer() },
   );
+}
+
+/** The reset link in the newest email Resend was asked to send to `email`, as its owner reads it. */
+async function lastEmailTo(_db: unknown, email: string) {
+  const sent = resend.requests.filter((r) => [r.body.to].flat().includes(email)).at(-1);
+  if (!sent) throw new Error(`No email to ${email}`);
+  const link = /href="(http[^"]+\/reset-password\/[^"]+)"/.exec(sent.body.html ?? "")?.[1];
+  return { message: sent, link, path: link ? new URL(link).pathname : undefined };
 }
 
 function tokenFrom(path: string) {
@@ -45,6 +78,103 @@ describe("password reset", () => {
     const messages = await t.db.select().from(emailOutbox);
     expect(messages.map((m) => m.recipient)).toEqual(["real@example.test"]);
     expect(messages[0]!.template).toBe("password-reset");
+    const { link } = await lastEmailTo(t.db, "real@example.test");
+    expect(link).toMatch(/^http:\/\/localhost:3000\/reset-password\/[\w-]{43}$/);
+  });
+
+  it("never lets an admin read another person's reset link: the outbox takeover is gone", async () => {
+    // The reported attack: ask a reset for another admin, read the link in /admin/outbox.
+    const attacker = await createUser(t.db, { role: "admin" });
+    const victim = await createUser(t.db, { role: "admin", email: "omar@example.test" });
+    await forgot(victim.email);
+    const { link } = await lastEmailTo(t.db, victim.email);
+    const token = link!.split("/").pop()!;
+
+    const page = await callRoute(
+      t.db,
+      outboxLoader,
+      makeRequest("/admin/outbox", { cookie: await sessionCookieFor(t.db, attacker) }),
+    );
+    expect(page.status).toBe(200);
+    const shown = JSON.stringify(page.body);
+    expect(shown).toContain("omar@example.test");
+    expect(shown).not.toContain(token);
+    expect(shown).not.toContain("/reset-password/");
+    const { messages } = page.body as {
+      messages: { links: string[]; secretWithheld: boolean }[];
+    };
+    expect(messages[0]).toMatchObject({ links: [], secretWithheld: true });
+    // Nor is the token anywhere in the database.
+    const rows = await t.db.select().from(emailOutbox);
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+
+  it("tells every other admin, in-app and by email, when an admin's password is reset, and audits it", async () => {
+    const reset = await createUser(t.db, { role: "admin", displayName: "Ada Admin" });
+    const others = [
+      await createUser(t.db, { role: "admin" }),
+      await createUser(t.db, { role: "admin" }),
+    ];
+    const reviewer = await createUser(t.db, { role: "reviewer" });
+    await forgot(reset.email);
+    const { path } = await lastEmailTo(t.db, reset.email);
+    const token = tokenFrom(path!);
+    resend.requests.length = 0;
+    const done = await callRoute(
+      t.db,
+      resetAction,
+      makeRequest(path!, {
+        form: { password: "a brand new password", confirm: "a brand new password" },
+      }),
+      { token },
+      { mailer: mailer() },
+    );
+    expect(done.status).toBe(302);
+    for (const admin of others) {
+      const [note] = await t.db
+        .select()
+        .from(notifications)
+        .where(eq(notifications.userId, admin.id));
+      expect(note).toMatchObject({
+        kind: "admin_password_reset",
+        title: "Ada Admin's admin password was reset",
+        link: `/admin/people/${reset.id}`,
+      });
+    }
+    const told = resend.requests
+      .map((r) => r.body.to)
+      .flat()
+      .sort();
+    expect(told).toEqual(others.map((o) => o.email).sort());
+    expect(resend.requests[0]!.body.subject).toBe("Security: Ada Admin's admin password was reset");
+    // Not the reviewer, not the admin whose password it was.
+    for (const id of [reviewer.id, reset.id])
+      expect(await t.db.select().from(notifications).where(eq(notifications.userId, id))).toEqual(
+        [],
+      );
+    const [audit] = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "auth.password_reset"), eq(auditLog.subjectId, reset.id)));
+    expect(audit!.data).toMatchObject({ role: "admin", adminsNotified: 2 });
+  });
+
+  it("tells no admin when an artist resets a password", async () => {
+    await createUser(t.db, { role: "admin" });
+    const artist = await createUser(t.db);
+    await forgot(artist.email);
+    const { path } = await lastEmailTo(t.db, artist.email);
+    const done = await callRoute(
+      t.db,
+      resetAction,
+      makeRequest(path!, {
+        form: { password: "a brand new password", confirm: "a brand new password" },
+      }),
+      { token: tokenFrom(path!) },
+      { mailer: mailer() },
+    );
+    expect(done.status).toBe(302);
+    expect(await t.db.select().from(notifications)).toEqual([]);
   });
 
   it("stores only a hash of the token, which works once, and ends every session", async () => {
@@ -191,5 +321,6 @@ describe("password reset", () => {
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get("retry-after")).toBeTruthy();
     expect(await t.db.select().from(emailOutbox)).toHaveLength(3);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 });

@@ -2,7 +2,15 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emailOutbox } from "~db/schema";
 import { createMailer } from "~/.server/mail/mailer";
-import { deliverEmails, MAX_ATTEMPTS, queueEmail, renderEmail } from "~/.server/mail/send";
+import { listOutbox } from "~/.server/mail/outbox";
+import {
+  deliverEmails,
+  MAX_ATTEMPTS,
+  queueEmail,
+  queueSecretEmail,
+  renderEmail,
+} from "~/.server/mail/send";
+import { createUser, acting } from "../../support/factories";
 import { useTestDatabase } from "../../support/db";
 import { startFakeResend } from "../../support/fake-resend";
 
@@ -14,19 +22,28 @@ beforeAll(async () => {
 });
 afterAll(() => resend.close());
 
+const SESSION_SECRET = "test-secret-test-secret-test-secret-0123";
 const resendMailer = () =>
   createMailer({
     RESEND_API_KEY: resend.apiKey,
     RESEND_BASE_URL: resend.url,
     EMAIL_FROM: "Greenroom <no-reply@greenroom.test>",
+    SESSION_SECRET,
   });
 const outboxMailer = createMailer({ EMAIL_FROM: "Greenroom <no-reply@greenroom.test>" });
 
-const props = { resetUrl: "http://localhost:3000/reset-password/abc", displayName: "Ari" };
+// An invite: a message with nothing secret in it (admins may read invite links in the outbox).
+const props = {
+  inviteUrl: "http://localhost:3000/invite/abc",
+  invitedByName: "Ada",
+  role: "artist" as const,
+  expiresAt: "Tue Dec 08 2026",
+};
+const resetProps = { resetUrl: "http://localhost:3000/reset-password/abc", displayName: "Ari" };
 
 describe("email", () => {
   it("renders a template to HTML and text", async () => {
-    const { subject, html, text } = await renderEmail("password-reset", props);
+    const { subject, html, text } = await renderEmail("password-reset", resetProps);
     expect(subject).toBe("Reset your Greenroom password");
     expect(html).toContain('href="http://localhost:3000/reset-password/abc"');
     expect(text).toContain("http://localhost:3000/reset-password/abc");
@@ -37,7 +54,7 @@ describe("email", () => {
     resend.requests.length = 0;
     const id = await queueEmail(t.db, {
       to: "ari@example.test",
-      template: "password-reset",
+      template: "invite",
       props,
     });
     expect(await deliverEmails(t.db, resendMailer(), [id])).toEqual({ sent: 1, failed: 0 });
@@ -47,10 +64,10 @@ describe("email", () => {
     expect(request.headers.authorization).toBe(`Bearer ${resend.apiKey}`);
     expect(request.body).toMatchObject({
       to: "ari@example.test",
-      subject: "Reset your Greenroom password",
+      subject: "You're invited to the Greenroom early-access program",
       from: "Greenroom <no-reply@greenroom.test>",
     });
-    expect(request.body.text).toContain("reset-password/abc");
+    expect(request.body.text).toContain("invite/abc");
     const [row] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id));
     expect(row).toMatchObject({ status: "sent", provider: "resend", attempts: 1, error: null });
     expect(row!.providerMessageId).toMatch(/^fake-/);
@@ -61,7 +78,7 @@ describe("email", () => {
     resend.failNextRequests(1);
     const id = await queueEmail(t.db, {
       to: "retry@example.test",
-      template: "password-reset",
+      template: "invite",
       props,
     });
     expect(await deliverEmails(t.db, resendMailer(), [id])).toEqual({ sent: 0, failed: 1 });
@@ -84,7 +101,7 @@ describe("email", () => {
     resend.failNextRequests(100);
     const id = await queueEmail(t.db, {
       to: "doomed@example.test",
-      template: "password-reset",
+      template: "invite",
       props,
     });
     for (let i = 0; i < MAX_ATTEMPTS; i++) {
@@ -100,7 +117,7 @@ describe("email", () => {
     resend.requests.length = 0;
     const ids = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        queueEmail(t.db, { to: `bulk${i}@example.test`, template: "password-reset", props }),
+        queueEmail(t.db, { to: `bulk${i}@example.test`, template: "invite", props }),
       ),
     );
     const [a, b] = await Promise.all([
@@ -116,7 +133,7 @@ describe("email", () => {
   it("without a key the outbox is the destination", async () => {
     const id = await queueEmail(t.db, {
       to: "offline@example.test",
-      template: "password-reset",
+      template: "invite",
       props,
     });
     await deliverEmails(t.db, outboxMailer, [id]);
@@ -127,12 +144,114 @@ describe("email", () => {
   it("a rolled-back transaction leaves no email behind", async () => {
     await expect(
       t.db.transaction(async (tx) => {
-        await queueEmail(tx, { to: "ghost@example.test", template: "password-reset", props });
+        await queueEmail(tx, { to: "ghost@example.test", template: "invite", props });
         throw new Error("rollback");
       }),
     ).rejects.toThrow("rollback");
     expect(
       await t.db.select().from(emailOutbox).where(eq(emailOutbox.recipient, "ghost@example.test")),
     ).toHaveLength(0);
+  });
+
+  describe("a message with a secret link (a password reset)", () => {
+    const TOKEN = "live-reset-token-0123456789abcdefghijklmnopqrstu";
+    const secret = {
+      resetUrl: `http://localhost:3000/reset-password/${TOKEN}`,
+      displayName: "Ari",
+    };
+    const queueReset = (mailer = resendMailer()) =>
+      queueSecretEmail(t.db, mailer, {
+        to: "ari@example.test",
+        template: "password-reset",
+        props: secret,
+      });
+    const storedText = async () =>
+      JSON.stringify(
+        await t.db.select().from(emailOutbox).where(eq(emailOutbox.recipient, "ari@example.test")),
+      );
+
+    it("can only be queued sealed: queueEmail refuses a template with secret props", async () => {
+      await expect(
+        queueEmail(t.db, { to: "ari@example.test", template: "password-reset", props: secret }),
+      ).rejects.toThrow(/queueSecretEmail/);
+    });
+
+    it("is stored without its link, reaches the recipient with it, and the sealed copy is erased", async () => {
+      resend.requests.length = 0;
+      const id = await queueReset();
+      expect(await storedText()).not.toContain(TOKEN);
+      const [queued] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id));
+      expect(queued!.sealed).toMatch(/^v1\./);
+      expect(queued!.html).toContain("[[secret:resetUrl]]");
+
+      expect(await deliverEmails(t.db, resendMailer(), [id])).toEqual({ sent: 1, failed: 0 });
+      expect(resend.requests).toHaveLength(1);
+      const sent = resend.requests[0]!.body;
+      expect(sent.html).toContain(`href="http://localhost:3000/reset-password/${TOKEN}"`);
+      expect(sent.text).toContain(`/reset-password/${TOKEN}`);
+      expect(sent.text).not.toContain("[[secret");
+      const [row] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id));
+      expect(row).toMatchObject({ status: "sent", provider: "resend", sealed: null });
+      expect(await storedText()).not.toContain(TOKEN);
+    });
+
+    it("is shown to admins in the outbox with the link withheld, and offers no link", async () => {
+      await queueReset();
+      const admin = await createUser(t.db, { role: "admin" });
+      const { messages } = await listOutbox(t.db, acting(admin), { page: 1 });
+      expect(messages).toHaveLength(1);
+      const [message] = messages;
+      expect(message!.secretWithheld).toBe(true);
+      expect(message!.links).toEqual([]);
+      expect(message!.text).toContain("[link sent only to the recipient]");
+      expect(JSON.stringify(messages)).not.toContain(TOKEN);
+      expect(JSON.stringify(messages)).not.toContain("sealed");
+    });
+
+    it("without a provider, in demo mode, is shown once on the console and nowhere else", async () => {
+      const printed: string[] = [];
+      const demo = createMailer(
+        { EMAIL_FROM: "Greenroom <no-reply@greenroom.test>", SESSION_SECRET, DEMO_MODE: true },
+        { printSecretMessage: (message) => printed.push(message) },
+      );
+      const id = await queueReset(demo);
+      expect(await deliverEmails(t.db, demo, [id])).toEqual({ sent: 1, failed: 0 });
+      expect(await deliverEmails(t.db, demo)).toEqual({ sent: 0, failed: 0 });
+      expect(printed).toHaveLength(1);
+      expect(printed[0]).toContain(`/reset-password/${TOKEN}`);
+      expect(printed[0]).toContain("ari@example.test");
+      const [row] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id));
+      expect(row).toMatchObject({ status: "sent", provider: "console", sealed: null });
+    });
+
+    it("without a provider and outside demo mode, goes nowhere and is marked failed with the reason", async () => {
+      const production = createMailer({
+        EMAIL_FROM: "Greenroom <no-reply@greenroom.test>",
+        SESSION_SECRET,
+        NODE_ENV: "production",
+      });
+      expect(production.printSecretMessage).toBeNull();
+      const id = await queueReset(production);
+      expect(await deliverEmails(t.db, production, [id])).toEqual({ sent: 0, failed: 1 });
+      const [row] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id));
+      expect(row).toMatchObject({ status: "failed", sealed: null });
+      expect(row!.error).toMatch(/RESEND_API_KEY/);
+      expect(await storedText()).not.toContain(TOKEN);
+    });
+
+    it("sealed under another SESSION_SECRET cannot be opened: it fails rather than send a placeholder", async () => {
+      resend.requests.length = 0;
+      const id = await queueReset();
+      const otherKey = createMailer({
+        RESEND_API_KEY: resend.apiKey,
+        RESEND_BASE_URL: resend.url,
+        EMAIL_FROM: "Greenroom <no-reply@greenroom.test>",
+        SESSION_SECRET: "another-secret-another-secret-another-01",
+      });
+      expect(await deliverEmails(t.db, otherKey, [id])).toEqual({ sent: 0, failed: 1 });
+      expect(resend.requests).toHaveLength(0);
+      const [row] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id));
+      expect(row).toMatchObject({ status: "failed", sealed: null });
+    });
   });
 });
