@@ -15,12 +15,20 @@ import {
 import { z } from "zod";
 import { anonymousActor } from "~/.server/auth/guards";
 import { signIn } from "~/.server/auth/sign-in";
-import { parseWith, safeRedirect, userErrorToResponse } from "~/.server/http";
+import {
+  parseWith,
+  safeRedirect,
+  userErrorToResponse,
+  readForm,
+  routeHeaders,
+} from "~/.server/http";
 import { recordSignIn } from "~/.server/oversight/activity";
 import { AuthLayout } from "~/components/auth-layout";
 import { Button } from "~/components/ui/button";
 import { FormError, TextField } from "~/components/ui/field";
 import { emailField } from "~/lib/validation";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Greenroom" }];
 
@@ -48,18 +56,27 @@ const schema = z.object({
 });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = parseWith(schema, Object.fromEntries(await request.formData()));
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const parsed = parseWith(schema, Object.fromEntries(input.form));
   if (!parsed.ok) return parsed.response;
   try {
     const actor = anonymousActor(request, context);
-    const { user, cookie } = await signIn(context.db, parsed.data, actor);
+    const { user, cookie, deviceCookie } = await signIn(context.db, parsed.data, actor, {
+      cookieHeader: request.headers.get("cookie"),
+      secret: context.env.SESSION_SECRET,
+      secureCookies: context.env.NODE_ENV === "production",
+    });
     // Where the account signs in from, for the anomaly scan; it never fails the sign-in.
     await recordSignIn(
       context.db,
       { userId: user.id, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null },
       context.logger,
     );
-    return redirect(safeRedirect(parsed.data.redirectTo), { headers: { "Set-Cookie": cookie } });
+    const headers = new Headers();
+    headers.append("Set-Cookie", cookie);
+    headers.append("Set-Cookie", deviceCookie);
+    return redirect(safeRedirect(parsed.data.redirectTo), { headers });
   } catch (error) {
     return userErrorToResponse(error);
   }

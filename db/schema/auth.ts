@@ -77,6 +77,8 @@ export const rateLimitCounters = pgTable(
     key: text("key").notNull(),
     windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
     hits: integer("hits").notNull().default(0),
+    // When the last hit was let through: a backoff counter (hitWithBackoff) waits from here.
+    lastHitAt: timestamp("last_hit_at", { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.bucket, t.key, t.windowStart] }),

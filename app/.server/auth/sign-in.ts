@@ -3,11 +3,36 @@ import { users } from "~db/schema";
 import { recordAudit, type Actor } from "../audit/audit-log";
 import type { Db, DbOrTx } from "../db";
 import { UserError } from "../errors";
+import { deviceCookieFor, knownDevice, signedInFromAddressLately } from "./known-clients";
 import { verifyAgainstDummy, verifyPassword } from "./passwords";
-import { clearHits, hit, LIMITS, refundHit } from "./rate-limit";
+import { clearHits, hit, hitWithBackoff, refundHit, type Backoff, type Limit } from "./rate-limit";
 import { startSession } from "./session";
 
 const WRONG = "That email and password do not match an account. Check both and try again.";
+
+/**
+ * Slow the attacker, not the owner (OWASP ASVS V6.3, NIST 800-63B §5.2.2; docs/decisions/0017).
+ * A client the account knows (its device cookie, or an address it signed in from lately) is held
+ * only to its own guesses. Any other client is counted per account and address, per address across
+ * accounts, and per account with a growing delay rather than a lock: the owner who waits the few
+ * seconds (at most 15 minutes) always gets a turn.
+ */
+export const SIGN_IN_LIMITS = {
+  knownClient: { bucket: "login:known", max: 10, windowSeconds: 15 * 60 },
+  accountAndAddress: { bucket: "login:pair", max: 5, windowSeconds: 15 * 60 },
+  address: { bucket: "login:ip", max: 30, windowSeconds: 15 * 60 },
+  account: { bucket: "login:account", free: 5, windowSeconds: 60 * 60, maxDelaySeconds: 15 * 60 },
+} satisfies Record<string, Limit | Backoff>;
+
+export type SignInClient = {
+  /** The request's Cookie header: a device cookie in it may make the client known. */
+  cookieHeader: string | null;
+  /** Signs device cookies (the session secret). */
+  secret: string;
+  /** Device cookies are Secure in production. */
+  secureCookies: boolean;
+  now?: Date;
+};
 
 export async function findUserByEmail(db: DbOrTx, email: string) {
   const [user] = await db
@@ -19,15 +44,34 @@ export async function findUserByEmail(db: DbOrTx, email: string) {
 }
 
 /**
- * Checks a password and starts a session. Every attempt counts against the account and the
- * address before the password is checked; a success clears the account's count.
+ * Checks a password and starts a session. Every attempt counts before the password is checked
+ * (so parallel guesses cannot slip through together); a success takes its counts back. Returns the
+ * session cookie and a device cookie that makes this browser known to the account.
  */
-export async function signIn(db: Db, input: { email: string; password: string }, actor: Actor) {
+export async function signIn(
+  db: Db,
+  input: { email: string; password: string },
+  actor: Actor,
+  client: SignInClient,
+) {
   const email = input.email.trim().toLowerCase();
-  if (actor.ip) await hit(db, LIMITS.loginPerIp, actor.ip);
-  await hit(db, LIMITS.loginPerAccount, email);
-
+  const now = client.now ?? new Date();
   const user = await findUserByEmail(db, email);
+  const device = user ? knownDevice(client.cookieHeader, user.id, client) : null;
+  const known =
+    Boolean(device) ||
+    (user !== null && (await signedInFromAddressLately(db, user.id, actor.ip ?? null, now)));
+
+  const address = actor.ip ?? "unknown";
+  const pairKey = `${email}|${device ? `device:${device}` : address}`;
+  if (known) {
+    await hit(db, SIGN_IN_LIMITS.knownClient, pairKey, now);
+  } else {
+    await hit(db, SIGN_IN_LIMITS.accountAndAddress, pairKey, now);
+    if (actor.ip) await hit(db, SIGN_IN_LIMITS.address, actor.ip, now);
+    await hitWithBackoff(db, SIGN_IN_LIMITS.account, email, now);
+  }
+
   if (!user?.passwordHash) {
     await verifyAgainstDummy(input.password);
     throw new UserError(WRONG, 400, "form");
@@ -40,6 +84,7 @@ export async function signIn(db: Db, input: { email: string; password: string },
         action: "auth.sign_in_failed",
         subjectType: "user",
         subjectId: user.id,
+        data: { knownClient: known },
       },
     );
     throw new UserError(WRONG, 400, "form");
@@ -53,14 +98,30 @@ export async function signIn(db: Db, input: { email: string; password: string },
   }
   if (user.status !== "active") throw new UserError(WRONG, 400, "form");
 
-  // Only failures should count: many people behind one office address may all sign in.
-  await clearHits(db, LIMITS.loginPerAccount, email);
-  if (actor.ip) await refundHit(db, LIMITS.loginPerIp, actor.ip);
+  // Only failures should add up: the owner's typos before this success are forgiven, and many
+  // people behind one office address may all sign in.
+  if (known) {
+    await clearHits(db, SIGN_IN_LIMITS.knownClient, pairKey);
+  } else {
+    await clearHits(db, SIGN_IN_LIMITS.accountAndAddress, pairKey);
+    if (actor.ip) await refundHit(db, SIGN_IN_LIMITS.address, actor.ip, now);
+    await refundHit(db, SIGN_IN_LIMITS.account, email, now);
+  }
   const { cookie } = await startSession(db, user.id);
   await recordAudit(
     db,
     { ...actor, userId: user.id },
-    { action: "auth.sign_in", subjectType: "user", subjectId: user.id },
+    {
+      action: "auth.sign_in",
+      subjectType: "user",
+      subjectId: user.id,
+      data: { knownClient: known },
+    },
   );
-  return { user, cookie };
+  const deviceCookie = deviceCookieFor(user.id, {
+    secret: client.secret,
+    secure: client.secureCookies,
+    now,
+  });
+  return { user, cookie, deviceCookie };
 }

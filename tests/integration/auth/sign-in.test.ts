@@ -2,6 +2,9 @@ import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, sessions } from "~db/schema";
 import { selectRows } from "~/.server/db";
+import { DEVICE_COOKIE } from "~/.server/auth/known-clients";
+import { backoffDelaySeconds } from "~/.server/auth/rate-limit";
+import { signIn, SIGN_IN_LIMITS } from "~/.server/auth/sign-in";
 import { action as loginAction, loader as loginLoader } from "~/routes/login";
 import { action as logoutAction } from "~/routes/logout";
 import { loader as homeLoader } from "~/routes/_index";
@@ -12,6 +15,7 @@ import {
   makeRequest,
   sessionCookieFor,
   TEST_PASSWORD,
+  testEnv,
 } from "../../support/factories";
 
 const t = useTestDatabase();
@@ -116,37 +120,172 @@ describe("signing in", () => {
     expect(evil.headers.get("location")).toBe("/");
   });
 
-  it("throttles one account after 5 attempts, with Retry-After, even with the right password", async () => {
-    const user = await createUser(t.db, { email: "target@example.test" });
-    for (let i = 0; i < 5; i++)
-      expect((await login(user.email, `guess-${i}`, `198.51.100.${i}`)).status).toBe(400);
-    const blocked = await login(user.email, TEST_PASSWORD, "198.51.100.99");
-    expect(blocked.status).toBe(429);
-    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(JSON.stringify(blocked.body)).toMatch(/Too many attempts/);
-    // Other accounts are unaffected.
-    const other = await createUser(t.db);
-    expect((await login(other.email, TEST_PASSWORD, "198.51.100.98")).status).toBe(302);
-  });
+  describe("throttles that slow the attacker, not the owner", () => {
+    /** Sign in as the route does, with this browser's cookies. */
+    function loginWith(email: string, password: string, ip: string, cookie?: string) {
+      return callRoute(
+        t.db,
+        loginAction,
+        makeRequest("/login", { form: { email, password }, cookie }),
+        {},
+        { ip },
+      );
+    }
+    const deviceCookieOf = (res: { headers: Headers }) =>
+      res.headers
+        .getSetCookie()
+        .find((c) => c.startsWith(`${DEVICE_COOKIE}=`))!
+        .split(";")[0]!;
+    const guess = (email: string, ip: string, i: number) => signInAt(email, `guess-${i}`, ip);
 
-  it("throttles one address across many accounts", async () => {
-    for (let i = 0; i < 30; i++) await login(`spray-${i}@example.test`, "x", "192.0.2.50");
-    const blocked = await login("spray-final@example.test", "x", "192.0.2.50");
-    expect(blocked.status).toBe(429);
-  });
+    /** The domain call with a clock, to wait out a delay without waiting. */
+    function signInAt(
+      email: string,
+      password: string,
+      ip: string,
+      options: { now?: Date; cookie?: string } = {},
+    ) {
+      return signIn(
+        t.db,
+        { email, password },
+        { userId: null, ip, userAgent: "vitest" },
+        {
+          cookieHeader: options.cookie ?? null,
+          secret: testEnv.SESSION_SECRET,
+          secureCookies: false,
+          now: options.now,
+        },
+      );
+    }
 
-  it("does not count successful sign-ins against a shared address", async () => {
-    const people = await Promise.all(Array.from({ length: 35 }, () => createUser(t.db)));
-    for (const person of people)
-      expect((await login(person.email, TEST_PASSWORD, "192.0.2.77")).status).toBe(302);
-  });
+    it("gives the owner a device cookie that lets them in while strangers hammer the account", async () => {
+      const user = await createUser(t.db, { email: "owner@example.test" });
+      const first = await loginWith(user.email, TEST_PASSWORD, "198.51.100.7");
+      expect(first.status).toBe(302);
+      const device = deviceCookieOf(first);
+      expect(first.headers.getSetCookie().find((c) => c.startsWith(DEVICE_COOKIE))).toMatch(
+        /HttpOnly; SameSite=Lax/,
+      );
+      // Thirty wrong guesses from thirty addresses: the account is under attack.
+      for (let i = 0; i < 30; i++) await guess(user.email, `203.0.113.${i}`, i).catch(() => {});
+      const stranger = await loginWith(user.email, TEST_PASSWORD, "192.0.2.200");
+      expect(stranger.status).toBe(429);
+      // The owner's browser, even from a new address, goes straight in.
+      const owner = await loginWith(user.email, TEST_PASSWORD, "192.0.2.201", device);
+      expect(owner.status).toBe(302);
+      // A device cookie of another account, or a forged one, makes nobody known.
+      const other = await createUser(t.db);
+      const otherDevice = deviceCookieOf(
+        await loginWith(other.email, TEST_PASSWORD, "198.51.100.8"),
+      );
+      expect((await loginWith(user.email, TEST_PASSWORD, "192.0.2.202", otherDevice)).status).toBe(
+        429,
+      );
+      const forged = `${DEVICE_COOKIE}=${user.id}.AAAAAAAAAAAA.${Math.floor(Date.now() / 1000)}.forged`;
+      expect((await loginWith(user.email, TEST_PASSWORD, "192.0.2.203", forged)).status).toBe(429);
+    });
 
-  it("counts parallel attempts exactly: no burst slips under the limit", async () => {
-    const user = await createUser(t.db);
-    const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => login(user.email, `p-${i}`, `203.0.113.${i + 10}`)),
-    );
-    expect(results.filter((r) => r.status === 429)).toHaveLength(7);
+    it("lets the owner in from an address they signed in from lately, whatever strangers do", async () => {
+      const user = await createUser(t.db);
+      expect((await loginWith(user.email, TEST_PASSWORD, "198.51.100.9")).status).toBe(302);
+      for (let i = 0; i < 20; i++) await guess(user.email, `203.0.113.${i}`, i).catch(() => {});
+      // No cookie (another browser), but the office address is known to the account.
+      expect((await loginWith(user.email, TEST_PASSWORD, "198.51.100.9")).status).toBe(302);
+    });
+
+    it("lets a correct password from a new address through while the account shows no attack", async () => {
+      const user = await createUser(t.db);
+      // The owner's own typos from home, then the right password from a café.
+      for (let i = 0; i < 3; i++)
+        expect((await loginWith(user.email, `typo-${i}`, "198.51.100.10")).status).toBe(400);
+      expect((await loginWith(user.email, TEST_PASSWORD, "192.0.2.30")).status).toBe(302);
+    });
+
+    it("slows an attacked account with a growing delay, never a lock: whoever waits gets a turn", async () => {
+      const user = await createUser(t.db);
+      const start = new Date("2026-12-02T10:00:05Z");
+      const at = (seconds: number) => new Date(start.getTime() + seconds * 1000);
+      for (let i = 0; i < SIGN_IN_LIMITS.account.free; i++)
+        await expect(
+          signInAt(user.email, `g-${i}`, `203.0.113.${i}`, { now: at(0) }),
+        ).rejects.toMatchObject({ status: 400 });
+      // The sixth try from anywhere unknown waits 1 s after the last one let through…
+      await expect(
+        signInAt(user.email, "g-5", "203.0.113.50", { now: at(0) }),
+      ).rejects.toMatchObject({
+        status: 429,
+        headers: { "Retry-After": "1" },
+      });
+      await expect(
+        signInAt(user.email, "g-5", "203.0.113.50", { now: at(1) }),
+      ).rejects.toMatchObject({ status: 400 });
+      // …the next 2 s, then 4 s: refused tries do not push it further out.
+      await expect(
+        signInAt(user.email, "g-6", "203.0.113.51", { now: at(2) }),
+      ).rejects.toMatchObject({
+        status: 429,
+        headers: { "Retry-After": "1" },
+      });
+      await expect(
+        signInAt(user.email, "g-6", "203.0.113.51", { now: at(3) }),
+      ).rejects.toMatchObject({ status: 400 });
+      await expect(
+        signInAt(user.email, "g-7", "203.0.113.52", { now: at(4) }),
+      ).rejects.toMatchObject({
+        status: 429,
+        headers: { "Retry-After": "3" },
+      });
+      // The owner from a new address, after the wait: in.
+      const owner = await signInAt(user.email, TEST_PASSWORD, "192.0.2.40", { now: at(7) });
+      expect(owner.user.id).toBe(user.id);
+      // The delay is capped: however many tries, never more than 15 minutes.
+      expect(backoffDelaySeconds(SIGN_IN_LIMITS.account, 1000)).toBe(15 * 60);
+    });
+
+    it("locks one address out of one account after 5 wrong tries, with Retry-After; other addresses are not held", async () => {
+      const user = await createUser(t.db);
+      for (let i = 0; i < 5; i++)
+        expect((await loginWith(user.email, `wrong-${i}`, "203.0.113.77")).status).toBe(400);
+      const blocked = await loginWith(user.email, TEST_PASSWORD, "203.0.113.77");
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(JSON.stringify(blocked.body)).toMatch(
+        /Too many attempts\. Please wait \d+ (seconds?|minutes?) and try again\./,
+      );
+      // Other accounts are unaffected, and so is this account from elsewhere once the delay ran out.
+      const other = await createUser(t.db);
+      expect((await loginWith(other.email, TEST_PASSWORD, "198.51.100.98")).status).toBe(302);
+    });
+
+    it("slows one address trying many accounts, but not the people it knows", async () => {
+      const known = await createUser(t.db);
+      const device = deviceCookieOf(await loginWith(known.email, TEST_PASSWORD, "192.0.2.50"));
+      for (let i = 0; i < 30; i++) await loginWith(`spray-${i}@example.test`, "x", "192.0.2.50");
+      const blocked = await loginWith("spray-final@example.test", "x", "192.0.2.50");
+      expect(blocked.status).toBe(429);
+      expect(blocked.headers.get("retry-after")).toBeTruthy();
+      // A colleague behind the same address with a known browser still signs in.
+      expect((await loginWith(known.email, TEST_PASSWORD, "192.0.2.50", device)).status).toBe(302);
+    });
+
+    it("does not count successful sign-ins against a shared address", async () => {
+      const people = await Promise.all(Array.from({ length: 35 }, () => createUser(t.db)));
+      for (const person of people)
+        expect((await loginWith(person.email, TEST_PASSWORD, "192.0.2.77")).status).toBe(302);
+    });
+
+    it("counts parallel attempts exactly: no burst slips under the limit", async () => {
+      const user = await createUser(t.db);
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          loginWith(user.email, `p-${i}`, `203.0.113.${i + 10}`),
+        ),
+      );
+      // Five free tries; the sixth would have to wait a second after the fifth.
+      expect(results.filter((r) => r.status === 429)).toHaveLength(7);
+      for (const refused of results.filter((r) => r.status === 429))
+        expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    });
   });
 
   it("a signed-in person visiting /login goes home", async () => {
