@@ -1,7 +1,13 @@
 import { Writable } from "node:stream";
-import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
+import type {
+  AppLoadContext,
+  EntryContext,
+  HandleDataRequestFunction,
+  HandleErrorFunction,
+} from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
+import { redactUrl } from "./.server/redact";
 import { NonceProvider } from "./components/nonce";
 
 export const streamTimeout = 5_000;
@@ -20,6 +26,7 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.cspNonce;
+  keepPrivate(responseHeaders, loadContext);
   return new Promise<Response>((resolve, reject) => {
     let shellReady = false;
     let shellFailed = false;
@@ -67,10 +74,24 @@ export default function handleRequest(
   });
 }
 
+/**
+ * A signed-in person's pages and data are theirs alone: no shared cache or browser history may
+ * keep them (a page left on a shared computer, a proxy that caches by URL).
+ */
+function keepPrivate(headers: Headers, context: AppLoadContext) {
+  if (context.auth?.user) headers.set("Cache-Control", "private, no-store");
+}
+
+/** Every `.data` answer (single fetch) passes here, like every document passes handleRequest. */
+export const handleDataRequest: HandleDataRequestFunction = (response, { context }) => {
+  keepPrivate(response.headers, context);
+  return response;
+};
+
 // Log unexpected errors with the request id; Remix never sends their details to the browser in
 // production, and our error boundary shows a plain message.
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
   if (request.signal.aborted) return;
   if (error instanceof Response) return;
-  context.logger?.error({ err: error, url: request.url }, "unhandled error");
+  context.logger?.error({ err: error, url: redactUrl(request.url) }, "unhandled error");
 };

@@ -3,13 +3,16 @@
 import { openDatabase } from "~/.server/db";
 import { parseEnv } from "~/.server/env";
 import { loadDotEnv } from "../server/start";
+import { runScript } from "./run-script";
 
-loadDotEnv();
-const env = parseEnv();
-const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
-try {
-  await handle.migrate();
-  console.log(`Migrations applied (${handle.kind}).`);
-} finally {
-  await handle.close();
-}
+await runScript(async () => {
+  loadDotEnv();
+  const env = parseEnv();
+  const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  try {
+    await handle.migrate();
+    console.log(`Migrations applied (${handle.kind}).`);
+  } finally {
+    await handle.close();
+  }
+});

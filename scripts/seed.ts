@@ -4,18 +4,21 @@ import { parseEnv } from "~/.server/env";
 import { storageFromEnv } from "~/.server/generation/setup";
 import { describeSeeded, seedDemoData } from "~db/demo-data";
 import { loadDotEnv } from "../server/start";
+import { runScript } from "./run-script";
 
-loadDotEnv();
-const env = parseEnv();
-const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
-try {
-  await handle.migrate();
-  const seeded = await seedDemoData(handle.db, {
-    appUrl: env.APP_URL,
-    storage: storageFromEnv(env),
-    provenanceSecret: env.PROVENANCE_SECRET,
-  });
-  console.log(describeSeeded(seeded));
-} finally {
-  await handle.close();
-}
+await runScript(async () => {
+  loadDotEnv();
+  const env = parseEnv();
+  const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  try {
+    await handle.migrate();
+    const seeded = await seedDemoData(handle.db, {
+      appUrl: env.APP_URL,
+      storage: storageFromEnv(env),
+      provenanceSecret: env.PROVENANCE_SECRET,
+    });
+    console.log(describeSeeded(seeded));
+  } finally {
+    await handle.close();
+  }
+});

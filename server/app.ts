@@ -14,6 +14,8 @@ import type { Mailer } from "~/.server/mail/mailer";
 import { processMetrics, type Metrics } from "~/.server/metrics";
 import { createFiguresCache } from "~/.server/figures-cache";
 import { createActivityRecorder } from "~/.server/oversight/activity";
+import { urlHasUnstorable } from "~/.server/http";
+import { redactUrl } from "~/.server/redact";
 import type { ObjectStorage } from "~/.server/storage/storage";
 import { httpMetrics, metricsEndpoint } from "./metrics";
 
@@ -108,6 +110,9 @@ export function createApp(options: AppOptions) {
     res.locals.cspNonce = nonce;
     res.setHeader("X-Request-Id", requestId);
     res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce, dev));
+    // Every response, media included (stored bytes come from providers we do not control: no
+    // browser may guess HTML from them). Routes never set it again: the Remix adapter appends a
+    // route's headers to these, so a second one would be sent twice.
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
     res.setHeader("X-Frame-Options", "DENY");
@@ -124,7 +129,8 @@ export function createApp(options: AppOptions) {
         {
           requestId,
           method: req.method,
-          url: req.originalUrl,
+          // Reset and invite links open accounts: never in a log line.
+          url: redactUrl(req.originalUrl),
           status: res.statusCode,
           ms: Math.round(ms * 10) / 10,
         },
@@ -132,6 +138,19 @@ export function createApp(options: AppOptions) {
       );
     });
     next();
+  });
+
+  // NUL can be in no stored string (PostgreSQL refuses it): an address holding one, in its path
+  // or its query, is refused here once, before any route reads a parameter. Form bodies are
+  // checked where they are read (readForm in app/.server/http.ts), next to their fields.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!urlHasUnstorable(req.originalUrl)) return next();
+    res
+      .status(400)
+      .type("text/plain")
+      .send(
+        "This address contains a character that cannot be used (a NUL byte, %00). Remove it and try again.",
+      );
   });
 
   // Prometheus's scrape: with the security headers and request log, outside Remix.

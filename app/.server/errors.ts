@@ -5,7 +5,7 @@
 export class UserError extends Error {
   constructor(
     message: string,
-    readonly status: 400 | 403 | 404 | 409 | 410 | 413 | 422 | 429 = 400,
+    readonly status: 400 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 = 400,
     readonly field?: string,
     readonly headers?: Record<string, string>,
   ) {

@@ -3,6 +3,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guards";
 import { Badge, Card, PageHeader } from "~/components/ui/misc";
 import { can, type Permission } from "~/lib/permissions";
+import { routeHeaders } from "~/.server/http";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Home · Greenroom" }];
 

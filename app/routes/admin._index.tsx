@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
-import { loadOrRespond } from "~/.server/http";
+import { loadOrRespond, routeHeaders } from "~/.server/http";
 import { todayUtc } from "~/.server/money/dates";
 import { defaultRange, loadDashboardCached, rangeInput } from "~/.server/oversight/dashboard";
 import { BarChart, LineChart } from "~/components/charts/charts";
@@ -10,6 +10,8 @@ import { FormError, TextField } from "~/components/ui/field";
 import { EmptyState, formatTimeOfDay, PageHeader } from "~/components/ui/misc";
 import { formatDay } from "~/lib/dates";
 import { formatMoney } from "~/lib/money";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Admin · Greenroom" }];
 

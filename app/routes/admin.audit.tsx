@@ -6,6 +6,9 @@ import { decodeCursor, listAudit } from "~/.server/audit/queries";
 import { FilterBar, FilterInput, FilterSelect } from "~/components/ui/filters";
 import { DataTable, rowClass } from "~/components/ui/table";
 import { EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
+import { routeHeaders } from "~/.server/http";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Greenroom" }];
 

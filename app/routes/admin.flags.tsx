@@ -4,7 +4,13 @@ import { z } from "zod";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { itemFailure, loadOrRespond, itemParseFailure } from "~/.server/http";
+import {
+  itemFailure,
+  loadOrRespond,
+  itemParseFailure,
+  readForm,
+  routeHeaders,
+} from "~/.server/http";
 import { deliverEmails } from "~/.server/mail/send";
 import {
   dismissFlag,
@@ -26,6 +32,8 @@ import {
 } from "~/lib/anomaly-evidence";
 import { ANOMALY_LABELS, FLAG_STATES, type AnomalyKind, type FlagState } from "~/lib/oversight";
 import { reasonField } from "~/lib/validation";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Anomaly flags · Admin · Greenroom" }];
 
@@ -60,7 +68,9 @@ const actionSchema = z.discriminatedUnion("intent", [
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "oversight:view");
   const admin = actingUser(request, context, user);
-  const form = Object.fromEntries(await request.formData());
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const form = Object.fromEntries(input.form);
   const id = typeof form.id === "string" ? form.id : "";
   if (form.intent !== "dismiss" && form.intent !== "suspend")
     return itemFailure(new UserError("Choose dismiss or suspend.", 400), id);

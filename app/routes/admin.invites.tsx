@@ -18,7 +18,14 @@ import {
 } from "~/.server/access/invites";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { redirectWithFlash } from "~/.server/flash";
-import { failure, pageParam, parseWith, userErrorToResponse } from "~/.server/http";
+import {
+  failure,
+  pageParam,
+  parseWith,
+  userErrorToResponse,
+  readForm,
+  routeHeaders,
+} from "~/.server/http";
 import { StatusBadge } from "~/components/status-badge";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
@@ -26,6 +33,8 @@ import { FormError, SelectField, TextField } from "~/components/ui/field";
 import { FilterTabs } from "~/components/ui/filters";
 import { Card, EmptyState, formatDateTime, PageHeader, Pagination } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Invites · Greenroom" }];
 
@@ -61,7 +70,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       413,
     );
   }
-  const form = await request.formData();
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const form = input.form;
   const intent = form.get("intent");
   const appUrl = context.env.APP_URL;
   try {

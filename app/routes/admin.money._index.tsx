@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
-import { itemFailure, loadOrRespond } from "~/.server/http";
+import { itemFailure, loadOrRespond, readForm, routeHeaders } from "~/.server/http";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
 import { deliverEmails } from "~/.server/mail/send";
@@ -18,6 +18,8 @@ import { cellClass, DataTable, rowClass } from "~/components/ui/table";
 import { formatDay } from "~/lib/dates";
 import { formatMinutesAsHours } from "~/lib/money";
 import { reasonField } from "~/lib/validation";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Money · Admin · Greenroom" }];
 
@@ -37,7 +39,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "money:manage");
   const admin = actingUser(request, context, user);
-  const form = await request.formData();
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const form = input.form;
   const intent = String(form.get("intent") ?? "");
   const id = String(form.get("id") ?? "");
   const options = { appUrl: context.env.APP_URL };

@@ -3,7 +3,13 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
-import { loadOrRespond, itemFailure, itemParseFailure } from "~/.server/http";
+import {
+  loadOrRespond,
+  itemFailure,
+  itemParseFailure,
+  readForm,
+  routeHeaders,
+} from "~/.server/http";
 import { redirectWithFlash } from "~/.server/flash";
 import { reverseEntry } from "~/.server/money/ledger";
 import { currencyField, setPayoutCurrency } from "~/.server/money/rates";
@@ -16,6 +22,8 @@ import { FormError, SelectField, TextAreaField } from "~/components/ui/field";
 import { Card, EmptyState, PageHeader } from "~/components/ui/misc";
 import { CURRENCIES } from "~/lib/money";
 import { reasonField } from "~/lib/validation";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Artist statement · Money · Admin · Greenroom" }];
 
@@ -39,7 +47,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "money:manage");
   const admin = actingUser(request, context, user);
-  const form = await request.formData();
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const form = input.form;
   const intent = String(form.get("intent") ?? "");
   const here = `/admin/money/artists/${params.userId}`;
   try {

@@ -2,7 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
-import { loadOrRespond, itemFailure, itemParseFailure } from "~/.server/http";
+import {
+  loadOrRespond,
+  itemFailure,
+  itemParseFailure,
+  readForm,
+  routeHeaders,
+} from "~/.server/http";
 import { redirectWithFlash } from "~/.server/flash";
 import { deliverEmails } from "~/.server/mail/send";
 import { loadBatch, markBatch, markInput, markPayout } from "~/.server/money/payouts";
@@ -13,6 +19,8 @@ import { ConfirmFormDialog } from "~/components/ui/confirm-dialog";
 import { FormError, TextAreaField, TextField } from "~/components/ui/field";
 import { formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Payout batch · Money · Admin · Greenroom" }];
 
@@ -26,7 +34,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "money:manage");
   const admin = actingUser(request, context, user);
-  const form = await request.formData();
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const form = input.form;
   const intent = String(form.get("intent") ?? "");
   const id = String(form.get("id") ?? "");
   const options = { appUrl: context.env.APP_URL };

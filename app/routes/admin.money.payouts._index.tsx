@@ -3,7 +3,14 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields, parseWith, userErrorToResponse, loadOrRespond } from "~/.server/http";
+import {
+  formFields,
+  parseWith,
+  userErrorToResponse,
+  loadOrRespond,
+  readForm,
+  routeHeaders,
+} from "~/.server/http";
 import { todayUtc } from "~/.server/money/dates";
 import { batchInput, createBatch, previewBatch } from "~/.server/money/payouts";
 import { listBatches } from "~/.server/money/views";
@@ -15,6 +22,8 @@ import { FilterTabs } from "~/components/ui/filters";
 import { Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
 import { CURRENCIES, DEFAULT_CURRENCY, formatMoney } from "~/lib/money";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Payouts · Money · Admin · Greenroom" }];
 
@@ -46,7 +55,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "money:manage");
-  const form = await request.formData();
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const form = input.form;
   // The preview's ticks: always a list, so unticking everyone pays nobody rather than everybody.
   // Beside each, the amount the preview showed (expected.<userId>): the batch pays it or nothing.
   const expected: Record<string, number> = {};

@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields, itemFailure, itemParseFailure } from "~/.server/http";
+import { formFields, itemFailure, itemParseFailure, readForm, routeHeaders } from "~/.server/http";
 import { deliverEmails } from "~/.server/mail/send";
 import { askPromotion, promotionInput, withdrawPromotion } from "~/.server/money/promotions";
 import { listPromotions, moneyFormChoices } from "~/.server/money/views";
@@ -15,6 +15,8 @@ import { FormError, SelectField, TextAreaField, TextField } from "~/components/u
 import { Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
 import { PROMOTION_CHANNELS } from "~/lib/money";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Promotional use · Money · Admin · Greenroom" }];
 
@@ -31,7 +33,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "money:manage");
   const admin = actingUser(request, context, user);
-  const form = await request.formData();
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const form = input.form;
   const intent = String(form.get("intent") ?? "");
   const id = String(form.get("id") ?? "");
   try {

@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields, parseWith, userErrorToResponse } from "~/.server/http";
+import { formFields, parseWith, userErrorToResponse, readForm, routeHeaders } from "~/.server/http";
 import { isoMonth, monthOf, todayUtc } from "~/.server/money/dates";
 import { listRateCards, publishRateCard, rateCardInput } from "~/.server/money/rates";
 import { recordStipends, STIPEND_MONTHS_BACK } from "~/.server/money/stipends";
@@ -13,6 +13,8 @@ import { Button } from "~/components/ui/button";
 import { FormError, SelectField, TextField } from "~/components/ui/field";
 import { Card, PageHeader } from "~/components/ui/misc";
 import { CURRENCIES, RATE_ITEMS } from "~/lib/money";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Rate card · Money · Admin · Greenroom" }];
 
@@ -30,7 +32,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "money:manage");
   const admin = actingUser(request, context, user);
-  const form = await request.formData();
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const form = input.form;
   const intent = String(form.get("intent") ?? "");
   try {
     if (intent === "stipends") {

@@ -10,7 +10,7 @@ import {
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { parseWith, userErrorToResponse } from "~/.server/http";
+import { parseWith, userErrorToResponse, readForm, routeHeaders } from "~/.server/http";
 import { deliverEmails } from "~/.server/mail/send";
 import { StatusBadge } from "~/components/status-badge";
 import { Button } from "~/components/ui/button";
@@ -18,6 +18,8 @@ import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { FormError, SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { Card, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { reasonField, roleField } from "~/lib/validation";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.person.displayName || data?.person.email || "Person"} · People · Greenroom` },
@@ -56,7 +58,9 @@ const actionSchema = z.discriminatedUnion("intent", [
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "people:manage");
   const by = actingUser(request, context, user);
-  const form = Object.fromEntries(await request.formData());
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const form = Object.fromEntries(input.form);
   const userId = params.userId ?? "";
   const here = `/admin/people/${userId}`;
   if (form.intent === "generation") {

@@ -3,12 +3,14 @@ import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { listPeople, PEOPLE_PAGE_SIZE } from "~/.server/access/people";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
-import { pageParam } from "~/.server/http";
+import { pageParam, routeHeaders } from "~/.server/http";
 import { buttonClass } from "~/components/ui/button";
 import { FilterBar, FilterInput, FilterSelect } from "~/components/ui/filters";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
 import { Badge, EmptyState, PageHeader, Pagination } from "~/components/ui/misc";
 import { StatusBadge } from "~/components/status-badge";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "People · Greenroom" }];
 

@@ -11,7 +11,14 @@ import { z } from "zod";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields, loadOrRespond, itemFailure, itemParseFailure } from "~/.server/http";
+import {
+  formFields,
+  loadOrRespond,
+  itemFailure,
+  itemParseFailure,
+  readForm,
+  routeHeaders,
+} from "~/.server/http";
 import { deliverEmails } from "~/.server/mail/send";
 import {
   denyRequest,
@@ -36,6 +43,8 @@ import {
 } from "~/lib/rights";
 import { USE_LABELS } from "~/lib/review";
 
+export const headers = routeHeaders;
+
 export const meta: MetaFunction = () => [{ title: "Rights · Admin · Greenroom" }];
 
 const query = z.object({
@@ -54,7 +63,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "rights:manage");
   const admin = actingUser(request, context, user);
-  const form = await request.formData();
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const form = input.form;
   const intent = form.get("intent");
   const id = String(form.get("id") ?? "");
   const appUrl = context.env.APP_URL;

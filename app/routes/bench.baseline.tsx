@@ -1,4 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
+import { routeHeaders } from "~/.server/http";
+
+export const headers = routeHeaders;
 
 // The page benchmark's yardstick (bench/pages.ts): a document served through the same server,
 // middleware, Remix and root layout as every other page, with static text and no database work.

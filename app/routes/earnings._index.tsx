@@ -10,6 +10,8 @@ import {
   loadOrRespond,
   parseWith,
   userErrorToResponse,
+  readForm,
+  routeHeaders,
 } from "~/.server/http";
 import {
   feedbackInput,
@@ -34,6 +36,8 @@ import { Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/mi
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
 import { formatDay } from "~/lib/dates";
 import { FEEDBACK_CATEGORIES, formatMinutesAsHours } from "~/lib/money";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Earnings · Greenroom" }];
 
@@ -63,7 +67,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "money:earn");
   const artist = actingUser(request, context, user);
-  const form = await request.formData();
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const form = input.form;
   const intent = String(form.get("intent") ?? "");
   const id = String(form.get("id") ?? "");
   try {

@@ -4,11 +4,13 @@ import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { anonymousActor } from "~/.server/auth/guards";
 import { requestPasswordReset } from "~/.server/auth/password-reset";
-import { parseWith, userErrorToResponse } from "~/.server/http";
+import { parseWith, userErrorToResponse, readForm, routeHeaders } from "~/.server/http";
 import { AuthLayout } from "~/components/auth-layout";
 import { Button } from "~/components/ui/button";
 import { FormError, TextField } from "~/components/ui/field";
 import { emailField } from "~/lib/validation";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Forgot password · Greenroom" }];
 
@@ -18,10 +20,9 @@ export function loader({ context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = parseWith(
-    z.object({ email: emailField }),
-    Object.fromEntries(await request.formData()),
-  );
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const parsed = parseWith(z.object({ email: emailField }), Object.fromEntries(input.form));
   if (!parsed.ok) return parsed.response;
   try {
     await requestPasswordReset(

@@ -8,11 +8,19 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { acceptInvite, findOpenInvite } from "~/.server/access/invites";
 import { anonymousActor } from "~/.server/auth/guards";
 import { flashCookie } from "~/.server/flash";
-import { loadLinkPage, parseWith, userErrorToResponse } from "~/.server/http";
+import {
+  loadLinkPage,
+  parseWith,
+  userErrorToResponse,
+  readForm,
+  routeHeaders,
+} from "~/.server/http";
 import { AuthLayout, LinkGone } from "~/components/auth-layout";
 import { Button } from "~/components/ui/button";
 import { FormError, TextField } from "~/components/ui/field";
 import { displayNameField, withConfirmedPassword } from "~/lib/validation";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [
   { title: "Accept your invitation · Greenroom" },
@@ -26,7 +34,9 @@ export function loader({ params, context }: LoaderFunctionArgs) {
 const schema = withConfirmedPassword({ displayName: displayNameField });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const parsed = parseWith(schema, Object.fromEntries(await request.formData()));
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const parsed = parseWith(schema, Object.fromEntries(input.form));
   if (!parsed.ok) return parsed.response;
   try {
     const { cookie } = await acceptInvite(

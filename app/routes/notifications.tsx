@@ -8,7 +8,14 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guards";
 import { redirectWithFlash } from "~/.server/flash";
-import { parseWith, safeRedirect, userErrorToResponse, loadOrRespond } from "~/.server/http";
+import {
+  parseWith,
+  safeRedirect,
+  userErrorToResponse,
+  loadOrRespond,
+  readForm,
+  routeHeaders,
+} from "~/.server/http";
 import {
   listNotifications,
   markAllRead,
@@ -19,6 +26,8 @@ import {
 import { Button, buttonClass } from "~/components/ui/button";
 import { FormError } from "~/components/ui/field";
 import { Badge, Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Notifications · Greenroom" }];
 
@@ -52,7 +61,9 @@ const actionSchema = z.discriminatedUnion(
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "notifications:view");
-  const parsed = parseWith(actionSchema, Object.fromEntries(await request.formData()));
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const parsed = parseWith(actionSchema, Object.fromEntries(input.form));
   if (!parsed.ok) return parsed.response;
   try {
     const input = parsed.data;

@@ -2,9 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState, type ChangeEvent, type ReactNode } from "react";
 import { requirePermission } from "~/.server/auth/guards";
-import { userErrorToResponse, type ActionFailure } from "~/.server/http";
+import { withUpload } from "~/.server/uploads";
+import { userErrorToResponse, type ActionFailure, routeHeaders } from "~/.server/http";
 import {
-  checkUploadRequest,
+  beginProvenanceCheck,
+  checkUploadedFile,
+  provenanceUpload,
   formatMegabytes,
   MAX_UPLOAD_BYTES,
   type ApprovalSummary,
@@ -17,6 +20,8 @@ import { Button } from "~/components/ui/button";
 import { Badge, Card, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { USE_LABELS } from "~/lib/review";
 
+export const headers = routeHeaders;
+
 export const meta: MetaFunction = () => [{ title: "Check a file's provenance · Greenroom" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -27,9 +32,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "provenance:check");
   try {
-    const report = await checkUploadRequest(context.db, user, request, {
-      secret: context.env.PROVENANCE_SECRET,
-    });
+    await beginProvenanceCheck(context.db, user);
+    const report = await withUpload(request, provenanceUpload(), (file) =>
+      checkUploadedFile(context.db, user, file, context.env.PROVENANCE_SECRET),
+    );
     return { ok: true as const, report };
   } catch (error) {
     return userErrorToResponse(error);

@@ -1,4 +1,9 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import {
   data,
   type ShouldRevalidateFunction,
@@ -14,7 +19,7 @@ import { actingUser, requirePermission } from "~/.server/auth/guards";
 import type { SessionUser } from "~/.server/auth/session";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields, parseWith, userErrorToResponse } from "~/.server/http";
+import { formFields, parseWith, userErrorToResponse, readForm, routeHeaders } from "~/.server/http";
 import { deliverEmails } from "~/.server/mail/send";
 import { waiting } from "~/.server/review/queue";
 import {
@@ -25,6 +30,7 @@ import {
   decisionInput,
   releaseClaim,
   renewClaim,
+  shouldClaimOnOpen,
 } from "~/.server/review/reviewing";
 import { loadSubmissionForReview } from "~/.server/review/views";
 import { formatHours, SubmissionStateBadge } from "~/components/review/submission-state";
@@ -35,12 +41,13 @@ import { FormError, SelectField, TextAreaField } from "~/components/ui/field";
 import { Badge, Card, formatDateTime, PageHeader } from "~/components/ui/misc";
 import {
   checklistFrom,
-  CLAIM_MINUTES,
   CLAIM_RENEW_MINUTES,
   formatTimecode,
   REASON_CATEGORIES,
   USE_LABELS,
 } from "~/lib/review";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.submission.title ?? "Submission"} · Review · Greenroom` },
@@ -57,35 +64,13 @@ async function load(context: LoaderFunctionArgs["context"], user: SessionUser, i
 }
 
 /**
- * Opening an item claims it (or renews the viewer's claim, when it is older than the renewal
- * interval) unless someone else holds it, it is decided, or the viewer already approved this
- * version (the second approval is someone else's).
+ * Reading never claims: a GET changes nothing (a link on another site could trigger it). The page
+ * posts the claim itself when it opens, if the domain says this viewer should hold it.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = requirePermission(request, context, "review:work");
   const id = params.submissionId ?? "";
-  let detail = await load(context, user, id);
-  let claimRefused: string | null = null;
-  const s = detail.submission;
-  const open = s.state === "pending" || s.state === "in_review";
-  const heldByOther =
-    s.claimedBy !== null &&
-    s.claimedBy !== user.id &&
-    s.claimExpiresAt !== null &&
-    s.claimExpiresAt > new Date();
-  const renewedLately =
-    s.claimedBy === user.id &&
-    s.claimExpiresAt !== null &&
-    s.claimExpiresAt.getTime() - Date.now() > (CLAIM_MINUTES - CLAIM_RENEW_MINUTES) * 60_000;
-  if (open && !heldByOther && !renewedLately && !s.approvedBy.includes(user.id)) {
-    try {
-      await claimSubmission(context.db, actingUser(request, context, user), id);
-      detail = await load(context, user, id);
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      claimRefused = error.message;
-    }
-  }
+  const detail = await load(context, user, id);
   const now = new Date();
   const current = detail.submission;
   const mine =
@@ -110,9 +95,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       claimHolder: current.claimHolder,
       ...waiting(current.submittedAt, now, context.env.REVIEW_TARGET_HOURS),
     },
-    alreadyApproved: current.approvedBy.includes(user.id) && open,
+    alreadyApproved:
+      current.approvedBy.includes(user.id) &&
+      (current.state === "pending" || current.state === "in_review"),
+    claimOnOpen: shouldClaimOnOpen(current, user.id, now),
     mine,
-    claimRefused,
     canRelease:
       !mine &&
       user.role === "admin" &&
@@ -137,10 +124,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-/**
- * A background renewal changes nothing on the page; reloading would run the loader, whose open
- * claims the item, and so take back a claim an admin just released.
- */
+/** A background renewal changes nothing on the page: nothing to reload. */
 export const shouldRevalidate: ShouldRevalidateFunction = ({
   formData,
   defaultShouldRevalidate,
@@ -150,10 +134,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "review:work");
   const acting = actingUser(request, context, user);
   const id = params.submissionId ?? "";
-  const form = await request.formData();
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const form = input.form;
   const intent = form.get("intent");
   const appUrl = context.env.APP_URL;
   try {
+    if (intent === "claim") {
+      await claimSubmission(context.db, acting, id);
+      return redirect(`/review/${id}`);
+    }
     if (intent === "renew") {
       const { expiresAt } = await renewClaim(context.db, acting, id);
       return { ok: true as const, intent, expiresAt };
@@ -349,8 +339,38 @@ function ClaimBanner() {
         ) : null}
       </div>
     );
-  if (page.claimRefused) return <FormError message={page.claimRefused} />;
-  return null;
+  return <ClaimOnOpen />;
+}
+
+/**
+ * Opening the page claims the item for its viewer when the loader says so: posted, never a side
+ * effect of the GET. With JavaScript it is sent at once; without, the button sends it.
+ */
+function ClaimOnOpen() {
+  const page = useLoaderData<typeof loader>();
+  const fetcher = useFetcher<ActionErrors>();
+  const submit = useRef(fetcher.submit);
+  submit.current = fetcher.submit;
+  const wanted = page.claimOnOpen;
+  const id = page.submission.id;
+  useEffect(() => {
+    if (wanted) submit.current({ intent: "claim" }, { method: "post" });
+  }, [wanted, id]);
+  const refused = fetcher.data && fetcher.data.ok === false ? fetcher.data.errors.form : null;
+  if (refused) return <FormError message={refused} />;
+  if (!wanted) return null;
+  return (
+    <fetcher.Form
+      method="post"
+      className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-stone-200 bg-white px-4 py-3 text-sm"
+    >
+      <p>Claim this item to comment and decide; other reviewers will see that you have it.</p>
+      <input type="hidden" name="intent" value="claim" />
+      <Button type="submit" busy={fetcher.state !== "idle"}>
+        {fetcher.state !== "idle" ? "Claiming…" : "Start reviewing"}
+      </Button>
+    </fetcher.Form>
+  );
 }
 
 /**

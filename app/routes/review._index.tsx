@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "~/.server/auth/guards";
-import { loadOrRespond } from "~/.server/http";
+import { loadOrRespond, routeHeaders } from "~/.server/http";
 import { listReviewQueue, queueFilters } from "~/.server/review/queue";
 import { formatHours, SubmissionStateBadge } from "~/components/review/submission-state";
 import { FilterBar, FilterSelect } from "~/components/ui/filters";
@@ -14,6 +14,8 @@ import {
 } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
 import { INTENDED_USES, USE_LABELS } from "~/lib/review";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Review queue · Greenroom" }];
 

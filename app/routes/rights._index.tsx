@@ -4,7 +4,7 @@ import { useState } from "react";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields, parseWith, userErrorToResponse } from "~/.server/http";
+import { formFields, parseWith, userErrorToResponse, readForm, routeHeaders } from "~/.server/http";
 import { deliverEmails } from "~/.server/mail/send";
 import { requestRights, rightsRequestInput, todayUtc } from "~/.server/rights/requests";
 import { listOwnRights, requestableSubmissions } from "~/.server/rights/views";
@@ -14,6 +14,8 @@ import { LicenseStatusBadge } from "~/components/rights/license-status";
 import { Badge, Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { COUNTRIES, countryName, PLATFORMS, termsInWords } from "~/lib/rights";
 import { USE_LABELS } from "~/lib/review";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Rights · Greenroom" }];
 
@@ -37,7 +39,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "studio:use");
-  const form = await request.formData();
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const form = input.form;
   const parsed = parseWith(rightsRequestInput, formFields(form, ["platforms", "countries"]));
   if (!parsed.ok) return parsed.response;
   const submissionId = String(form.get("submissionId") ?? "");

@@ -34,7 +34,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       headers: {
         "Content-Type": "text/plain; charset=utf-8",
         "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
         ...error.headers,
       },
     });

@@ -3,7 +3,14 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields, loadOrRespond, parseWith, userErrorToResponse } from "~/.server/http";
+import {
+  formFields,
+  loadOrRespond,
+  parseWith,
+  userErrorToResponse,
+  readForm,
+  routeHeaders,
+} from "~/.server/http";
 import {
   emailPreferences,
   emailPreferencesInput,
@@ -12,6 +19,8 @@ import {
 import { Button } from "~/components/ui/button";
 import { FormError } from "~/components/ui/field";
 import { Card, PageHeader } from "~/components/ui/misc";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Notification settings · Greenroom" }];
 
@@ -30,7 +39,9 @@ const actionSchema = emailPreferencesInput.extend({
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "notifications:view");
-  const parsed = parseWith(actionSchema, formFields(await request.formData(), ["email"]));
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const parsed = parseWith(actionSchema, formFields(input.form, ["email"]));
   if (!parsed.ok) return parsed.response;
   try {
     const { changes } = await saveEmailPreferences(

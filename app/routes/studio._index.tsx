@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { redirectWithFlash } from "~/.server/flash";
-import { parseWith, userErrorToResponse } from "~/.server/http";
+import { parseWith, userErrorToResponse, readForm, routeHeaders } from "~/.server/http";
 import { generationRequest, queueGeneration, refusalFor } from "~/.server/generation/quota";
 import {
   cancelJob,
@@ -15,6 +15,8 @@ import { GenerateForm, type FormDefaults } from "~/components/studio/generate-fo
 import { JobList, useLiveJobs } from "~/components/studio/job-list";
 import { OutputGrid } from "~/components/studio/output-grid";
 import { Card, PageHeader } from "~/components/ui/misc";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Studio · Greenroom" }];
 
@@ -61,7 +63,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "studio:use");
   const by = actingUser(request, context, user);
-  const form = Object.fromEntries(await request.formData());
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const form = Object.fromEntries(input.form);
   try {
     if (form.intent === "cancel") {
       await cancelJob(context.db, by, String(form.jobId ?? ""));

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { formFields, parseWith, userErrorToResponse } from "~/.server/http";
+import { formFields, parseWith, userErrorToResponse, readForm, routeHeaders } from "~/.server/http";
 import { submitClip, submitInput } from "~/.server/review/submissions";
 import { submissionsOfClip } from "~/.server/review/views";
 import { SubmitForm } from "~/components/review/submit-form";
@@ -14,6 +14,8 @@ import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { FormError } from "~/components/ui/field";
 import { Badge, Card, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { STYLE_PRESETS } from "~/lib/generation";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Clip · Studio · Greenroom" }];
 
@@ -68,7 +70,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "studio:use");
-  const form = await request.formData();
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const form = input.form;
   if (form.get("intent") === "submit") {
     const parsed = parseWith(submitInput, {
       ...formFields(form, ["channels"]),

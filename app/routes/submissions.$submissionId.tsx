@@ -3,7 +3,7 @@ import { data, Form, Link, useActionData, useLoaderData, useNavigation } from "@
 import { actingUser, requirePermission } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { redirectWithFlash } from "~/.server/flash";
-import { parseWith, userErrorToResponse } from "~/.server/http";
+import { parseWith, userErrorToResponse, readForm, routeHeaders } from "~/.server/http";
 import { resubmit, resubmitInput, withdrawSubmission } from "~/.server/review/submissions";
 import { clipChoices, loadOwnSubmission, publishedReviewTimes } from "~/.server/review/views";
 import { ReviewTimes } from "~/components/review/review-times";
@@ -15,6 +15,8 @@ import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { FormError, SelectField, TextAreaField } from "~/components/ui/field";
 import { Card, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { DECISION_LABELS, USE_LABELS } from "~/lib/review";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.submission.title ?? "Submission"} · Submissions · Greenroom` },
@@ -76,7 +78,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = requirePermission(request, context, "studio:use");
   const acting = actingUser(request, context, user);
   const id = params.submissionId ?? "";
-  const form = Object.fromEntries(await request.formData());
+  const input = await readForm(request);
+  if (!input.ok) return input.response;
+  const form = Object.fromEntries(input.form);
   try {
     if (form.intent === "withdraw") {
       const revision = Number(form.revision);

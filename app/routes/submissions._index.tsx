@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guards";
-import { loadOrRespond } from "~/.server/http";
+import { loadOrRespond, routeHeaders } from "~/.server/http";
 import { listOwnSubmissions, publishedReviewTimes } from "~/.server/review/views";
 import { ReviewTimes } from "~/components/review/review-times";
 import { SubmissionStateBadge } from "~/components/review/submission-state";
@@ -11,6 +11,8 @@ import { FilterTabs } from "~/components/ui/filters";
 import { EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
 import { SUBMISSION_STATES, USE_LABELS, type SubmissionState } from "~/lib/review";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Submissions · Greenroom" }];
 

@@ -4,6 +4,9 @@ import { useLoaderData } from "@remix-run/react";
 import { licenseFacts, publicLicense } from "~/.server/rights/public";
 import { LicenseStatusBadge } from "~/components/rights/license-status";
 import { countryName } from "~/lib/rights";
+import { routeHeaders } from "~/.server/http";
+
+export const headers = routeHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `License ${data.code} · Greenroom` : "Not found · Greenroom" },

@@ -21,13 +21,18 @@ describe("the embedded database lock", () => {
     await handle.migrate();
     await handle.db.insert(users).values({ email: "kept@example.test", displayName: "Kept" });
 
-    const child = spawnSync(process.execPath, ["--import", "tsx", "scripts/migrate.ts"], {
-      env: { ...process.env, DATA_DIR: dir, DATABASE_URL: "" },
-      encoding: "utf8",
-      timeout: 60_000,
-    });
-    expect(child.status).not.toBe(0);
-    expect(child.stderr + child.stdout).toContain(`in use by process ${process.pid}`);
+    for (const script of ["scripts/migrate.ts", "scripts/seed.ts"]) {
+      const child = spawnSync(process.execPath, ["--import", "tsx", script], {
+        env: { ...process.env, DATA_DIR: dir, DATABASE_URL: "" },
+        encoding: "utf8",
+      });
+      // The message alone, as one line a person can act on: no stack trace.
+      expect(child.status, script).toBe(1);
+      expect(child.stderr.trim(), script).toBe(
+        `The embedded database in ${dir} is in use by process ${process.pid}. Stop that process (kill ${process.pid}) or point DATA_DIR at another folder.`,
+      );
+      expect(child.stderr, script).not.toMatch(/^\s+at /m);
+    }
 
     await handle.close();
     const reopened = await openDatabase({ dataDir: dir });

@@ -82,7 +82,7 @@ export async function waitFor<T>(
 }
 
 export function localProvider() {
-  return createLocalProvider({ workDir: tempDir("render") });
+  return createLocalProvider();
 }
 
 /**

@@ -5,6 +5,7 @@ import type { ObjectStorage } from "../storage";
 import { dispatchQueued, reassignStaleJobs } from "./dispatcher";
 import type { VideoProvider } from "./providers/provider";
 import { failExhaustedJob, MAX_ATTEMPTS, runGenerationJob, type RunnerDeps } from "./runner";
+import { removeAbandonedScratch } from "./scratch";
 
 // The generation queue of one process: pg-boss on the portal's own database (PostgreSQL natively,
 // PGlite through its `db` option), the fair-share dispatcher, the stale-job sweep, and this
@@ -94,6 +95,11 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
     shutdown: shutdown.signal,
   };
 
+  async function cleanScratch() {
+    const removed = await removeAbandonedScratch(handle.db, options.workDir);
+    if (removed > 0) logger.info({ removed }, "removed scratch folders of ended tries");
+  }
+
   async function dispatchAndSweep() {
     const stale = await reassignStaleJobs(handle.db, options.staleSeconds);
     for (const job of stale) {
@@ -103,6 +109,11 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
         await send(job.jobId, job.bossJobId, job.provider);
       }
     }
+    // The folders of the tries just handed over, if their worker ran on this machine.
+    if (stale.length > 0)
+      await cleanScratch().catch((err: unknown) =>
+        logger.warn({ err }, "could not clean scratch folders"),
+      );
     const dispatched = await dispatchQueued(handle.db, options.concurrency);
     for (const job of dispatched) await send(job.jobId, job.bossJobId, job.provider);
     if (dispatched.length > 0 || stale.length > 0) {
@@ -135,6 +146,11 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
     wake: () => void tick(),
     async start() {
       await boss.start();
+      // A worker killed on this machine left the folders of its tries behind.
+      if (options.workers > 0)
+        await cleanScratch().catch((err: unknown) =>
+          logger.warn({ err }, "could not clean scratch folders"),
+        );
       for (const [id, provider] of options.providers) {
         const name = renderQueue(id);
         await boss.createQueue(name, {

@@ -17,6 +17,7 @@ import {
   watermarkText,
 } from "./outputs";
 import { encodeProvenance, hashPrompt, signProvenance, type SignedProvenance } from "./provenance";
+import { runnerFolderName } from "./scratch";
 import { ProviderError, type VideoProvider } from "./providers/provider";
 import { settleReservation } from "./quota";
 
@@ -152,7 +153,7 @@ export async function runGenerationJob(deps: RunnerDeps, jobId: string, bossJobI
     return;
   }
 
-  const dir = path.join(deps.workDir, `${job.id}-${bossJobId}`);
+  const dir = path.join(deps.workDir, runnerFolderName(job.id, bossJobId));
   const stop = new AbortController();
   let progress = job.progress;
   let providerJobId: string | null = null;
@@ -199,6 +200,7 @@ export async function runGenerationJob(deps: RunnerDeps, jobId: string, bossJobI
     if (!providerJobId) {
       ({ providerJobId } = await provider.submit({
         jobId: job.id,
+        workDir: dir,
         prompt: job.prompt,
         durationSeconds: job.durationSeconds,
         resolution: job.resolution as Resolution,

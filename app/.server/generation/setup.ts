@@ -28,7 +28,7 @@ export function storageFromEnv(env: Env): ObjectStorage {
 
 export function providersFromEnv(env: Env): Map<string, VideoProvider> {
   const providers = new Map<string, VideoProvider>();
-  providers.set("local", createLocalProvider({ workDir: path.resolve(env.DATA_DIR, "work") }));
+  providers.set("local", createLocalProvider());
   if (env.REPLICATE_API_TOKEN && env.REPLICATE_MODEL) {
     providers.set(
       "replicate",

@@ -2,6 +2,7 @@ import { and, count, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
   CLAIM_MINUTES,
+  CLAIM_RENEW_MINUTES,
   formatTimecode,
   DECISIONS,
   REASON_CATEGORIES,
@@ -40,6 +41,32 @@ async function lock(tx: Tx, submissionId: string) {
 
 const claimActive = (row: { claimedBy: string | null; claimExpiresAt: Date | null }, now: Date) =>
   row.claimedBy !== null && row.claimExpiresAt !== null && row.claimExpiresAt > now;
+
+/**
+ * Whether opening the review page should claim the item for `reviewerId` (the page then posts the
+ * claim; a GET never changes anything): it is open, nobody else holds it, the viewer has not
+ * already approved this version (the second approval is someone else's), and the viewer's own
+ * claim is not fresh (reloading renews it only once it is older than the renewal interval).
+ */
+export function shouldClaimOnOpen(
+  submission: {
+    state: string;
+    claimedBy: string | null;
+    claimExpiresAt: Date | null;
+    approvedBy: string[];
+  },
+  reviewerId: string,
+  now = new Date(),
+) {
+  const open = submission.state === "pending" || submission.state === "in_review";
+  const heldByOther = claimActive(submission, now) && submission.claimedBy !== reviewerId;
+  const renewedLately =
+    submission.claimedBy === reviewerId &&
+    submission.claimExpiresAt !== null &&
+    submission.claimExpiresAt.getTime() - now.getTime() >
+      (CLAIM_MINUTES - CLAIM_RENEW_MINUTES) * 60_000;
+  return open && !heldByOther && !renewedLately && !submission.approvedBy.includes(reviewerId);
+}
 
 /**
  * Claims the submission for 15 minutes, or renews the caller's claim. Someone else's live claim

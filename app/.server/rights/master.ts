@@ -237,7 +237,6 @@ export function masterHeaders(downloadName: string, sizeBytes?: number) {
     "Content-Type": "video/mp4",
     "Content-Disposition": attachmentDisposition(downloadName),
     "Cache-Control": "private, no-store",
-    "X-Content-Type-Options": "nosniff",
   });
   if (sizeBytes !== undefined) headers.set("Content-Length", String(sizeBytes));
   return headers;

@@ -1,7 +1,4 @@
-import { mkdtemp, open, rm, stat } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
+import { open, stat } from "node:fs/promises";
 import { desc, eq, sql } from "drizzle-orm";
 import { LICENSE_STATUS_LABELS, termsInWords, type LicenseStatus } from "~/lib/rights";
 import { can } from "~/lib/permissions";
@@ -24,12 +21,6 @@ import { licensesOfClip } from "./views";
 
 /** The largest file the page accepts. */
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
-
-/** Room for the multipart framing and a few small fields around the file. */
-const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
-/** A form field that is not the file: anything bigger than this is not from our page. */
-const MAX_FIELD_BYTES = 8 * 1024;
-const MAX_PARTS = 10;
 
 /** Each check runs ffprobe on up to 200 MB: enough for real use, not for a loop. */
 export const PROVENANCE_CHECK_LIMIT: Limit = {
@@ -63,12 +54,6 @@ const unreadable = () =>
 const noFile = () => new UserError("Choose an MP4 file to check.", 400, "file");
 const emptyFile = () =>
   new UserError("The file is empty. Choose an MP4 video to check.", 422, "file");
-const badUpload = () =>
-  new UserError(
-    "The upload did not arrive as a file form, or arrived incomplete. Please try again.",
-    400,
-    "file",
-  );
 
 /** An MP4 (ISO base media) file opens with its 'ftyp' box: the type is at bytes 4–8. */
 export function hasMp4Signature(header: Uint8Array) {
@@ -337,109 +322,26 @@ async function clipSubmissions(
   });
 }
 
-/**
- * Receives the request's file into `dir` with streaming limits: the file part may not exceed
- * `maxBytes`, other fields are tiny, and the body as a whole is counted too (so no part, header
- * or field can grow without bound in memory). Returns the saved file's path.
- */
-async function receiveUpload(request: Request, dir: string, maxBytes: number) {
-  if (!request.body) throw noFile();
-  const bodyLimit = maxBytes + MULTIPART_OVERHEAD_BYTES;
-  let total = 0;
-  const counted = request.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        total += chunk.byteLength;
-        if (total > bodyLimit) controller.error(tooLarge(maxBytes));
-        else controller.enqueue(chunk);
-      },
-    }),
-  );
-  const limited = new Request(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: counted,
-    duplex: "half",
-  } as RequestInit);
-
-  let saved: { path: string; size: number; named: boolean } | null = null;
-  let parts = 0;
-  const handler: UploadHandler = async ({ name, filename, data }) => {
-    if (++parts > MAX_PARTS) throw badUpload();
-    if (name === "file" && typeof filename === "string" && saved === null) {
-      // Our own name: the person's file name never reaches the disk or ffprobe.
-      const target = path.join(dir, "upload.mp4");
-      const handle = await open(target, "wx");
-      let size = 0;
-      const head: number[] = [];
-      try {
-        for await (const chunk of data) {
-          size += chunk.byteLength;
-          if (size > maxBytes) throw tooLarge(maxBytes);
-          // Refuse anything that is not an MP4 as soon as its first bytes show it.
-          if (head.length < 8) {
-            head.push(...chunk.subarray(0, 8 - head.length));
-            if (head.length >= 8 && !hasMp4Signature(Uint8Array.from(head))) throw notMp4();
-          }
-          await handle.write(chunk);
-        }
-      } finally {
-        await handle.close();
-      }
-      saved = { path: target, size, named: filename !== "" };
-      return undefined;
-    }
-    // Anything else is read and dropped: an unread part would be buffered in memory.
-    let size = 0;
-    for await (const chunk of data) {
-      size += chunk.byteLength;
-      if (size > MAX_FIELD_BYTES) throw badUpload();
-    }
-    return undefined;
-  };
-
-  try {
-    await unstable_parseMultipartFormData(limited, handler);
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    // Not multipart, a malformed body, or a client that went away mid-upload.
-    if (
-      (error instanceof TypeError && /parse content as FormData/.test(error.message)) ||
-      (error instanceof Error && /^malformed multipart|^aborted$/i.test(error.message)) ||
-      request.signal.aborted
-    )
-      throw badUpload();
-    throw error;
-  }
-  const file = saved as { path: string; size: number; named: boolean } | null;
-  // A form sent with no file chosen carries an empty part without a name.
-  if (!file || (file.size === 0 && !file.named)) throw noFile();
-  return file.path;
+/** Counts one check against the person's limit (each reads up to 200 MB through ffprobe). */
+export async function beginProvenanceCheck(db: Db, viewer: SessionUser, now?: Date) {
+  assertCan(viewer, "provenance:check");
+  await hit(db, PROVENANCE_CHECK_LIMIT, viewer.id, now);
 }
 
-/**
- * The whole check for one request: counts it against the person's limit, receives the file into a
- * fresh private folder under the system's temporary directory, checks it, and removes the folder
- * afterwards whatever happened.
- */
-export async function checkUploadRequest(
-  db: Db,
-  viewer: SessionUser,
-  request: Request,
-  options: { secret: string; maxBytes?: number; tmpRoot?: string; now?: Date },
-): Promise<ProvenanceReport> {
-  assertCan(viewer, "provenance:check");
-  await hit(db, PROVENANCE_CHECK_LIMIT, viewer.id, options.now);
+/** How the upload of a file to check is received (app/.server/uploads.ts). */
+export function provenanceUpload(options: { maxBytes?: number; tmpRoot?: string } = {}) {
   const maxBytes = options.maxBytes ?? MAX_UPLOAD_BYTES;
-  // A declared length over the limit is refused before a byte is read.
-  const declared = Number(request.headers.get("content-length") ?? "");
-  if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD_BYTES)
-    throw tooLarge(maxBytes);
-  const dir = await mkdtemp(path.join(options.tmpRoot ?? os.tmpdir(), "greenroom-provenance-"));
-  try {
-    const file = await receiveUpload(request, dir, maxBytes);
-    return await checkUploadedFile(db, viewer, file, options.secret, options.now);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  return {
+    field: "file",
+    maxBytes,
+    tooLarge: () => tooLarge(maxBytes),
+    noFile,
+    // Anything that is not an MP4 is refused as soon as its first bytes show it.
+    firstBytes: {
+      count: 8,
+      refuse: (head: Uint8Array) => (hasMp4Signature(head) ? null : notMp4()),
+    },
+    tmpRoot: options.tmpRoot,
+    prefix: "greenroom-provenance-",
+  };
 }

@@ -45,7 +45,6 @@ export async function serveObject(
         "Accept-Ranges": "bytes",
         "Content-Type": "text/plain; charset=utf-8",
         "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
       },
     });
   }
@@ -54,8 +53,6 @@ export async function serveObject(
     "Accept-Ranges": "bytes",
     "Content-Type": options.contentType ?? object.contentType,
     "Cache-Control": options.cacheControl ?? DEFAULT_CACHE_CONTROL,
-    // Stored bytes come from providers we do not control: never let a browser guess HTML from them.
-    "X-Content-Type-Options": "nosniff",
     "Content-Length": String(range ? range.end - range.start + 1 : object.size),
   });
   if (range) headers.set("Content-Range", `bytes ${range.start}-${range.end}/${object.size}`);
@@ -134,7 +131,6 @@ function notFound() {
     headers: {
       "Content-Type": "text/plain; charset=utf-8",
       "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
     },
   });
 }

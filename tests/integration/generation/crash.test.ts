@@ -93,9 +93,9 @@ describe("a worker process killed mid-render", () => {
     await until(() => {
       if (first.exitCode !== null) throw new Error(`The first worker exited: ${firstStderr}`);
       if (!existsSync(workDir)) return false;
-      // The only job: whichever render folder holds its growing file.
+      // The only job: its try's folder holds the growing file.
       return readdirSync(workDir).some((d) => {
-        const file = path.join(workDir, d, "video.mp4");
+        const file = path.join(workDir, d, "render", "video.mp4");
         return existsSync(file) && statSync(file).size > 0;
       });
     }, "the first worker to start rendering");
@@ -125,6 +125,8 @@ describe("a worker process killed mid-render", () => {
     await storage.download(rows[0]!.videoKey, copy);
     const check = await readProvenance(copy, testEnv.PROVENANCE_SECRET);
     expect(check.status).toBe("valid");
+    // The killed worker's half-rendered folder is gone too (removed by the worker that took over).
+    expect(readdirSync(workDir)).toEqual([]);
     await handle.close();
   }, 180_000);
 });

@@ -42,6 +42,7 @@ function request(overrides: Partial<ProviderRequest> = {}): ProviderRequest {
     seed: 42,
     watermark: "GREENROOM · 3f9a1c2e",
     provenanceTag: "unused-by-replicate",
+    workDir: "/nonexistent/replicate-renders-nothing-here",
     ...overrides,
   };
 }

@@ -44,7 +44,7 @@ type ReviewPage = {
   };
   mine: boolean;
   alreadyApproved: boolean;
-  claimRefused: string | null;
+  claimOnOpen: boolean;
   canRelease: boolean;
   checklist: string[];
   versions: { number: number; comments: { body: string; atSeconds: number }[] }[];
@@ -128,8 +128,20 @@ async function submitThroughPage(cookie: string, clipId: string, use = "festival
   return location.split("/").at(-1)!;
 }
 
-const open = (cookie: string, id: string) =>
+const view = (cookie: string, id: string) =>
   callRoute(t.db, reviewLoader, makeRequest(`/review/${id}`, { cookie }), { submissionId: id });
+
+/**
+ * Opening the page as the browser does: the GET, then (when the page says so) the claim it posts,
+ * then the page again.
+ */
+async function open(cookie: string, id: string) {
+  const page = await view(cookie, id);
+  if ((page.body as { claimOnOpen?: boolean }).claimOnOpen !== true) return page;
+  const claimed = await act(cookie, id, { intent: "claim" });
+  if (claimed.status !== 302) return claimed;
+  return view(cookie, id);
+}
 
 const act = (cookie: string, id: string, form: Record<string, string> | FormData) =>
   callRoute(t.db, reviewAction, makeRequest(`/review/${id}`, { cookie, form }), {
@@ -235,6 +247,38 @@ describe("submitting from the clip page", () => {
 });
 
 describe("opening an item", () => {
+  it("never claims on a GET: the page asks for the claim with a POST", async () => {
+    const { artist, ana, cookies } = await people();
+    const { clip } = await createFinishedClip(t.db, artist);
+    const id = await submitThroughPage(cookies.artist, clip.id);
+    const before = await row(id);
+
+    // A link on another site can make the browser GET this page: nothing may change.
+    const page = await view(cookies.ana, id);
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({ mine: false, claimOnOpen: true });
+    expect(await row(id)).toEqual(before);
+    expect(
+      await t.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.subjectId, id), eq(auditLog.action, "submission.claimed"))),
+    ).toEqual([]);
+
+    const claimed = await act(cookies.ana, id, { intent: "claim" });
+    expect(claimed.status).toBe(302);
+    expect(claimed.headers.get("location")).toBe(`/review/${id}`);
+    expect(await row(id)).toMatchObject({ state: "in_review", claimedBy: ana.id });
+    expect((await view(cookies.ana, id)).body).toMatchObject({ mine: true, claimOnOpen: false });
+
+    // Someone else's claim request is refused with the holder's name, next to the form.
+    const { ben } = await people();
+    const refused = await act(await sessionCookieFor(t.db, ben), id, { intent: "claim" });
+    expect(refused.status).toBe(409);
+    expect((refused.body as Errors).errors.form).toBe("Ana Reviewer is reviewing this now.");
+    expect((await row(id)).claimedBy).toBe(ana.id);
+  });
+
   it("claims it for the viewer; a second reviewer sees who holds it and gets no claim", async () => {
     const { artist, ana, cookies } = await people();
     const { clip } = await createFinishedClip(t.db, artist);
@@ -245,7 +289,7 @@ describe("opening an item", () => {
     expect(first.body).toMatchObject({
       submission: { state: "in_review", claimHolder: "Ana Reviewer" },
       mine: true,
-      claimRefused: null,
+      claimOnOpen: false,
       canRelease: false,
       checklist: CHECKLIST,
     });
@@ -293,7 +337,7 @@ describe("opening an item", () => {
 
     // A reload within the interval: the claim and the row stay as they were.
     const { revision } = await row(id);
-    expect((await open(cookies.ana, id)).body).toMatchObject({ mine: true, claimRefused: null });
+    expect((await open(cookies.ana, id)).body).toMatchObject({ mine: true, claimOnOpen: false });
     expect(await row(id)).toMatchObject({
       claimedBy: ana.id,
       claimExpiresAt: claimedUntil,

@@ -14,7 +14,8 @@ import {
 } from "~/.server/generation/provenance";
 import { renderLocalClip } from "~/.server/generation/providers/local-renderer";
 import {
-  checkUploadRequest,
+  checkUploadedFile,
+  provenanceUpload,
   MAX_UPLOAD_BYTES,
   PROVENANCE_CHECK_LIMIT,
   type ProvenanceReport,
@@ -30,6 +31,7 @@ import {
   type Clip,
   type User,
 } from "~db/schema";
+import { withUpload } from "~/.server/uploads";
 import { useTestDatabase } from "../../support/db";
 import {
   acting,
@@ -471,8 +473,8 @@ describe("files that cannot be checked", () => {
     const { artist } = await people();
     const cookie = await sessionCookieFor(t.db, artist);
     const plain = await post(makeRequest("/provenance", { cookie, form: { file: "clip.mp4" } }));
-    expect(plain.status).toBe(400);
-    expect((plain.body as Failure).errors.file).toMatch(/file form/);
+    expect(plain.status).toBe(415);
+    expect((plain.body as Failure).errors.form).toMatch(/takes a form with a file/);
 
     const boundary = "----greenroom-test-boundary";
     const cut = new TextEncoder().encode(
@@ -555,11 +557,9 @@ describe("files that cannot be checked", () => {
       duplex: "half",
     } as RequestInit);
     await expect(
-      checkUploadRequest(t.db, artist, streamed, {
-        secret: testEnv.PROVENANCE_SECRET,
-        maxBytes: 1024 * 1024,
-        tmpRoot: uploads,
-      }),
+      withUpload(streamed, provenanceUpload({ maxBytes: 1024 * 1024, tmpRoot: uploads }), (file) =>
+        checkUploadedFile(t.db, artist, file, testEnv.PROVENANCE_SECRET),
+      ),
     ).rejects.toMatchObject({
       status: 413,
       field: "file",
@@ -574,15 +574,10 @@ describe("files that cannot be checked", () => {
 
     // The same through the whole route: a real clip over a lower limit is a 413, never a 500.
     await expect(
-      checkUploadRequest(
-        t.db,
-        artist,
+      withUpload(
         uploadRequest(cookie, { bytes: readFileSync(unsignedClip) }),
-        {
-          secret: testEnv.PROVENANCE_SECRET,
-          maxBytes: 64 * 1024,
-          tmpRoot: uploads,
-        },
+        provenanceUpload({ maxBytes: 64 * 1024, tmpRoot: uploads }),
+        (file) => checkUploadedFile(t.db, artist, file, testEnv.PROVENANCE_SECRET),
       ),
     ).rejects.toMatchObject({ status: 413, field: "file" });
   });

@@ -8,6 +8,8 @@ import { renderLocalClip, type RenderedClip } from "./local-renderer";
 import { ProviderError, type ProviderPoll, type VideoProvider } from "./provider";
 
 type Render = {
+  /** Inside the folder of the try (ProviderRequest.workDir). */
+  folder: string;
   progress: number;
   state: "running" | "succeeded" | "failed" | "canceled";
   error?: string;
@@ -20,10 +22,9 @@ type Render = {
  * in this process only, so it is not resumable: if the process dies, the job is rendered again.
  * It writes the watermark and provenance in the same ffmpeg pass, so its output is `finished`.
  */
-export function createLocalProvider(options: { workDir: string }): VideoProvider {
+export function createLocalProvider(): VideoProvider {
   const renders = new Map<string, Render>();
 
-  const folder = (id: string) => path.join(options.workDir, id);
   const find = (id: string) => {
     const render = renders.get(id);
     if (!render) throw new ProviderError("The render was lost when its worker restarted.", true);
@@ -40,7 +41,9 @@ export function createLocalProvider(options: { workDir: string }): VideoProvider
     async submit(request) {
       const id = randomUUID();
       const controller = new AbortController();
+      const folder = path.join(request.workDir, "render");
       const render: Render = {
+        folder,
         progress: 0,
         state: "running",
         controller,
@@ -57,7 +60,7 @@ export function createLocalProvider(options: { workDir: string }): VideoProvider
           watermark: request.watermark,
           provenance: JSON.parse(request.provenanceTag) as SignedProvenance,
         },
-        folder(id),
+        folder,
         {
           signal: controller.signal,
           // The poster is made after the video: keep a little progress back for it.
@@ -70,7 +73,7 @@ export function createLocalProvider(options: { workDir: string }): VideoProvider
           render.progress = 1;
         },
         (error: unknown) => {
-          void rm(folder(id), { recursive: true, force: true });
+          void rm(folder, { recursive: true, force: true });
           if (render.state === "canceled") return;
           render.state = "failed";
           render.error =
@@ -95,7 +98,7 @@ export function createLocalProvider(options: { workDir: string }): VideoProvider
       render.controller.abort();
       await render.result.catch(() => undefined);
       renders.delete(id);
-      await rm(folder(id), { recursive: true, force: true });
+      await rm(render.folder, { recursive: true, force: true });
     },
 
     // Moves the files into the runner's folder, which the runner removes when it is done.
@@ -107,7 +110,7 @@ export function createLocalProvider(options: { workDir: string }): VideoProvider
       const posterPath = path.join(dir, "poster.jpg");
       await rename(clip.videoPath, videoPath);
       await rename(clip.posterPath, posterPath);
-      await rm(folder(id), { recursive: true, force: true });
+      await rm(render.folder, { recursive: true, force: true });
       return { videoPath, posterPath, finished: true };
     },
   };

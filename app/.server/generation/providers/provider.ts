@@ -23,6 +23,11 @@ export type ProviderRequest = {
   aspectRatio: AspectRatio;
   style: StylePreset;
   seed: number;
+  /**
+   * A folder of this try the provider may work in (the local renderer renders there). The runner
+   * removes it when the try ends, and a sweep removes it if the worker died (scratch.ts).
+   */
+  workDir: string;
   /** Local renderer only: the visible mark and signed metadata it writes in the same pass. */
   watermark: string;
   provenanceTag: string;
