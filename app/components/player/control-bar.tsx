@@ -7,10 +7,7 @@ import {
   PreviousFrameIcon,
 } from "./icons";
 import { SPEEDS, isSpeed, speedLabel, type Speed } from "./shuttle";
-import { controlClass } from "./styles";
-
-const linkClass =
-  "rounded px-1.5 py-0.5 font-semibold text-brand-100 underline-offset-2 hover:underline focus-visible:outline-brand-600";
+import { controlClass, linkClass } from "./styles";
 
 /**
  * The row under the timeline: play and frame steps with the timecode on the left; loop marks,
@@ -167,5 +164,3 @@ export function LoopLine({
     </p>
   );
 }
-
-export { linkClass };

@@ -2,8 +2,7 @@ import { useId, type ReactNode } from "react";
 import { ANNOTATION_COLORS, type AnnotationColor } from "~/lib/annotations";
 import type { DrawingTool } from "./annotation-layer";
 import { ArrowIcon, PenIcon, RectangleIcon, UndoIcon } from "./icons";
-import { linkClass } from "./control-bar";
-import { controlClass } from "./styles";
+import { controlClass, linkClass } from "./styles";
 
 const TOOLS: { tool: DrawingTool; name: string; icon: ReactNode }[] = [
   { tool: "pen", name: "Pen", icon: <PenIcon /> },
