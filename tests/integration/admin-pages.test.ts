@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { recordAudit } from "~/.server/audit/audit-log";
 import { createMailer } from "~/.server/mail/mailer";
 import { deliverEmails, queueEmail } from "~/.server/mail/send";
-import { loader as auditLoader } from "~/routes/admin.audit";
-import { loader as outboxLoader } from "~/routes/admin.outbox";
+import { loader as auditLoader } from "~/routes/admin.audit/route";
+import { loader as outboxLoader } from "~/routes/admin.outbox/route";
 import { useTestDatabase } from "../support/db";
 import { callRoute, createUser, makeRequest, sessionCookieFor } from "../support/factories";
 
@@ -64,15 +64,22 @@ describe("the audit log page", () => {
 describe("the outbox page", () => {
   it("shows each message with its links and filters by status", async () => {
     const admin = await createUser(t.db, { role: "admin" });
+    // Invites: an admin made them, so their links are shown (reset links never are: ADR 0016).
+    const invite = (inviteUrl: string) => ({
+      inviteUrl,
+      invitedByName: "Ada",
+      role: "artist" as const,
+      expiresAt: "Tue Dec 08 2026",
+    });
     const id = await queueEmail(t.db, {
       to: "ari@example.test",
-      template: "password-reset",
-      props: { resetUrl: "http://localhost:3000/reset-password/tok", displayName: "Ari" },
+      template: "invite",
+      props: invite("http://localhost:3000/invite/tok"),
     });
     await queueEmail(t.db, {
       to: "bea@example.test",
-      template: "password-reset",
-      props: { resetUrl: "http://localhost:3000/reset-password/tok2", displayName: "Bea" },
+      template: "invite",
+      props: invite("http://localhost:3000/invite/tok2"),
     });
     await deliverEmails(t.db, createMailer({ EMAIL_FROM: "x@example.test" }), [id]);
     const cookie = await sessionCookieFor(t.db, admin);
@@ -83,7 +90,7 @@ describe("the outbox page", () => {
     };
     expect(all.total).toBe(2);
     expect(all.messages.find((m) => m.recipient === "ari@example.test")!.links).toEqual([
-      "http://localhost:3000/reset-password/tok",
+      "http://localhost:3000/invite/tok",
     ]);
     const queued = (
       await callRoute(t.db, outboxLoader, makeRequest("/admin/outbox?status=queued", { cookie }))

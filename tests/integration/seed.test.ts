@@ -9,8 +9,8 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~db/seed";
 import { accessSettings, emailOutbox, invites, ledgerEntries, users } from "~db/schema";
 import { loadEarnings, loadMoneyOverview } from "~/.server/money/views";
 import { DEFAULT_THRESHOLDS, listFlags, scanForAnomalies } from "~/.server/oversight/flags";
-import { action as loginAction } from "~/routes/login";
-import { loader as acceptLoader } from "~/routes/invite.$token";
+import { action as loginAction } from "~/routes/login/route";
+import { loader as acceptLoader } from "~/routes/invite.$token/route";
 import { useTestDatabase } from "../support/db";
 import {
   acting,

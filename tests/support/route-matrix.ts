@@ -58,7 +58,12 @@ export type Entry = {
   path: (w: World) => string;
   params?: (w: World) => Record<string, string>;
   loader?: Record<Persona, Outcome>;
-  action?: { form: (w: World) => Record<string, string>; expect: Record<Persona, Outcome> };
+  action?: {
+    form: (w: World) => Record<string, string>;
+    /** Sent as multipart/form-data (a file form), not urlencoded. */
+    multipart?: boolean;
+    expect: Record<Persona, Outcome>;
+  };
 };
 
 const signedIn = (outcome: Outcome, elseOutcome: Outcome = "login"): Record<Persona, Outcome> => ({
@@ -115,32 +120,32 @@ const everyone = (outcome: Outcome): Record<Persona, Outcome> => ({
 
 /** A route file maps to one entry, or to several when who may do what depends on the data. */
 export const matrix: Record<string, Entry | Entry[]> = {
-  "_index.tsx": { path: () => "/", loader: signedIn("ok") },
-  "$.tsx": {
+  _index: { path: () => "/", loader: signedIn("ok") },
+  $: {
     path: () => "/no/such/page",
     params: () => ({ "*": "no/such/page" }),
     loader: everyone("notFound"),
   },
-  "healthz.ts": { path: () => "/healthz", loader: everyone("ok") },
+  healthz: { path: () => "/healthz", loader: everyone("ok") },
   // The page benchmark's yardstick: static text, no loader and no action, open to everyone
   // (tests/e2e/security.spec.ts renders it signed out).
-  "bench.baseline.tsx": { path: () => "/bench/baseline" },
-  "login.tsx": {
+  "bench.baseline": { path: () => "/bench/baseline" },
+  login: {
     path: () => "/login",
     loader: { ...signedIn("home", "ok") },
     action: { form: () => ({ email: "", password: "" }), expect: everyone("invalid") },
   },
-  "logout.tsx": {
+  logout: {
     path: () => "/logout",
     loader: everyone("home"),
     action: { form: () => ({}), expect: everyone("login") },
   },
-  "forgot-password.tsx": {
+  "forgot-password": {
     path: () => "/forgot-password",
     loader: signedIn("home", "ok"),
     action: { form: () => ({ email: "" }), expect: everyone("invalid") },
   },
-  "reset-password.$token.tsx": {
+  "reset-password.$token": {
     path: () => "/reset-password/not-a-token",
     params: () => ({ token: "not-a-token" }),
     loader: everyone("gone"),
@@ -149,7 +154,7 @@ export const matrix: Record<string, Entry | Entry[]> = {
       expect: everyone("gone"),
     },
   },
-  "invite.$token.tsx": {
+  "invite.$token": {
     path: () => "/invite/not-a-token",
     params: () => ({ token: "not-a-token" }),
     loader: everyone("gone"),
@@ -158,16 +163,16 @@ export const matrix: Record<string, Entry | Entry[]> = {
       expect: everyone("gone"),
     },
   },
-  "admin.tsx": { path: () => "/admin", loader: adminOnly("ok") },
-  "admin._index.tsx": { path: () => "/admin", loader: adminOnly("ok") },
-  "admin.people._index.tsx": { path: () => "/admin/people", loader: adminOnly("ok") },
-  "admin.people.$userId.tsx": {
+  admin: { path: () => "/admin", loader: adminOnly("ok") },
+  "admin._index": { path: () => "/admin", loader: adminOnly("ok") },
+  "admin.people._index": { path: () => "/admin/people", loader: adminOnly("ok") },
+  "admin.people.$userId": {
     path: (w) => `/admin/people/${w.artist.id}`,
     params: (w) => ({ userId: w.artist.id }),
     loader: adminOnly("ok"),
     action: { form: () => ({ intent: "suspend", reason: "" }), expect: adminOnly("invalid") },
   },
-  "admin.invites.tsx": {
+  "admin.invites": {
     path: () => "/admin/invites",
     loader: adminOnly("ok"),
     action: {
@@ -175,9 +180,9 @@ export const matrix: Record<string, Entry | Entry[]> = {
       expect: adminOnly("invalid"),
     },
   },
-  "admin.audit.tsx": { path: () => "/admin/audit", loader: adminOnly("ok") },
-  "admin.outbox.tsx": { path: () => "/admin/outbox", loader: adminOnly("ok") },
-  "admin.flags.tsx": {
+  "admin.audit": { path: () => "/admin/audit", loader: adminOnly("ok") },
+  "admin.outbox": { path: () => "/admin/outbox", loader: adminOnly("ok") },
+  "admin.flags": {
     path: () => "/admin/flags",
     loader: adminOnly("ok"),
     // A dismissal without its note: only admins get as far as being told what is missing.
@@ -186,7 +191,7 @@ export const matrix: Record<string, Entry | Entry[]> = {
       expect: adminOnly("invalid"),
     },
   },
-  "studio._index.tsx": {
+  "studio._index": {
     path: () => "/studio",
     loader: { ...ownerOnly("ok"), otherArtist: "ok" },
     action: {
@@ -194,7 +199,7 @@ export const matrix: Record<string, Entry | Entry[]> = {
       expect: { ...ownerOnly("invalid"), otherArtist: "invalid" },
     },
   },
-  "studio.clips.$clipId.tsx": [
+  "studio.clips.$clipId": [
     {
       path: (w) => `/studio/clips/${w.clipId}`,
       params: (w) => ({ clipId: w.clipId }),
@@ -228,7 +233,7 @@ export const matrix: Record<string, Entry | Entry[]> = {
   ],
   // Media: the owner always; reviewers and admins only once the clip is part of a submission the
   // artist has not withdrawn.
-  "media.clips.$clipId.$kind.ts": [
+  "media.clips.$clipId.$kind": [
     {
       path: (w) => `/media/clips/${w.clipId}/video`,
       params: (w) => ({ clipId: w.clipId, kind: "video" }),
@@ -240,12 +245,12 @@ export const matrix: Record<string, Entry | Entry[]> = {
       loader: { ...ownerOnly("ok"), reviewer: "ok", admin: "ok" },
     },
   ],
-  "submissions._index.tsx": {
+  "submissions._index": {
     path: () => "/submissions",
     // Every artist has a list of their own (empty for the other artist).
     loader: { ...ownerOnly("ok"), otherArtist: "ok" },
   },
-  "submissions.$submissionId.tsx": [
+  "submissions.$submissionId": [
     {
       path: (w) => `/submissions/${w.submissionId}`,
       params: (w) => ({ submissionId: w.submissionId }),
@@ -265,8 +270,8 @@ export const matrix: Record<string, Entry | Entry[]> = {
       },
     },
   ],
-  "review._index.tsx": { path: () => "/review", loader: reviewersOnly("ok") },
-  "review.$submissionId.tsx": [
+  "review._index": { path: () => "/review", loader: reviewersOnly("ok") },
+  "review.$submissionId": [
     {
       path: (w) => `/review/${w.submissionId}`,
       params: (w) => ({ submissionId: w.submissionId }),
@@ -296,13 +301,13 @@ export const matrix: Record<string, Entry | Entry[]> = {
       action: { form: () => ({ intent: "renew" }), expect: reviewersOnly("notFound") },
     },
   ],
-  "rights._index.tsx": {
+  "rights._index": {
     path: () => "/rights",
     loader: artistsOnly("ok"),
     // An empty form: each artist may try, and is told what is missing.
     action: { form: () => ({}), expect: artistsOnly("invalid") },
   },
-  "admin.rights.tsx": {
+  "admin.rights": {
     path: () => "/admin/rights",
     loader: adminOnly("ok"),
     action: {
@@ -310,13 +315,13 @@ export const matrix: Record<string, Entry | Entry[]> = {
       expect: adminOnly("invalid"),
     },
   },
-  "rights.licenses.$licenseId.master.ts": {
+  "rights.licenses.$licenseId.master": {
     path: (w) => `/rights/licenses/${w.licenseId}/master`,
     params: (w) => ({ licenseId: w.licenseId }),
     loader: ownerOnly("ok"),
   },
   // Public and signed out: the same facts for everyone, and the same 404 for unknown codes.
-  "verify.$code.tsx": [
+  "verify.$code": [
     {
       path: (w) => `/verify/${w.licenseCode}`,
       params: (w) => ({ code: w.licenseCode }),
@@ -328,30 +333,30 @@ export const matrix: Record<string, Entry | Entry[]> = {
       loader: everyone("notFound"),
     },
   ],
-  "verify.$code.$kind.ts": {
+  "verify.$code.$kind": {
     path: (w) => `/verify/${w.licenseCode}/poster`,
     params: (w) => ({ code: w.licenseCode, kind: "poster" }),
     loader: everyone("ok"),
   },
-  "api.verify.$code.ts": {
+  "api.verify.$code": {
     path: (w) => `/api/verify/${w.licenseCode}`,
     params: (w) => ({ code: w.licenseCode }),
     loader: everyone("ok"),
   },
-  "provenance.tsx": {
+  provenance: {
     path: () => "/provenance",
     loader: signedIn("ok"),
-    // No file: everyone signed in may try, and is told to choose one.
-    action: { form: () => ({}), expect: signedIn("invalid") },
+    // A file form with no file chosen: everyone signed in may try, and is told to choose one.
+    action: { form: () => ({ file: "" }), multipart: true, expect: signedIn("invalid") },
   },
-  "notifications.tsx": {
+  notifications: {
     path: () => "/notifications",
     loader: signedIn("ok"),
     action: { form: () => ({ intent: "read-all" }), expect: signedIn("home") },
   },
   // Each person's own email choices. The reviewers' digest is theirs to turn off; an artist who
   // posts it is told it is not on offer (422).
-  "settings.notifications.tsx": {
+  "settings.notifications": {
     path: () => "/settings/notifications",
     loader: signedIn("ok"),
     action: {
@@ -360,7 +365,7 @@ export const matrix: Record<string, Entry | Entry[]> = {
     },
   },
   // Money: artists see and log only their own; reviewers never see money; admins run it.
-  "earnings._index.tsx": {
+  "earnings._index": {
     path: () => "/earnings",
     loader: artistsOnly("ok"),
     // An empty hours form: each artist may try, and is told what is missing.
@@ -369,7 +374,7 @@ export const matrix: Record<string, Entry | Entry[]> = {
       expect: artistsOnly("invalid"),
     },
   },
-  "admin.money._index.tsx": [
+  "admin.money._index": [
     {
       path: () => "/admin/money",
       loader: adminOnly("ok"),
@@ -386,7 +391,7 @@ export const matrix: Record<string, Entry | Entry[]> = {
       },
     },
   ],
-  "admin.money.payouts._index.tsx": [
+  "admin.money.payouts._index": [
     {
       path: () => "/admin/money/payouts",
       loader: adminOnly("ok"),
@@ -405,7 +410,7 @@ export const matrix: Record<string, Entry | Entry[]> = {
       },
     },
   ],
-  "admin.money.payouts.$batchId.tsx": [
+  "admin.money.payouts.$batchId": [
     {
       path: (w) => `/admin/money/payouts/${w.batchId}`,
       params: (w) => ({ batchId: w.batchId }),
@@ -419,7 +424,7 @@ export const matrix: Record<string, Entry | Entry[]> = {
       action: { form: () => ({ intent: "mark-all-sent" }), expect: adminOnly("notFound") },
     },
   ],
-  "admin.money.payouts.$batchId.csv.ts": [
+  "admin.money.payouts.$batchId.csv": [
     {
       path: (w) => `/admin/money/payouts/${w.batchId}/csv`,
       params: (w) => ({ batchId: w.batchId }),
@@ -431,7 +436,7 @@ export const matrix: Record<string, Entry | Entry[]> = {
       loader: adminOnly("notFound"),
     },
   ],
-  "admin.money.ledger[.csv].ts": [
+  "admin.money.ledger[.csv]": [
     {
       path: () => "/admin/money/ledger.csv?from=2020-01-01&to=2099-12-31",
       loader: adminOnly("ok"),
@@ -442,22 +447,22 @@ export const matrix: Record<string, Entry | Entry[]> = {
       loader: adminOnly("invalid"),
     },
   ],
-  "admin.money.rates.tsx": {
+  "admin.money.rates": {
     path: () => "/admin/money/rates",
     loader: adminOnly("ok"),
     action: { form: () => ({ intent: "publish" }), expect: adminOnly("invalid") },
   },
-  "admin.money.grants.tsx": {
+  "admin.money.grants": {
     path: () => "/admin/money/grants",
     loader: adminOnly("ok"),
     action: { form: () => ({ intent: "award" }), expect: adminOnly("invalid") },
   },
-  "admin.money.promotions.tsx": {
+  "admin.money.promotions": {
     path: () => "/admin/money/promotions",
     loader: adminOnly("ok"),
     action: { form: () => ({ intent: "ask" }), expect: adminOnly("invalid") },
   },
-  "admin.money.artists.$userId.tsx": [
+  "admin.money.artists.$userId": [
     {
       path: (w) => `/admin/money/artists/${w.artist.id}`,
       params: (w) => ({ userId: w.artist.id }),
@@ -605,7 +610,7 @@ export async function withMoney(db: Db, w: World): Promise<World> {
   return { ...w, batchId: batch.id, pendingContributionId: waiting.id };
 }
 
-export const isMoneyRoute = (file: string) => /^(admin\.money|earnings)[._]/.test(file);
+export const isMoneyRoute = (route: string) => /^(admin\.money|earnings)[._]/.test(route);
 
 export async function cookies(db: Db, w: World): Promise<Record<Persona, string | undefined>> {
   const suspendedCookie = await sessionCookieFor(db, w.suspended);
@@ -633,4 +638,16 @@ export function outcomeOf(res: { status: number; headers: Headers }): Outcome {
   if (res.status === 400 || res.status === 409 || res.status === 413 || res.status === 422)
     return "invalid";
   return `status ${res.status}` as Outcome;
+}
+
+/** The body an entry's action is sent: urlencoded, or multipart for a file form. */
+export function formOf(action: NonNullable<Entry["action"]>, w: World) {
+  const fields = action.form(w);
+  if (!action.multipart) return fields;
+  const form = new FormData();
+  // An empty file part is what a browser sends when no file was chosen.
+  for (const [name, value] of Object.entries(fields))
+    if (name === "file") form.append(name, new Blob([]), value);
+    else form.append(name, value);
+  return form;
 }

@@ -43,11 +43,11 @@ vi.mock("@remix-run/react", async (importOriginal) => {
 });
 
 const { ConfirmFormDialog } = await import("~/components/ui/confirm-dialog");
-const { default: PayoutBatch } = await import("~/routes/admin.money.payouts.$batchId");
-const { default: GrantsPage } = await import("~/routes/admin.money.grants");
-const { default: MoneyOverview } = await import("~/routes/admin.money._index");
-const { default: ArtistStatement } = await import("~/routes/admin.money.artists.$userId");
-const { default: Earnings } = await import("~/routes/earnings._index");
+const { default: PayoutBatch } = await import("~/routes/admin.money.payouts.$batchId/route");
+const { default: GrantsPage } = await import("~/routes/admin.money.grants/route");
+const { default: MoneyOverview } = await import("~/routes/admin.money._index/route");
+const { default: ArtistStatement } = await import("~/routes/admin.money.artists.$userId/route");
+const { default: Earnings } = await import("~/routes/earnings._index/route");
 
 function submitting(fields: Record<string, string>) {
   const formData = new FormData();

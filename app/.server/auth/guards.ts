@@ -35,6 +35,18 @@ export function requirePermission(
   return user;
 }
 
+/**
+ * The signed-in person acting through this request, if their role grants `permission`: who they
+ * are and where the request came from (for the audit log). 403 otherwise, /login if signed out.
+ */
+export function requireActor(
+  request: Request,
+  context: AppLoadContext,
+  permission: Permission,
+): ActingUser {
+  return actingUser(request, context, requirePermission(request, context, permission));
+}
+
 /** The same check for domain functions, which never trust that a route already looked. */
 export function assertCan(user: SessionUser, permission: Permission) {
   if (!can(user.role, permission)) throw new ForbiddenError();

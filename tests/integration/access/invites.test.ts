@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { auditLog, emailOutbox, invites, sessions, users } from "~db/schema";
 import { inviteMany, inviteOne, parseInviteCsv } from "~/.server/access/invites";
 import { createMailer } from "~/.server/mail/mailer";
-import { action as invitesAction, loader as invitesLoader } from "~/routes/admin.invites";
-import { action as acceptAction, loader as acceptLoader } from "~/routes/invite.$token";
+import { action as invitesAction, loader as invitesLoader } from "~/routes/admin.invites/route";
+import { action as acceptAction, loader as acceptLoader } from "~/routes/invite.$token/route";
 import { useTestDatabase } from "../../support/db";
 import {
   acting,

@@ -2,10 +2,13 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, sessions, users } from "~db/schema";
 import { suspendUser } from "~/.server/access/people";
-import { action as personAction, loader as personLoader } from "~/routes/admin.people.$userId";
-import { loader as peopleLoader } from "~/routes/admin.people._index";
-import { loader as homeLoader } from "~/routes/_index";
-import { action as loginAction } from "~/routes/login";
+import {
+  action as personAction,
+  loader as personLoader,
+} from "~/routes/admin.people.$userId/route";
+import { loader as peopleLoader } from "~/routes/admin.people._index/route";
+import { loader as homeLoader } from "~/routes/_index/route";
+import { action as loginAction } from "~/routes/login/route";
 import { useTestDatabase } from "../../support/db";
 import {
   acting,

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMailer } from "~/.server/mail/mailer";
-import { loader as outboxLoader } from "~/routes/admin.outbox";
+import { loader as outboxLoader } from "~/routes/admin.outbox/route";
 import {
   auditLog,
   emailOutbox,
@@ -10,10 +10,10 @@ import {
   sessions,
   users,
 } from "~db/schema";
-import { action as forgotAction } from "~/routes/forgot-password";
-import { action as resetAction, loader as resetLoader } from "~/routes/reset-password.$token";
-import { action as loginAction } from "~/routes/login";
-import { loader as homeLoader } from "~/routes/_index";
+import { action as forgotAction } from "~/routes/forgot-password/route";
+import { action as resetAction, loader as resetLoader } from "~/routes/reset-password.$token/route";
+import { action as loginAction } from "~/routes/login/route";
+import { loader as homeLoader } from "~/routes/_index/route";
 import { useTestDatabase } from "../../support/db";
 import {
   callRoute,

@@ -5,9 +5,9 @@ import { selectRows } from "~/.server/db";
 import { DEVICE_COOKIE } from "~/.server/auth/known-clients";
 import { backoffDelaySeconds } from "~/.server/auth/rate-limit";
 import { signIn, SIGN_IN_LIMITS } from "~/.server/auth/sign-in";
-import { action as loginAction, loader as loginLoader } from "~/routes/login";
-import { action as logoutAction } from "~/routes/logout";
-import { loader as homeLoader } from "~/routes/_index";
+import { action as loginAction, loader as loginLoader } from "~/routes/login/route";
+import { action as logoutAction } from "~/routes/logout/route";
+import { loader as homeLoader } from "~/routes/_index/route";
 import { useTestDatabase } from "../../support/db";
 import {
   callRoute,

@@ -196,7 +196,7 @@ describe("access settings", () => {
 
 describe("the person page's generation access form", () => {
   it("saves settings for an artist, shows this month's use, and puts errors next to the fields", async () => {
-    const { action, loader } = await import("~/routes/admin.people.$userId");
+    const { action, loader } = await import("~/routes/admin.people.$userId/route");
     const { callRoute, makeRequest, sessionCookieFor } = await import("../../support/factories");
     const admin = await createUser(t.db, { role: "admin" });
     const artist = await createUser(t.db, { role: "artist" });

@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { auditLog, generationJobs } from "~db/schema";
-import { action as studioAction, loader as studioLoader } from "~/routes/studio._index";
-import { action as clipAction, loader as clipLoader } from "~/routes/studio.clips.$clipId";
-import { loader as mediaLoader } from "~/routes/media.clips.$clipId.$kind";
+import { action as studioAction, loader as studioLoader } from "~/routes/studio._index/route";
+import { action as clipAction, loader as clipLoader } from "~/routes/studio.clips.$clipId/route";
+import { loader as mediaLoader } from "~/routes/media.clips.$clipId.$kind/route";
 import { useTestDatabase } from "../../support/db";
 import {
   callRoute,

@@ -17,24 +17,27 @@ import {
   users,
   type User,
 } from "~db/schema";
-import { action as overviewAction, loader as overviewLoader } from "~/routes/admin.money._index";
+import {
+  action as overviewAction,
+  loader as overviewLoader,
+} from "~/routes/admin.money._index/route";
 import {
   action as artistAction,
   loader as artistLoader,
-} from "~/routes/admin.money.artists.$userId";
-import { action as grantsAction } from "~/routes/admin.money.grants";
-import { loader as ledgerCsvLoader } from "~/routes/admin.money.ledger[.csv]";
-import { loader as batchCsvLoader } from "~/routes/admin.money.payouts.$batchId.csv";
+} from "~/routes/admin.money.artists.$userId/route";
+import { action as grantsAction } from "~/routes/admin.money.grants/route";
+import { loader as ledgerCsvLoader } from "~/routes/admin.money.ledger[.csv]/route";
+import { loader as batchCsvLoader } from "~/routes/admin.money.payouts.$batchId.csv/route";
 import {
   action as batchAction,
   loader as batchLoader,
-} from "~/routes/admin.money.payouts.$batchId";
+} from "~/routes/admin.money.payouts.$batchId/route";
 import {
   action as payoutsAction,
   loader as payoutsLoader,
-} from "~/routes/admin.money.payouts._index";
-import { action as ratesAction } from "~/routes/admin.money.rates";
-import { action as earningsAction, loader as earningsLoader } from "~/routes/earnings._index";
+} from "~/routes/admin.money.payouts._index/route";
+import { action as ratesAction } from "~/routes/admin.money.rates/route";
+import { action as earningsAction, loader as earningsLoader } from "~/routes/earnings._index/route";
 import { useTestDatabase } from "../../support/db";
 import {
   acting,

@@ -7,7 +7,7 @@ import {
   markRead,
   unreadCount,
 } from "~/.server/notifications/inbox";
-import { action, loader } from "~/routes/notifications";
+import { action, loader } from "~/routes/notifications/route";
 import { loader as rootLoader } from "~/root";
 import { notifications, type User } from "~db/schema";
 import { useTestDatabase } from "../../support/db";

@@ -66,15 +66,20 @@ describe("notify", () => {
         body: "Body",
         link: "/settings",
         email: {
-          template: "password-reset",
-          props: { resetUrl: `${APP_URL}/reset-password/x`, displayName: "Ada" },
+          template: "invite",
+          props: {
+            inviteUrl: `${APP_URL}/invite/x`,
+            invitedByName: "Ada",
+            role: "artist",
+            expiresAt: "Tue Dec 08 2026",
+          },
         },
       },
       APP_URL,
     );
     const email = await outboxRow(id);
-    expect(email.template).toBe("password-reset");
-    expect(email.text).toContain(`${APP_URL}/reset-password/x`);
+    expect(email.template).toBe("invite");
+    expect(email.text).toContain(`${APP_URL}/invite/x`);
   });
 
   it("refuses an unknown recipient", async () => {
@@ -88,8 +93,13 @@ describe("notify", () => {
           body: "Body",
           link: "/",
           email: {
-            template: "password-reset",
-            props: { resetUrl: `${APP_URL}/reset-password/x`, displayName: "Ada" },
+            template: "invite",
+            props: {
+              inviteUrl: `${APP_URL}/invite/x`,
+              invitedByName: "Ada",
+              role: "artist",
+              expiresAt: "Tue Dec 08 2026",
+            },
           },
         },
         APP_URL,

@@ -11,7 +11,7 @@ import {
   saveEmailPreferences,
 } from "~/.server/notifications/preferences";
 import type { EmailPreferenceType } from "~/lib/notification-preferences";
-import { action, loader } from "~/routes/settings.notifications";
+import { action, loader } from "~/routes/settings.notifications/route";
 import {
   auditLog,
   emailOutbox,

@@ -9,7 +9,7 @@ import {
   recordActivity,
 } from "~/.server/oversight/activity";
 import { accountActivity } from "~db/schema";
-import { action as loginAction } from "~/routes/login";
+import { action as loginAction } from "~/routes/login/route";
 import { useTestDatabase } from "../../support/db";
 import { callRoute, createUser, makeRequest, TEST_PASSWORD } from "../../support/factories";
 

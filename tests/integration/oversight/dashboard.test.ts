@@ -23,7 +23,7 @@ import {
   sessionCookieFor,
 } from "../../support/factories";
 import { createFinishedClip } from "../../support/generation";
-import { loader } from "~/routes/admin._index";
+import { loader } from "~/routes/admin._index/route";
 
 // Every number on the dashboard, checked against values worked out by hand from a small program
 // laid out below, over 1–3 March 2026 (UTC). Rows outside the range must not count.

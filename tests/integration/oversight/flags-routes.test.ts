@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { recordActivity } from "~/.server/oversight/activity";
 import { DEFAULT_THRESHOLDS, FLAGS_PAGE_SIZE, scanForAnomalies } from "~/.server/oversight/flags";
 import { anomalyFlags, auditLog, emailOutbox, sessions, users, type User } from "~db/schema";
-import { action, loader } from "~/routes/admin.flags";
+import { action, loader } from "~/routes/admin.flags/route";
 import { useTestDatabase } from "../../support/db";
 import {
   APP_URL,

@@ -5,7 +5,7 @@ import { listReviewQueue, QUEUE_PAGE_SIZE, queueFilters } from "~/.server/review
 import { claimSubmission, decide, decisionInput } from "~/.server/review/reviewing";
 import { submitClip, submitInput, withdrawSubmission } from "~/.server/review/submissions";
 import { accessSettings, submissions, type User } from "~db/schema";
-import { loader as queueLoader } from "~/routes/review._index";
+import { loader as queueLoader } from "~/routes/review._index/route";
 import { useTestDatabase } from "../../support/db";
 import {
   acting,

@@ -11,14 +11,17 @@ import {
   submissionVersions,
   type User,
 } from "~db/schema";
-import { loader as notificationsLoader } from "~/routes/notifications";
-import { action as reviewAction, loader as reviewLoader } from "~/routes/review.$submissionId";
-import { loader as queueLoader } from "~/routes/review._index";
-import { action as clipAction } from "~/routes/studio.clips.$clipId";
+import { loader as notificationsLoader } from "~/routes/notifications/route";
+import {
+  action as reviewAction,
+  loader as reviewLoader,
+} from "~/routes/review.$submissionId/route";
+import { loader as queueLoader } from "~/routes/review._index/route";
+import { action as clipAction } from "~/routes/studio.clips.$clipId/route";
 import {
   action as ownSubmissionAction,
   loader as ownSubmissionLoader,
-} from "~/routes/submissions.$submissionId";
+} from "~/routes/submissions.$submissionId/route";
 import { useTestDatabase } from "../../support/db";
 import {
   callRoute,

@@ -17,10 +17,10 @@ import {
   SUBMISSIONS_PAGE_SIZE,
 } from "~/.server/review/views";
 import { clips, submissions, submissionVersions, type User } from "~db/schema";
-import { loader as mediaLoader } from "~/routes/media.clips.$clipId.$kind";
-import { loader as reviewItemLoader } from "~/routes/review.$submissionId";
-import { loader as ownSubmissionLoader } from "~/routes/submissions.$submissionId";
-import { loader as ownSubmissionsLoader } from "~/routes/submissions._index";
+import { loader as mediaLoader } from "~/routes/media.clips.$clipId.$kind/route";
+import { loader as reviewItemLoader } from "~/routes/review.$submissionId/route";
+import { loader as ownSubmissionLoader } from "~/routes/submissions.$submissionId/route";
+import { loader as ownSubmissionsLoader } from "~/routes/submissions._index/route";
 import { useTestDatabase } from "../../support/db";
 import {
   acting,

@@ -16,7 +16,7 @@ import { masterLicense, prepareMaster, type MasterDeps } from "~/.server/rights/
 import { newLicenseCode, todayUtc } from "~/.server/rights/requests";
 import { newObjectKey } from "~/.server/storage";
 import { UserError } from "~/.server/errors";
-import { loader as masterLoader } from "~/routes/rights.licenses.$licenseId.master";
+import { loader as masterLoader } from "~/routes/rights.licenses.$licenseId.master/route";
 import {
   auditLog,
   clips,

@@ -22,7 +22,7 @@ import {
   type ValidReport,
 } from "~/.server/rights/provenance-check";
 import { submitClip, submitInput } from "~/.server/review/submissions";
-import { action, loader } from "~/routes/provenance";
+import { action, loader } from "~/routes/provenance/route";
 import {
   licenses,
   reviewDecisions,

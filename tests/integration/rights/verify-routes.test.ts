@@ -10,9 +10,9 @@ import {
   submissionVersions,
   users,
 } from "~db/schema";
-import { loader as jsonLoader } from "~/routes/api.verify.$code";
-import { loader as mediaLoader } from "~/routes/verify.$code.$kind";
-import { loader as pageLoader } from "~/routes/verify.$code";
+import { loader as jsonLoader } from "~/routes/api.verify.$code/route";
+import { loader as mediaLoader } from "~/routes/verify.$code.$kind/route";
+import { loader as pageLoader } from "~/routes/verify.$code/route";
 import { useTestDatabase } from "../../support/db";
 import { callRoute, makeRequest, testStorage } from "../../support/factories";
 import { artistWith, createFinishedClip } from "../../support/generation";

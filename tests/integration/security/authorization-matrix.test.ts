@@ -10,6 +10,7 @@ import {
   matrix,
   outcomeOf,
   personas,
+  formOf,
   withMoney,
   world,
 } from "../../support/route-matrix";
@@ -20,16 +21,21 @@ import {
  * open it. One test per route entry and kind: a busy machine makes the suite slower, never red.
  */
 type RouteModule = { loader?: unknown; action?: unknown; headers?: unknown; default?: unknown };
-const modules = import.meta.glob<RouteModule>("../../../app/routes/*.{ts,tsx}", { eager: true });
+const modules = import.meta.glob<RouteModule>("../../../app/routes/*/route.{ts,tsx}", {
+  eager: true,
+});
+/** Route modules by their folder's name under app/routes (the route's id). */
 const byFile = Object.fromEntries(
-  Object.entries(modules).map(([file, mod]) => [path.basename(file), mod]),
+  Object.entries(modules).map(([file, mod]) => [path.basename(path.dirname(file)), mod]),
 );
 
 const t = useTestDatabase();
 
 describe("authorization matrix", () => {
   it("covers every route module under app/routes", () => {
-    const files = readdirSync(path.resolve("app/routes")).filter((f) => /\.(ts|tsx)$/.test(f));
+    const files = readdirSync(path.resolve("app/routes"), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
     const missing = files.filter((f) => !(f in matrix));
     expect(missing, `routes missing from the authorization matrix: ${missing.join(", ")}`).toEqual(
       [],
@@ -76,7 +82,7 @@ describe("authorization matrix", () => {
         const jar = await cookies(t.db, w);
         const request = makeRequest(entry.path(w), {
           cookie: jar[persona],
-          form: kind === "action" ? entry.action!.form(w) : undefined,
+          form: kind === "action" ? formOf(entry.action!, w) : undefined,
         });
         const fn = mod[kind] as Parameters<typeof callRoute>[1];
         const res = await callRoute(t.db, fn, request, entry.params?.(w) ?? {});

@@ -22,9 +22,12 @@ import {
  * body that is not a form is a 415. Each answer is a person's mistake, never a 500.
  */
 type RouteModule = { action?: unknown };
-const modules = import.meta.glob<RouteModule>("../../../app/routes/*.{ts,tsx}", { eager: true });
+const modules = import.meta.glob<RouteModule>("../../../app/routes/*/route.{ts,tsx}", {
+  eager: true,
+});
+/** Route modules by their folder's name under app/routes (the route's id). */
 const byFile = Object.fromEntries(
-  Object.entries(modules).map(([file, mod]) => [path.basename(file), mod]),
+  Object.entries(modules).map(([file, mod]) => [path.basename(path.dirname(file)), mod]),
 );
 
 const t = useTestDatabase();
@@ -56,7 +59,7 @@ async function tableCounts(db: Db) {
 }
 
 // logout signs out whatever it is sent: it reads no form.
-const READS_NO_FORM = new Set(["logout.tsx"]);
+const READS_NO_FORM = new Set(["logout"]);
 
 /** A stand-in world for learning a form's field names (every property is another stand-in). */
 const anyWorld: unknown = new Proxy(() => "x", {
