@@ -1,6 +1,13 @@
 import { expect, test, type APIResponse, type Page } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./support/axe";
-import { ADMIN, ARTIST2, DEMO_PASSWORD, REVIEWER, submitSignIn } from "./support/auth";
+import {
+  ADMIN,
+  ARTIST2,
+  DEMO_PASSWORD,
+  REVIEWER,
+  startOfThrottleWindowIfNear,
+  submitSignIn,
+} from "./support/auth";
 
 // The security hardening (issue 15) against the running production build: what the browser gets.
 
@@ -21,6 +28,9 @@ test("a throttled sign-in says when to try again, with Retry-After on the page a
   request,
   baseURL,
 }) => {
+  // It may wait for a throttle window to begin: give it the time.
+  test.slow();
+  await startOfThrottleWindowIfNear();
   const email = `retry.${Date.now()}@example.test`;
   const attempt = (path: string) =>
     request.post(path, {

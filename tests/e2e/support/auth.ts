@@ -29,3 +29,15 @@ export async function signIn(page: Page, email: string, password: string, displa
 export function escapeRegExp(text: string) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+/**
+ * Throttles count in fixed 15-minute windows (docs/decisions/0017). A test that makes several
+ * attempts and expects the last one refused starts, if need be, just after a window begins, so
+ * the attempts can never straddle two windows. This waits for a moment to come; it decides no
+ * result.
+ */
+export async function startOfThrottleWindowIfNear(windowSeconds = 15 * 60, marginSeconds = 45) {
+  const intoWindow = (Date.now() / 1000) % windowSeconds;
+  const left = windowSeconds - intoWindow;
+  if (left < marginSeconds) await new Promise((resolve) => setTimeout(resolve, left * 1000 + 500));
+}
