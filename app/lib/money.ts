@@ -1,5 +1,6 @@
 // Money: the vocabulary shared by the server (which enforces it) and the UI (which shows it).
 // Amounts are integers in minor units (cents) with a currency; two currencies are never added.
+import { stateMachine } from "./state-machine";
 
 export const CURRENCIES = ["USD", "EUR", "GBP", "CAD"] as const;
 export type Currency = (typeof CURRENCIES)[number];
@@ -110,46 +111,44 @@ export const PAYOUT_STATES = ["created", "sent", "paid", "failed"] as const;
 export type PayoutState = (typeof PAYOUT_STATES)[number];
 
 /** created → sent → paid; created or sent → failed (the money returns to the balance). */
-export function payoutTransition(
-  from: PayoutState,
-  to: PayoutState,
-): { ok: true } | { ok: false; reason: string } {
-  const allowed: Record<PayoutState, PayoutState[]> = {
-    created: ["sent", "failed"],
-    sent: ["paid", "failed"],
-    paid: [],
-    failed: [],
-  };
-  if (allowed[from].includes(to)) return { ok: true };
-  return {
-    ok: false,
-    reason:
-      from === to
-        ? `This payout is already ${from}; nothing was changed.`
-        : `A ${from} payout cannot be marked ${to}.`,
-  };
-}
+export const PAYOUT_MOVES = stateMachine<PayoutState>({
+  allowed: { created: ["sent", "failed"], sent: ["paid", "failed"], paid: [], failed: [] },
+  refusal: (from, to) =>
+    from === to
+      ? `This payout is already ${from}; nothing was changed.`
+      : `A ${from} payout cannot be marked ${to}.`,
+});
 
 /** awarded → approved → paid; awarded or approved → cancelled. */
-export function grantTransition(
-  from: GrantState,
-  to: GrantState,
-): { ok: true } | { ok: false; reason: string } {
-  const allowed: Record<GrantState, GrantState[]> = {
+export const GRANT_MOVES = stateMachine<GrantState>({
+  allowed: {
     awarded: ["approved", "cancelled"],
     approved: ["paid", "cancelled"],
     paid: [],
     cancelled: [],
-  };
-  if (allowed[from].includes(to)) return { ok: true };
-  return {
-    ok: false,
-    reason:
-      from === to
-        ? `This grant is already ${from}; nothing was changed.`
-        : `A ${from} grant cannot be ${to}.`,
-  };
-}
+  },
+  refusal: (from, to) =>
+    from === to
+      ? `This grant is already ${from}; nothing was changed.`
+      : `A ${from} grant cannot be ${to}.`,
+});
+
+/** pending → approved (it earns) or rejected (with a reason); both are final. */
+export const CONTRIBUTION_MOVES = stateMachine<ContributionState>({
+  allowed: { pending: ["approved", "rejected"], approved: [], rejected: [] },
+  refusal: (from) => `This contribution was already ${from}; nothing was changed.`,
+});
+
+/** asked → accepted (it earns the fee), declined (by the artist) or withdrawn (by an admin). */
+export const PROMOTION_MOVES = stateMachine<PromotionState>({
+  allowed: {
+    asked: ["accepted", "declined", "withdrawn"],
+    accepted: [],
+    declined: [],
+    withdrawn: [],
+  },
+  refusal: (from) => `This request was already ${from}; nothing was changed.`,
+});
 
 /** The four priced items of a rate card, in the order they are shown. */
 export const RATE_ITEMS = [

@@ -1,4 +1,5 @@
 import { and, count, desc, eq, gt, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { ACCOUNT_EVENTS, accountStatusesFor } from "~/lib/accounts";
 import { z } from "zod";
 import { formatDate } from "~/lib/dates";
 import { emailField, fieldErrors, roleField } from "~/lib/validation";
@@ -416,11 +417,16 @@ export async function acceptInvite(
       .set({
         displayName: input.displayName,
         passwordHash,
-        status: "active",
+        status: ACCOUNT_EVENTS.acceptInvite.to,
         role: accepted.role,
         updatedAt: sql`now()`,
       })
-      .where(and(eq(users.id, accepted.userId), eq(users.status, "invited")))
+      .where(
+        and(
+          eq(users.id, accepted.userId),
+          inArray(users.status, accountStatusesFor("acceptInvite")),
+        ),
+      )
       .returning();
     if (!activated) throw new UserError(INVITE_GONE, 410);
     await recordAudit(

@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
+import { ACCOUNT_EVENTS, accountMove, accountStatusesFor, type AccountEvent } from "~/lib/accounts";
 import { auditLog, users, type Role, type TrustTier, type UserStatus } from "~db/schema";
 import { assertCan, auditActor, type ActingUser } from "../auth/guards";
 import { endAllSessions } from "../auth/session";
@@ -75,18 +76,16 @@ export async function getPerson(db: Db, by: ActingUser, userId: string) {
 }
 
 /** Why an account could not change status: it is not there, or not in the state it must be in. */
-async function refuseStatusChange(
-  tx: DbOrTx,
-  userId: string,
-  to: "active" | "suspended",
-): Promise<never> {
+/** Why `event` did not happen to the account (its conditional update matched nothing). */
+async function refuseStatusChange(tx: DbOrTx, userId: string, event: AccountEvent): Promise<never> {
   const [current] = await tx
     .select({ status: users.status })
     .from(users)
     .where(eq(users.id, userId));
   if (!current) throw new UserError("There is no such person.", 404);
+  const move = accountMove(current.status, event);
   throw new UserError(
-    `This account is ${current.status}, so it cannot be ${to === "suspended" ? "suspended" : "reactivated"}.`,
+    move.ok ? "The account changed meanwhile. Reload and try again." : move.reason,
     409,
   );
 }
@@ -119,8 +118,8 @@ export async function suspendAccount(
   // no job is queued after the cancelling below.
   const [changed] = await tx
     .update(users)
-    .set({ status: "suspended", statusReason: reason, updatedAt: sql`now()` })
-    .where(and(eq(users.id, userId), eq(users.status, "active")))
+    .set({ status: ACCOUNT_EVENTS.suspend.to, statusReason: reason, updatedAt: sql`now()` })
+    .where(and(eq(users.id, userId), inArray(users.status, accountStatusesFor("suspend"))))
     .returning({ id: users.id, email: users.email, displayName: users.displayName });
   if (!changed) return null;
   const sessionsEnded = await endAllSessions(tx, userId, "suspended");
@@ -159,7 +158,7 @@ export async function suspendUser(
     throw new UserError("You cannot change the status of your own account.", 400);
   return db.transaction(async (tx) => {
     const suspended = await suspendAccount(tx, auditActor(by), userId, reason, options);
-    if (!suspended) return refuseStatusChange(tx, userId, "suspended");
+    if (!suspended) return refuseStatusChange(tx, userId, "suspend");
     return suspended;
   });
 }
@@ -171,10 +170,10 @@ export async function reactivateUser(db: Db, by: ActingUser, userId: string, rea
   await db.transaction(async (tx) => {
     const [changed] = await tx
       .update(users)
-      .set({ status: "active", statusReason: reason, updatedAt: sql`now()` })
-      .where(and(eq(users.id, userId), eq(users.status, "suspended")))
+      .set({ status: ACCOUNT_EVENTS.reactivate.to, statusReason: reason, updatedAt: sql`now()` })
+      .where(and(eq(users.id, userId), inArray(users.status, accountStatusesFor("reactivate"))))
       .returning({ id: users.id, email: users.email });
-    if (!changed) return refuseStatusChange(tx, userId, "active");
+    if (!changed) return refuseStatusChange(tx, userId, "reactivate");
     await recordAudit(tx, auditActor(by), {
       action: "user.reactivated",
       subjectType: "user",

@@ -7,7 +7,9 @@ import {
   hoursEarning,
   MAX_SESSION_MINUTES,
   parseHoursInput,
+  CONTRIBUTION_MOVES,
   type ContributionKind,
+  type ContributionState,
 } from "~/lib/money";
 import { contributions, generationJobs, type Contribution } from "~db/schema";
 import { recordAudit } from "../audit/audit-log";
@@ -198,11 +200,12 @@ export function contributionSummary(c: {
     : `Feedback report (${c.category}) of ${dayInWords(c.occurredOn)}`;
 }
 
-async function lockPending(tx: Tx, id: string) {
+/** The contribution, locked, if it may become `to` (CONTRIBUTION_MOVES); else why not. */
+async function lockFor(tx: Tx, id: string, to: ContributionState) {
   const [row] = await tx.select().from(contributions).where(eq(contributions.id, id)).for("update");
   if (!row) throw new UserError("That contribution does not exist.", 404);
-  if (row.state !== "pending")
-    throw new UserError(`This contribution was already ${row.state}; nothing was changed.`, 409);
+  const move = CONTRIBUTION_MOVES.check(row.state, to);
+  if (!move.ok) throw new UserError(move.reason, 409);
   return row;
 }
 
@@ -224,7 +227,7 @@ export async function approveContribution(
 ) {
   assertCan(admin, "money:manage");
   return moneyTransaction(db, async (tx) => {
-    const item = await lockPending(tx, id);
+    const item = await lockFor(tx, id, "approved");
     const currency = await payoutCurrencyOf(tx, item.userId);
     const card = await requireRate(tx, currency, item.occurredOn);
     const amountMinor = priceOf(item, card);
@@ -293,7 +296,7 @@ export async function rejectContribution(
   assertCan(admin, "money:manage");
   requireReason(reason);
   return moneyTransaction(db, async (tx) => {
-    const item = await lockPending(tx, id);
+    const item = await lockFor(tx, id, "rejected");
     const [rejected] = await tx
       .update(contributions)
       .set({ state: "rejected", decidedBy: admin.id, decidedAt: sql`now()`, rejectReason: reason })

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { formatMoney, grantTransition } from "~/lib/money";
+import { formatMoney, GRANT_MOVES } from "~/lib/money";
 import { grants, ledgerEntries, users, type Grant } from "~db/schema";
 import { recordAudit } from "../audit/audit-log";
 import { assertCan, auditActor, type ActingUser } from "../auth/guards";
@@ -142,7 +142,7 @@ export async function approveGrant(db: Db, admin: ActingUser, id: string, option
   assertCan(admin, "money:manage");
   return moneyTransaction(db, async (tx) => {
     const grant = await lockGrant(tx, id);
-    const move = grantTransition(grant.state, "approved");
+    const move = GRANT_MOVES.check(grant.state, "approved");
     if (!move.ok) throw new UserError(move.reason, 409);
     if (grant.needsSecondApproval && grant.awardedBy === admin.id)
       throw new UserError(
@@ -177,7 +177,7 @@ export async function cancelGrant(db: Db, admin: ActingUser, id: string, reason:
     () =>
       moneyTransaction(db, async (tx) => {
         const grant = await lockGrant(tx, id);
-        const move = grantTransition(grant.state, "cancelled");
+        const move = GRANT_MOVES.check(grant.state, "cancelled");
         if (!move.ok) throw new UserError(move.reason, 409);
         if (grant.state === "approved") {
           const [credit] = await tx

@@ -1,6 +1,12 @@
 import { and, asc, eq, gt, inArray, max, sql } from "drizzle-orm";
 import { z } from "zod";
-import { formatMoney, payoutTransition, type Currency, type PayoutState } from "~/lib/money";
+import {
+  formatMoney,
+  GRANT_MOVES,
+  PAYOUT_MOVES,
+  type Currency,
+  type PayoutState,
+} from "~/lib/money";
 import {
   grants,
   ledgerBalances,
@@ -226,7 +232,7 @@ async function applyMark(
   input: MarkInput,
   appUrl: string,
 ): Promise<{ payout: Payout; emailId: string | null }> {
-  const move = payoutTransition(payout.state, input.to);
+  const move = PAYOUT_MOVES.check(payout.state, input.to);
   if (!move.ok) throw new UserError(move.reason, 409);
   let emailId: string | null = null;
   const set: Partial<typeof payouts.$inferInsert> = { state: input.to };
@@ -245,7 +251,7 @@ async function applyMark(
       await tx
         .update(grants)
         .set({ state: "paid", paidAt: sql`now()` })
-        .where(and(eq(grants.state, "approved"), inArray(grants.id, grantIds)));
+        .where(and(inArray(grants.state, GRANT_MOVES.from("paid")), inArray(grants.id, grantIds)));
   } else {
     set.failedAt = new Date();
     set.failureReason = input.reason;

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { formatMoney, PROMOTION_CHANNELS } from "~/lib/money";
+import { formatMoney, PROMOTION_CHANNELS, PROMOTION_MOVES, type PromotionState } from "~/lib/money";
 import { manyValues } from "~/lib/validation";
 import { promotions, submissions, submissionVersions, type Promotion } from "~db/schema";
 import { recordAudit } from "../audit/audit-log";
@@ -149,12 +149,13 @@ export async function askPromotion(
   }
 }
 
-async function lockAsked(tx: Tx, id: string, check: (p: Promotion) => void) {
+/** The request, locked, if `check` lets the caller at it and it may become `to` (PROMOTION_MOVES). */
+async function lockFor(tx: Tx, id: string, to: PromotionState, check: (p: Promotion) => void) {
   const [promotion] = await tx.select().from(promotions).where(eq(promotions.id, id)).for("update");
   if (!promotion) throw new UserError("That request does not exist.", 404);
   check(promotion);
-  if (promotion.state !== "asked")
-    throw new UserError(`This request was already ${promotion.state}; nothing was changed.`, 409);
+  const move = PROMOTION_MOVES.check(promotion.state, to);
+  if (!move.ok) throw new UserError(move.reason, 409);
   return promotion;
 }
 
@@ -168,7 +169,7 @@ function ownedBy(artist: ActingUser) {
 export async function acceptPromotion(db: Db, artist: ActingUser, id: string) {
   assertCan(artist, "money:earn");
   return moneyTransaction(db, async (tx) => {
-    const promotion = await lockAsked(tx, id, ownedBy(artist));
+    const promotion = await lockFor(tx, id, "accepted", ownedBy(artist));
     const [accepted] = await tx
       .update(promotions)
       .set({ state: "accepted", answeredAt: sql`now()` })
@@ -202,7 +203,7 @@ export async function declinePromotion(
 ) {
   assertCan(artist, "money:earn");
   return moneyTransaction(db, async (tx) => {
-    await lockAsked(tx, id, ownedBy(artist));
+    await lockFor(tx, id, "declined", ownedBy(artist));
     const [declined] = await tx
       .update(promotions)
       .set({ state: "declined", answeredAt: sql`now()`, declineReason: reason })
@@ -222,7 +223,7 @@ export async function declinePromotion(
 export async function withdrawPromotion(db: Db, admin: ActingUser, id: string) {
   assertCan(admin, "money:manage");
   return moneyTransaction(db, async (tx) => {
-    await lockAsked(tx, id, () => {});
+    await lockFor(tx, id, "withdrawn", () => {});
     const [withdrawn] = await tx
       .update(promotions)
       .set({ state: "withdrawn" })

@@ -11,7 +11,7 @@ import { createBatch, markBatch, markPayout, payoutKey } from "~/.server/money/p
 import { setPayoutCurrency } from "~/.server/money/rates";
 import { statementItems, statementTotals, type StatementItem } from "~/.server/money/statement";
 import { recordStipends } from "~/.server/money/stipends";
-import { payoutTransition, type Currency, type PayoutState } from "~/lib/money";
+import { PAYOUT_MOVES, type Currency, type PayoutState } from "~/lib/money";
 import {
   contributions,
   grants,
@@ -453,7 +453,7 @@ async function plan(
         .orderBy(asc(payouts.createdAt), asc(payouts.id));
       const payout = pickFrom(all, op.pick);
       if (!payout) return null;
-      const allowed = payoutTransition(payout.state, op.to).ok;
+      const allowed = PAYOUT_MOVES.check(payout.state, op.to).ok;
       const before = await balanceOf(payout.userId, payout.currency);
       const input =
         op.to === "failed"
