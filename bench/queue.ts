@@ -10,7 +10,7 @@
 // PostgreSQL: BENCH_DATABASE_URL (a database the bench may use to create and drop its own),
 // by default postgres://postgres@127.0.0.1:5432/postgres.
 import { PGlite } from "@electric-sql/pglite";
-import { and, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -25,13 +25,14 @@ import {
   type DatabaseHandle,
   type Db,
 } from "~/.server/db";
+import { moveHeldJob } from "~/.server/generation/job-states";
 import { createGenerationQueue, type GenerationQueue } from "~/.server/generation/queue";
 import { generationRequest, queueGeneration, settleReservation } from "~/.server/generation/quota";
 import type { VideoProvider } from "~/.server/generation/providers/provider";
 import { claimJob, type RunnerDeps } from "~/.server/generation/runner";
 import { createStorage } from "~/.server/storage";
 import { ASPECT_RATIOS, DURATIONS, RESOLUTIONS } from "~/lib/generation";
-import { accessSettings, generationJobs, users } from "~db/schema";
+import { accessSettings, users } from "~db/schema";
 import { numberArg } from "./args";
 
 const TARGET_JOBS_PER_SECOND = 200;
@@ -121,16 +122,11 @@ async function noOpRunJob(deps: RunnerDeps, jobId: string, bossJobId: string) {
   const claimed = await deps.db.transaction(async (tx) => {
     const job = await claimJob(tx, jobId, bossJobId);
     if (!job) return false;
-    await tx
-      .update(generationJobs)
-      .set({ status: "succeeded", progress: 1, error: null, finishedAt: sql`now()` })
-      .where(
-        and(
-          eq(generationJobs.id, jobId),
-          eq(generationJobs.status, "running"),
-          eq(generationJobs.bossJobId, bossJobId),
-        ),
-      );
+    await moveHeldJob(tx, jobId, bossJobId, "succeed", {
+      progress: 1,
+      error: null,
+      finishedAt: sql`now()`,
+    });
     await settleReservation(tx, jobId, "commit");
     return true;
   });

@@ -8,13 +8,8 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { FFMPEG } from "~/.server/generation/media";
-import {
-  checkClip,
-  makePoster,
-  watermarkText,
-  writeDrawtextFile,
-} from "~/.server/generation/outputs";
+import { FFMPEG, writeDrawtextFile } from "~/.server/generation/media";
+import { checkClip, makePoster, watermarkText } from "~/.server/generation/outputs";
 import { hashPrompt, signProvenance } from "~/.server/generation/provenance";
 import {
   captionFor,

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pino } from "pino";
+import { onTestFailed, onTestFinished } from "vitest";
 import { accessSettingsInput, updateAccessSettings } from "~/.server/access/settings";
 import type { DatabaseHandle, Db } from "~/.server/db";
 import { createLocalProvider } from "~/.server/generation/providers/local";
@@ -14,6 +15,7 @@ import {
 import { generationRequest, queueGeneration } from "~/.server/generation/quota";
 import { createGenerationQueue, type GenerationQueue } from "~/.server/generation/queue";
 import { hashPrompt, signProvenance } from "~/.server/generation/provenance";
+import { runGenerationJob } from "~/.server/generation/runner";
 import { newObjectKey, type ObjectStorage } from "~/.server/storage";
 import { clips, generationJobs, quotaMovements, type User } from "~db/schema";
 import { acting, createUser, testEnv, testStorage } from "./factories";
@@ -67,18 +69,88 @@ export async function movements(db: Db, jobId: string) {
   return rows.map((r) => r.kind);
 }
 
-export async function waitFor<T>(
+/**
+ * Fires whenever something under test may have changed what a test waits for. The queue started
+ * by startQueue fires one after every call to a provider and after every job its workers run.
+ */
+export type Changes = {
+  subscribe(listener: () => void): () => void;
+};
+
+function createChanges(): Changes & { fire(): void } {
+  const listeners = new Set<() => void>();
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    fire() {
+      for (const listener of [...listeners]) listener();
+    },
+  };
+}
+
+/**
+ * Waits until `check` gives a value. With `changes`, it looks again each time they fire (and no
+ * sooner); without, every 50 ms, for what no event marks (a folder removed after a response).
+ * No clock decides the outcome: if what is awaited never happens, vitest's testTimeout ends the
+ * test, and the failure names what it was still waiting for.
+ */
+export function waitFor<T>(
   check: () => Promise<T | null | undefined | false>,
   what: string,
-  timeoutMs = 60_000,
+  changes?: Changes,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+  let over = false;
+  let looking = false;
+  let again = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let unsubscribe: (() => void) | undefined;
+  const stop = () => {
+    over = true;
+    unsubscribe?.();
+    clearTimeout(timer);
+  };
+  try {
+    onTestFailed(() => {
+      if (!over) console.error(`Still waiting for ${what} when the test ended.`);
+    });
+    // Once the test is over (its timeout, say), stop looking.
+    onTestFinished(stop);
+  } catch {
+    // Called outside a test: there is nothing to report to.
   }
+  return new Promise<T>((resolve, reject) => {
+    // One check at a time; a change during a check means one more check right after it.
+    const look = async () => {
+      if (looking) {
+        again = true;
+        return;
+      }
+      looking = true;
+      try {
+        do {
+          again = false;
+          if (over) return;
+          const value = await check();
+          if (value) {
+            stop();
+            resolve(value);
+            return;
+          }
+        } while (again);
+        if (!changes && !over) timer = setTimeout(() => void look(), 50);
+      } catch (error) {
+        stop();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      } finally {
+        looking = false;
+      }
+    };
+    // Subscribed before the first look, so no change between the two is missed.
+    unsubscribe = changes?.subscribe(() => void look());
+    void look();
+  });
 }
 
 export function localProvider() {
@@ -121,14 +193,45 @@ export function scriptedProvider(
 export const transient = (message = "The provider is busy (503).") =>
   new ProviderError(message, true);
 
+/** A provider that fires `changes` once each of its calls has settled. */
+function observed(provider: VideoProvider, changes: { fire(): void }): VideoProvider {
+  const after = async <T>(call: Promise<T>) => {
+    try {
+      return await call;
+    } finally {
+      changes.fire();
+    }
+  };
+  return {
+    ...provider,
+    submit: (request) => after(provider.submit(request)),
+    poll: (id) => after(provider.poll(id)),
+    cancel: (id) => after(provider.cancel(id)),
+    fetchResult: (id, dir) => after(provider.fetchResult(id, dir)),
+  };
+}
+
+/** The queue under test, with the changes to wait on (see waitFor). */
+export type TestQueue = GenerationQueue & { changes: Changes };
+
 export async function startQueue(
   handle: Pick<DatabaseHandle, "db" | "executeSql">,
   providers: VideoProvider | Map<string, VideoProvider>,
   options: { workers?: number; concurrency?: number; storage?: ObjectStorage } = {},
-): Promise<GenerationQueue> {
+): Promise<TestQueue> {
+  const changes = createChanges();
+  const byId = providers instanceof Map ? providers : new Map([["local", providers]]);
   const queue = createGenerationQueue({
     handle,
-    providers: providers instanceof Map ? providers : new Map([["local", providers]]),
+    providers: new Map([...byId].map(([id, provider]) => [id, observed(provider, changes)])),
+    // Every job a worker runs ends with its outcome written: look again after each.
+    runJob: async (deps, jobId, bossJobId) => {
+      try {
+        await runGenerationJob(deps, jobId, bossJobId);
+      } finally {
+        changes.fire();
+      }
+    },
     concurrency: { local: options.concurrency ?? 2 },
     storage: options.storage ?? testStorage,
     provenanceSecret: testEnv.PROVENANCE_SECRET,
@@ -143,7 +246,7 @@ export async function startQueue(
     retryBaseMs: 100,
   });
   await queue.start();
-  return queue;
+  return Object.assign(queue, { changes });
 }
 
 /**

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
+import type { JobState } from "~/lib/generation";
 import { selectRows, type Db } from "../db";
+import { moveJob, moveLockedJob, statusAllows } from "./job-states";
 
 // Fair share. pg-boss delivers work durably and safely across processes, but it hands out jobs in
 // the order they were sent. Which generation job starts next is decided here instead: the oldest
@@ -94,7 +96,7 @@ export async function dispatchQueued(
                      row_number() OVER (PARTITION BY j.user_id ORDER BY j.created_at, j.id) AS rn
               FROM generation_jobs j
               LEFT JOIN access_settings s ON s.user_id = j.user_id
-              WHERE j.status = 'queued' AND j.provider = ${provider}
+              WHERE ${statusAllows("dispatch", sql`j.status`)} AND j.provider = ${provider}
             ) ranked
             WHERE rn <= ${slots}
             ORDER BY user_id, created_at, id`,
@@ -109,15 +111,12 @@ export async function dispatchQueued(
       }
       for (const job of pickFairShare(queued, running, caps, slots)) {
         const bossJobId = randomUUID();
-        const updated = await selectRows<{ id: string }>(
-          tx,
-          sql`UPDATE generation_jobs
-              SET status = 'running', dispatched_at = now(), boss_job_id = ${bossJobId}
-              WHERE id = ${job.id} AND status = 'queued'
-              RETURNING id`,
-        );
+        const moved = await moveJob(tx, job.id, "dispatch", {
+          dispatchedAt: sql`now()`,
+          bossJobId,
+        });
         // Cancelled since it was read: its slot stays free for the next round.
-        if (updated.length === 0) continue;
+        if (!moved) continue;
         running.set(job.userId, (running.get(job.userId) ?? 0) + 1);
         dispatched.push({ jobId: job.id, bossJobId, provider });
       }
@@ -136,21 +135,26 @@ export type Reassigned = Dispatched & { attempts: number };
  */
 export async function reassignStaleJobs(db: Db, staleSeconds: number): Promise<Reassigned[]> {
   return db.transaction(async (tx) => {
-    const rows = await selectRows<{ id: string; provider: string; attempts: number }>(
+    const rows = await selectRows<{
+      id: string;
+      status: JobState;
+      provider: string;
+      attempts: number;
+    }>(
       tx,
-      sql`SELECT id, provider, attempts FROM generation_jobs
-          WHERE status = 'running'
+      sql`SELECT id, status, provider, attempts FROM generation_jobs
+          WHERE ${statusAllows("hand_over", sql`status`)}
             AND coalesce(heartbeat_at, dispatched_at) < now() - make_interval(secs => ${staleSeconds})
           FOR UPDATE SKIP LOCKED`,
     );
     const out: Reassigned[] = [];
     for (const row of rows) {
       const bossJobId = randomUUID();
-      await tx.execute(
-        sql`UPDATE generation_jobs
-            SET boss_job_id = ${bossJobId}, heartbeat_at = NULL, dispatched_at = now()
-            WHERE id = ${row.id}`,
-      );
+      await moveLockedJob(tx, row, "hand_over", {
+        bossJobId,
+        heartbeatAt: null,
+        dispatchedAt: sql`now()`,
+      });
       out.push({ jobId: row.id, bossJobId, provider: row.provider, attempts: row.attempts });
     }
     return out;

@@ -1,11 +1,14 @@
 import ffmpegInstaller from "@ffmpeg-installer/ffmpeg";
 import ffprobeInstaller from "@ffprobe-installer/ffprobe";
 import { spawn } from "node:child_process";
+import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 
-// Real ffmpeg and ffprobe binaries shipped inside npm packages (libx264, drawtext), and a font
-// from npm, so rendering works the same on every machine without system packages.
+// The ffmpeg and ffprobe primitives: real binaries shipped inside npm packages (libx264,
+// drawtext) and a font from npm, so rendering works the same on every machine without system
+// packages; running ffmpeg, reading a file with ffprobe, feeding drawtext. Nothing here knows what
+// a Greenroom clip must be: that is outputs.ts, which builds on these and never the other way.
 export const FFMPEG = ffmpegInstaller.path;
 export const FFPROBE = ffprobeInstaller.path;
 export const FONT = path.join(
@@ -22,6 +25,11 @@ export class MediaError extends Error {
     super(message);
     this.name = "MediaError";
   }
+}
+
+/** Writes text for drawtext: it treats % as an expansion, so a literal percent sign is doubled. */
+export function writeDrawtextFile(file: string, text: string) {
+  return writeFile(file, text.replace(/%/g, "%%"));
 }
 
 /**

@@ -1,9 +1,11 @@
-import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { FONT, MediaError, probe, runFfmpeg, type ProbeResult } from "./media";
+import { FONT, MediaError, probe, runFfmpeg, writeDrawtextFile, type ProbeResult } from "./media";
 import { encodeProvenance, PROVENANCE_TAG, type SignedProvenance } from "./provenance";
 
-// What every output goes through before it is accepted, whichever provider made it.
+// What a Greenroom output is, whichever provider made it: its frame rate, the watermark, the
+// metadata that carries provenance, the poster, the check that it is the clip that was asked (the
+// one place a clip is probed before it is accepted), and the finishing of a provider's raw file
+// into such an output. Built on the primitives in media.ts, which know none of this.
 
 export const FPS = 24;
 
@@ -24,11 +26,6 @@ export function watermarkText(clipId: string) {
 export function watermarkFilter(textFile: string, width: number, height: number) {
   const size = Math.max(12, Math.round(Math.min(width, height) / 26));
   return `drawtext=fontfile=${FONT}:textfile=${textFile}:fontcolor=white@0.7:fontsize=${size}:box=1:boxcolor=black@0.35:boxborderw=${Math.round(size / 3)}:x=w-text_w-${size}:y=${size}`;
-}
-
-/** Writes text for drawtext: it treats % as an expansion, so a literal percent sign is doubled. */
-export function writeDrawtextFile(file: string, text: string) {
-  return writeFile(file, text.replace(/%/g, "%%"));
 }
 
 export function metadataArgs(provenance: SignedProvenance | null, comment: string) {

@@ -5,26 +5,25 @@ import type { Logger } from "pino";
 import { frameSize, type AspectRatio, type Resolution, type StylePreset } from "~/lib/generation";
 import { clips, generationJobs, type GenerationJob } from "~db/schema";
 import { recordAudit, SYSTEM_ACTOR } from "../audit/audit-log";
-import { selectRows, type Db } from "../db";
+import type { Db, DbOrTx } from "../db";
 import { recordJobFinished } from "../metrics";
 import { newObjectKey, type ObjectStorage } from "../storage";
-import { MediaError } from "./media";
-import {
-  checkClip,
-  finishProviderOutput,
-  makePoster,
-  OutputRejectedError,
-  watermarkText,
-} from "./outputs";
+import { moveHeldJob } from "./job-states";
+import { MediaError, type ProbeResult } from "./media";
+import { finishProviderOutput, OutputRejectedError, watermarkText } from "./outputs";
 import { encodeProvenance, hashPrompt, signProvenance, type SignedProvenance } from "./provenance";
 import { runnerFolderName } from "./scratch";
-import { ProviderError, type VideoProvider } from "./providers/provider";
+import { ProviderError, type FetchedOutput, type VideoProvider } from "./providers/provider";
 import { settleReservation } from "./quota";
 
-// Runs one generation job on the worker that pg-boss handed it to: claims it, drives the provider
-// (submit, poll with heartbeats, fetch), finishes and checks the output, stores it, and settles the
-// quota. Every write is conditional on still holding the job's current pg-boss id, so a worker that
-// was presumed dead, or whose job was cancelled, changes nothing.
+// Runs one try of a generation job on the worker that pg-boss handed it to, in four steps:
+//   claim   take the job under this pg-boss job (and find its provider);
+//   render  submit to the provider (or resume its run), poll it with heartbeats, fetch the file;
+//   finish  make the file the output that was asked: marked, signed and checked (probed once);
+//   store   upload it, then in one transaction mark the job succeeded, add the clip, charge.
+// A try that throws ends in endFailedTry: handed back, given up, failed or retried. Every write is
+// a move of the job state machine (job-states.ts) conditional on still holding the job's current
+// pg-boss id, so a worker that was presumed dead, or whose job was cancelled, changes nothing.
 
 export const MAX_ATTEMPTS = 3;
 
@@ -80,43 +79,32 @@ function readable(error: unknown) {
 }
 
 /** Takes the job for this try, if it is still running under this pg-boss job. */
-export async function claimJob(db: Db, jobId: string, bossJobId: string) {
-  const [job] = await db
-    .update(generationJobs)
-    .set({
+export async function claimJob(db: DbOrTx, jobId: string, bossJobId: string) {
+  return moveHeldJob(
+    db,
+    jobId,
+    bossJobId,
+    "claim",
+    {
       startedAt: sql`coalesce(${generationJobs.startedAt}, now())`,
       heartbeatAt: sql`now()`,
       attempts: sql`${generationJobs.attempts} + 1`,
-    })
-    .where(
-      and(
-        eq(generationJobs.id, jobId),
-        eq(generationJobs.status, "running"),
-        eq(generationJobs.bossJobId, bossJobId),
-        // Taken already: pg-boss delivered the same job twice (it retries what it thinks timed
-        // out). Every hand-over clears the heartbeat, so a rightful claim always finds it empty.
-        isNull(generationJobs.heartbeatAt),
-      ),
-    )
-    .returning();
-  return job;
+    },
+    // Taken already: pg-boss delivered the same job twice (it retries what it thinks timed
+    // out). Every hand-over clears the heartbeat, so a rightful claim always finds it empty.
+    isNull(generationJobs.heartbeatAt),
+  );
 }
 
 /** Marks the job failed and gives its seconds back, if this worker still holds it. */
 async function failJob(db: Db, job: GenerationJob, bossJobId: string, message: string) {
   const failed = await db.transaction(async (tx) => {
-    const updated = await tx
-      .update(generationJobs)
-      .set({ status: "failed", error: message, finishedAt: sql`now()`, heartbeatAt: null })
-      .where(
-        and(
-          eq(generationJobs.id, job.id),
-          eq(generationJobs.status, "running"),
-          eq(generationJobs.bossJobId, bossJobId),
-        ),
-      )
-      .returning({ id: generationJobs.id });
-    if (updated.length === 0) return false;
+    const moved = await moveHeldJob(tx, job.id, bossJobId, "fail", {
+      error: message,
+      finishedAt: sql`now()`,
+      heartbeatAt: null,
+    });
+    if (!moved) return false;
     await settleReservation(tx, job.id, "release");
     await recordAudit(tx, SYSTEM_ACTOR, {
       action: "generation.failed",
@@ -142,208 +130,311 @@ export async function failExhaustedJob(db: Db, jobId: string, bossJobId: string)
   );
 }
 
+/** One try of a job on this worker: what every step reads, and the little they write back. */
+type Attempt = {
+  deps: RunnerDeps;
+  /** The job as claimed: `attempts` counts this try. */
+  job: GenerationJob;
+  bossJobId: string;
+  provider: VideoProvider;
+  /** This try's scratch folder (scratch.ts), removed when it ends. */
+  dir: string;
+  /** Aborted when the job is cancelled or handed to another worker, or this process stops. */
+  stop: AbortController;
+  /** The latest progress, sent with each heartbeat. */
+  progress: number;
+  /** The provider's run, once submitted (or resumed). */
+  providerJobId: string | null;
+};
+
+/** What this try must make: the frame and length asked, the mark, and the signed provenance. */
+type Asked = {
+  width: number;
+  height: number;
+  durationSeconds: number;
+  watermark: string;
+  provenance: SignedProvenance;
+};
+
+/** An accepted output, ready to store. */
+type Output = {
+  videoPath: string;
+  posterPath: string;
+  /** What the output check read from the file. */
+  probe: ProbeResult;
+  /** A remote provider's file as received, kept for licensed masters; null for local renders. */
+  originalPath: string | null;
+};
+
 export async function runGenerationJob(deps: RunnerDeps, jobId: string, bossJobId: string) {
-  const { db, logger } = deps;
-  const job = await claimJob(db, jobId, bossJobId);
-  // Cancelled, finished, or handed to another worker since this pg-boss job was sent.
-  if (!job) return;
+  const claimed = await claim(deps, jobId, bossJobId);
+  // Cancelled, finished, or handed to another worker since this pg-boss job was sent; or failed
+  // for want of its provider.
+  if (!claimed) return;
+  const attempt: Attempt = {
+    deps,
+    ...claimed,
+    bossJobId,
+    dir: path.join(deps.workDir, runnerFolderName(jobId, bossJobId)),
+    stop: new AbortController(),
+    progress: claimed.job.progress,
+    providerJobId: null,
+  };
+  const onShutdown = () => attempt.stop.abort();
+  deps.shutdown?.addEventListener("abort", onShutdown, { once: true });
+  const stopHeartbeat = startHeartbeat(attempt);
+  try {
+    await mkdir(attempt.dir, { recursive: true });
+    const asked = askedOutput(attempt);
+    const fetched = await render(attempt, asked);
+    const output = await finish(attempt, fetched, asked);
+    await store(attempt, output, asked);
+  } catch (error) {
+    stopHeartbeat();
+    await endFailedTry(attempt, error);
+  } finally {
+    stopHeartbeat();
+    deps.shutdown?.removeEventListener("abort", onShutdown);
+    await rm(attempt.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Claim: takes the job for this try and finds its provider. Null when the job is no longer this
+ * pg-boss job's to run, or when its provider is not configured here (the job then fails).
+ */
+async function claim(deps: RunnerDeps, jobId: string, bossJobId: string) {
+  const job = await claimJob(deps.db, jobId, bossJobId);
+  if (!job) return null;
   const provider = deps.providers.get(job.provider);
   if (!provider) {
-    await failJob(db, job, bossJobId, `The provider "${job.provider}" is not configured.`);
+    await failJob(deps.db, job, bossJobId, `The provider "${job.provider}" is not configured.`);
+    return null;
+  }
+  return { job, provider };
+}
+
+/**
+ * Sends a heartbeat with the progress every `heartbeatMs` while the try runs. A heartbeat that
+ * finds the job cancelled or handed to another worker stops the try. Returns the stop switch.
+ */
+function startHeartbeat(attempt: Attempt) {
+  const { db, logger, heartbeatMs } = attempt.deps;
+  const beat = async () => {
+    const alive = await moveHeldJob(db, attempt.job.id, attempt.bossJobId, "heartbeat", {
+      heartbeatAt: sql`now()`,
+      progress: attempt.progress,
+    });
+    if (!alive) attempt.stop.abort();
+  };
+  const timer = setInterval(() => {
+    beat().catch((err: unknown) => logger.warn({ err, jobId: attempt.job.id }, "heartbeat failed"));
+  }, heartbeatMs);
+  return () => clearInterval(timer);
+}
+
+/** The output this try must make, signed now under this try's provider and model. */
+function askedOutput(attempt: Attempt): Asked {
+  const { job, provider } = attempt;
+  const { width, height } = frameSize(job.resolution as Resolution, job.aspectRatio as AspectRatio);
+  const provenance = signProvenance(
+    {
+      clipId: job.id,
+      accountId: job.userId,
+      provider: provider.id,
+      model: provider.model,
+      promptSha256: hashPrompt(job.prompt),
+      createdAt: new Date().toISOString(),
+    },
+    attempt.deps.provenanceSecret,
+  );
+  return {
+    width,
+    height,
+    durationSeconds: job.durationSeconds,
+    watermark: watermarkText(job.id),
+    provenance,
+  };
+}
+
+/**
+ * Render: submits the job to its provider (or resumes the run a resumable provider kept going),
+ * polls it until it settles, keeping the heartbeat's progress, and fetches the file into the
+ * try's folder. Throws Cancelled once the try is stopped, and a ProviderError when the provider
+ * fails or cancels the run.
+ */
+async function render(attempt: Attempt, asked: Asked): Promise<FetchedOutput> {
+  const { job, provider, stop } = attempt;
+  // A resumable provider keeps working while we are gone: poll the prediction we already paid
+  // for instead of starting another.
+  attempt.providerJobId = provider.resumable ? job.providerJobId : null;
+  if (!attempt.providerJobId) {
+    ({ providerJobId: attempt.providerJobId } = await provider.submit({
+      jobId: job.id,
+      workDir: attempt.dir,
+      prompt: job.prompt,
+      durationSeconds: job.durationSeconds,
+      resolution: job.resolution as Resolution,
+      aspectRatio: job.aspectRatio as AspectRatio,
+      style: job.style as StylePreset,
+      seed: job.seed,
+      watermark: asked.watermark,
+      provenanceTag: encodeProvenance(asked.provenance),
+    }));
+    await recordProviderJob(attempt, attempt.providerJobId);
+  }
+  const providerJobId = attempt.providerJobId;
+
+  for (;;) {
+    if (stop.signal.aborted) throw new Cancelled();
+    const state = await provider.poll(providerJobId);
+    attempt.progress = Math.max(attempt.progress, Math.min(0.99, state.progress));
+    if (state.status === "succeeded") break;
+    if (state.status === "failed")
+      throw new ProviderError(state.error ?? "The provider could not make this clip.", false);
+    if (state.status === "canceled")
+      throw new ProviderError("The provider cancelled this clip.", false);
+    await sleep(provider.pollIntervalMs, stop.signal);
+  }
+
+  const fetched = await provider.fetchResult(providerJobId, attempt.dir);
+  if (stop.signal.aborted) throw new Cancelled();
+  return fetched;
+}
+
+/**
+ * Keeps the provider's run id on the job, so a worker that takes over can resume it. Not a move
+ * of the job's state: it is written under this pg-boss job whatever the state has become, and the
+ * next write that matters checks it.
+ */
+async function recordProviderJob(attempt: Attempt, providerJobId: string) {
+  await attempt.deps.db
+    .update(generationJobs)
+    .set({ providerJobId })
+    .where(
+      and(eq(generationJobs.id, attempt.job.id), eq(generationJobs.bossJobId, attempt.bossJobId)),
+    );
+}
+
+/**
+ * Finish: makes the fetched file the output that was asked, probing it exactly once. A finished
+ * file (the local renderer's: marked, signed and checked in the same pass) is taken with the
+ * provider's check; a remote provider's file is fitted, cut, watermarked, signed and checked by
+ * finishProviderOutput, and kept as the original: OutputRejectedError when it cannot become the
+ * clip that was asked.
+ */
+async function finish(attempt: Attempt, fetched: FetchedOutput, asked: Asked): Promise<Output> {
+  if (fetched.finished) {
+    return {
+      videoPath: fetched.videoPath,
+      posterPath: fetched.posterPath,
+      probe: fetched.checked,
+      originalPath: null,
+    };
+  }
+  const output = await finishProviderOutput(fetched.videoPath, attempt.dir, asked);
+  return { ...output, originalPath: fetched.videoPath };
+}
+
+/**
+ * Store: uploads the output (and a remote provider's original), then, if this worker still holds
+ * the job, marks it succeeded, adds the clip and charges its seconds in one transaction. If the
+ * job was cancelled or handed over meanwhile, the uploads are deleted and nothing else changes.
+ */
+async function store(attempt: Attempt, output: Output, asked: Asked) {
+  const { deps, job, provider } = attempt;
+  const { size } = await stat(output.videoPath);
+  const videoKey = newObjectKey("clips", "mp4");
+  const posterKey = newObjectKey("posters", "jpg");
+  await deps.storage.putFile(videoKey, output.videoPath, "video/mp4");
+  await deps.storage.putFile(posterKey, output.posterPath, "image/jpeg");
+  // A remote provider's file as received, before our mark: a licensed watermark-free master is
+  // made from it later (the local renderer re-renders instead, so it keeps none).
+  let originalKey: string | null = null;
+  if (output.originalPath) {
+    originalKey = newObjectKey("clips", "mp4");
+    await deps.storage.putFile(originalKey, output.originalPath, "video/mp4");
+  }
+
+  const stored = await deps.db.transaction(async (tx) => {
+    const moved = await moveHeldJob(tx, job.id, attempt.bossJobId, "succeed", {
+      progress: 1,
+      error: null,
+      finishedAt: sql`now()`,
+    });
+    if (!moved) return false;
+    await tx.insert(clips).values({
+      id: job.id,
+      userId: job.userId,
+      videoKey,
+      posterKey,
+      originalKey,
+      sizeBytes: size,
+      durationSeconds: output.probe.durationSeconds,
+      width: output.probe.width,
+      height: output.probe.height,
+      provider: provider.id,
+      model: provider.model,
+      provenance: asked.provenance,
+    });
+    await settleReservation(tx, job.id, "commit");
+    await recordAudit(tx, SYSTEM_ACTOR, {
+      action: "generation.succeeded",
+      subjectType: "generation_job",
+      subjectId: job.id,
+      data: { provider: provider.id, seconds: job.durationSeconds, attempts: job.attempts },
+    });
+    return true;
+  });
+  if (stored) recordJobFinished(job, "succeeded");
+  else {
+    // Cancelled while uploading: nothing refers to these objects.
+    await Promise.all(
+      [videoKey, posterKey, originalKey].flatMap((key) => (key ? [deps.storage.delete(key)] : [])),
+    );
+  }
+}
+
+/**
+ * A try that threw: on shutdown the job is handed back; otherwise the provider's run is stopped
+ * unless a retry or another worker can still use it, and the job fails or is retried, unless it
+ * was cancelled or handed over meanwhile (then it is someone else's, and nothing is written).
+ */
+async function endFailedTry(attempt: Attempt, error: unknown) {
+  const { deps, job, provider, bossJobId, providerJobId } = attempt;
+  const { db, logger } = deps;
+  if (deps.shutdown?.aborted) {
+    await handBack(deps, job, bossJobId, provider, providerJobId);
     return;
   }
-
-  const dir = path.join(deps.workDir, runnerFolderName(job.id, bossJobId));
-  const stop = new AbortController();
-  let progress = job.progress;
-  let providerJobId: string | null = null;
-
-  // The heartbeat also carries progress, and notices a cancel or a reassignment.
-  const beat = async () => {
-    const rows = await selectRows<{ id: string }>(
-      db,
-      sql`UPDATE generation_jobs SET heartbeat_at = now(), progress = ${progress}
-          WHERE id = ${job.id} AND boss_job_id = ${bossJobId} AND status = 'running'
-          RETURNING id`,
-    );
-    // Cancelled, or handed to another worker: stop.
-    if (rows.length === 0) stop.abort();
-  };
-  const onShutdown = () => stop.abort();
-  deps.shutdown?.addEventListener("abort", onShutdown, { once: true });
-  const timer = setInterval(() => {
-    beat().catch((err: unknown) => logger.warn({ err, jobId }, "heartbeat failed"));
-  }, deps.heartbeatMs);
-
-  try {
-    await mkdir(dir, { recursive: true });
-    const { width, height } = frameSize(
-      job.resolution as Resolution,
-      job.aspectRatio as AspectRatio,
-    );
-    const provenance = signProvenance(
-      {
-        clipId: job.id,
-        accountId: job.userId,
-        provider: provider.id,
-        model: provider.model,
-        promptSha256: hashPrompt(job.prompt),
-        createdAt: new Date().toISOString(),
-      },
-      deps.provenanceSecret,
-    );
-    const watermark = watermarkText(job.id);
-
-    // A resumable provider keeps working while we are gone: poll the prediction we already paid
-    // for instead of starting another.
-    providerJobId = provider.resumable ? job.providerJobId : null;
-    if (!providerJobId) {
-      ({ providerJobId } = await provider.submit({
-        jobId: job.id,
-        workDir: dir,
-        prompt: job.prompt,
-        durationSeconds: job.durationSeconds,
-        resolution: job.resolution as Resolution,
-        aspectRatio: job.aspectRatio as AspectRatio,
-        style: job.style as StylePreset,
-        seed: job.seed,
-        watermark,
-        provenanceTag: encodeProvenance(provenance),
-      }));
-      await db
-        .update(generationJobs)
-        .set({ providerJobId })
-        .where(and(eq(generationJobs.id, job.id), eq(generationJobs.bossJobId, bossJobId)));
-    }
-
-    for (;;) {
-      if (stop.signal.aborted) throw new Cancelled();
-      const state = await provider.poll(providerJobId);
-      progress = Math.max(progress, Math.min(0.99, state.progress));
-      if (state.status === "succeeded") break;
-      if (state.status === "failed")
-        throw new ProviderError(state.error ?? "The provider could not make this clip.", false);
-      if (state.status === "canceled")
-        throw new ProviderError("The provider cancelled this clip.", false);
-      await sleep(provider.pollIntervalMs, stop.signal);
-    }
-
-    const fetched = await provider.fetchResult(providerJobId, dir);
-    if (stop.signal.aborted) throw new Cancelled();
-    const expected = { width, height, durationSeconds: job.durationSeconds };
-    let output: { videoPath: string; posterPath: string; provenance: SignedProvenance };
-    if (fetched.finished) {
-      await checkClip(fetched.videoPath, expected);
-      output = {
-        videoPath: fetched.videoPath,
-        posterPath:
-          fetched.posterPath ?? (await makePoster(fetched.videoPath, job.durationSeconds, dir)),
-        provenance,
-      };
-    } else {
-      const finished = await finishProviderOutput(fetched.videoPath, dir, {
-        ...expected,
-        watermark,
-        provenance,
+  const [now] = await db
+    .select({ status: generationJobs.status, bossJobId: generationJobs.bossJobId })
+    .from(generationJobs)
+    .where(eq(generationJobs.id, job.id));
+  const cancelled = now?.status === "canceled";
+  const handedOver = !cancelled && now?.bossJobId !== bossJobId;
+  // Stop the provider's work unless another worker has taken over a run it can resume.
+  if (providerJobId && (cancelled || !provider.resumable || !handedOver)) {
+    // A resumable run is kept for the retry, which polls it again instead of paying twice.
+    const transientRetry =
+      !cancelled &&
+      !handedOver &&
+      provider.resumable &&
+      isTransient(error) &&
+      job.attempts < MAX_ATTEMPTS;
+    if (!transientRetry)
+      await provider.cancel(providerJobId).catch((err: unknown) => {
+        logger.warn({ err, jobId: job.id }, "provider cancel failed");
       });
-      output = { ...finished, provenance };
-    }
-    const probed = await checkClip(output.videoPath, expected);
-    const { size } = await stat(output.videoPath);
-
-    const videoKey = newObjectKey("clips", "mp4");
-    const posterKey = newObjectKey("posters", "jpg");
-    await deps.storage.putFile(videoKey, output.videoPath, "video/mp4");
-    await deps.storage.putFile(posterKey, output.posterPath, "image/jpeg");
-    // A remote provider's file as received, before our mark: a licensed watermark-free master is
-    // made from it later (the local renderer re-renders instead, so it keeps none).
-    const originalKey = fetched.finished ? null : newObjectKey("clips", "mp4");
-    if (originalKey) await deps.storage.putFile(originalKey, fetched.videoPath, "video/mp4");
-
-    const stored = await db.transaction(async (tx) => {
-      const updated = await tx
-        .update(generationJobs)
-        .set({ status: "succeeded", progress: 1, error: null, finishedAt: sql`now()` })
-        .where(
-          and(
-            eq(generationJobs.id, job.id),
-            eq(generationJobs.status, "running"),
-            eq(generationJobs.bossJobId, bossJobId),
-          ),
-        )
-        .returning({ id: generationJobs.id });
-      if (updated.length === 0) return false;
-      await tx.insert(clips).values({
-        id: job.id,
-        userId: job.userId,
-        videoKey,
-        posterKey,
-        originalKey,
-        sizeBytes: size,
-        durationSeconds: probed.durationSeconds,
-        width: probed.width,
-        height: probed.height,
-        provider: provider.id,
-        model: provider.model,
-        provenance: output.provenance,
-      });
-      await settleReservation(tx, job.id, "commit");
-      await recordAudit(tx, SYSTEM_ACTOR, {
-        action: "generation.succeeded",
-        subjectType: "generation_job",
-        subjectId: job.id,
-        data: { provider: provider.id, seconds: job.durationSeconds, attempts: job.attempts },
-      });
-      return true;
-    });
-    if (stored) recordJobFinished(job, "succeeded");
-    else {
-      // Cancelled while uploading: nothing refers to these objects.
-      await Promise.all(
-        [videoKey, posterKey, originalKey].flatMap((key) =>
-          key ? [deps.storage.delete(key)] : [],
-        ),
-      );
-    }
-  } catch (error) {
-    clearInterval(timer);
-    if (deps.shutdown?.aborted) {
-      await handBack(deps, job, bossJobId, provider, providerJobId);
-      return;
-    }
-    const [now] = await db
-      .select({ status: generationJobs.status, bossJobId: generationJobs.bossJobId })
-      .from(generationJobs)
-      .where(eq(generationJobs.id, job.id));
-    const cancelled = now?.status === "canceled";
-    const handedOver = !cancelled && now?.bossJobId !== bossJobId;
-    // Stop the provider's work unless another worker has taken over a run it can resume.
-    if (providerJobId && (cancelled || !provider.resumable || !handedOver)) {
-      // A resumable run is kept for the retry, which polls it again instead of paying twice.
-      const transientRetry =
-        !cancelled &&
-        !handedOver &&
-        provider.resumable &&
-        isTransient(error) &&
-        job.attempts < MAX_ATTEMPTS;
-      if (!transientRetry)
-        await provider.cancel(providerJobId).catch((err: unknown) => {
-          logger.warn({ err, jobId }, "provider cancel failed");
-        });
-    }
-    if (cancelled || handedOver || error instanceof Cancelled || stop.signal.aborted) return;
-    if (!(error instanceof ProviderError || error instanceof MediaError))
-      logger.error({ err: error, jobId }, "generation job failed");
-    if (!isTransient(error) || job.attempts >= MAX_ATTEMPTS) {
-      await failJob(db, job, bossJobId, readable(error));
-      return;
-    }
-    await scheduleRetry(deps, job, bossJobId, error);
-  } finally {
-    clearInterval(timer);
-    deps.shutdown?.removeEventListener("abort", onShutdown);
-    await rm(dir, { recursive: true, force: true });
   }
+  if (cancelled || handedOver || error instanceof Cancelled || attempt.stop.signal.aborted) return;
+  if (!(error instanceof ProviderError || error instanceof MediaError))
+    logger.error({ err: error, jobId: job.id }, "generation job failed");
+  if (!isTransient(error) || job.attempts >= MAX_ATTEMPTS) {
+    await failJob(db, job, bossJobId, readable(error));
+    return;
+  }
+  await scheduleRetry(deps, job, bossJobId, error);
 }
 
 /** Hands the job to a new pg-boss job that starts after the backoff (or the provider's wish). */
@@ -359,16 +450,13 @@ async function scheduleRetry(
   );
   const nextBossJobId = crypto.randomUUID();
   const seconds = Math.ceil(backoffMs / 1000);
-  const rows = await selectRows<{ id: string }>(
-    deps.db,
-    sql`UPDATE generation_jobs
-        SET boss_job_id = ${nextBossJobId}, heartbeat_at = NULL,
-            dispatched_at = now() + make_interval(secs => ${backoffMs / 1000}),
-            error = ${`Try ${job.attempts} of ${MAX_ATTEMPTS} failed: ${readable(error)} Trying again in ${seconds} s.`}
-        WHERE id = ${job.id} AND status = 'running' AND boss_job_id = ${bossJobId}
-        RETURNING id`,
-  );
-  if (rows.length === 0) return;
+  const moved = await moveHeldJob(deps.db, job.id, bossJobId, "retry", {
+    bossJobId: nextBossJobId,
+    heartbeatAt: null,
+    dispatchedAt: sql`now() + make_interval(secs => ${backoffMs / 1000})`,
+    error: `Try ${job.attempts} of ${MAX_ATTEMPTS} failed: ${readable(error)} Trying again in ${seconds} s.`,
+  });
+  if (!moved) return;
   await deps.sendRetry(job.id, nextBossJobId, job.provider, backoffMs / 1000);
 }
 
@@ -384,9 +472,9 @@ async function handBack(
   providerJobId: string | null,
 ) {
   if (providerJobId && !provider.resumable) await provider.cancel(providerJobId).catch(() => {});
-  await deps.db.execute(
-    sql`UPDATE generation_jobs
-        SET heartbeat_at = NULL, dispatched_at = 'epoch', attempts = greatest(attempts - 1, 0)
-        WHERE id = ${job.id} AND status = 'running' AND boss_job_id = ${bossJobId}`,
-  );
+  await moveHeldJob(deps.db, job.id, bossJobId, "hand_back", {
+    heartbeatAt: null,
+    dispatchedAt: sql`'epoch'`,
+    attempts: sql`greatest(${generationJobs.attempts} - 1, 0)`,
+  });
 }

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { jobTransition } from "~/lib/generation";
 import { can } from "~/lib/permissions";
 import {
   accessSettings,
@@ -15,6 +16,7 @@ import type { SessionUser } from "../auth/session";
 import { selectRows, type Db, type DbOrTx } from "../db";
 import { UserError } from "../errors";
 import { decodeTimeCursor, encodeTimeCursor, type TimeCursor } from "../pagination";
+import { moveLockedJob, statusAllows, type JobChanges } from "./job-states";
 import { quotaUsage, settleReservation } from "./quota";
 
 // What the studio reads and the artist's own actions on jobs and clips. Every function takes the
@@ -196,6 +198,9 @@ export type OutputsCursor = TimeCursor;
 /** A cursor from the address bar; anything malformed means the first page. */
 export const decodeOutputsCursor = decodeTimeCursor;
 
+/** What a cancel writes besides the status: the job is over and no worker holds it. */
+const CANCELED = { finishedAt: sql`now()`, heartbeatAt: null } satisfies JobChanges;
+
 /**
  * Cancels a waiting or running job and gives its seconds back, once. A running render notices at
  * its next heartbeat and stops.
@@ -209,16 +214,9 @@ export async function cancelJob(db: Db, artist: ActingUser, jobId: string) {
       .where(and(eq(generationJobs.id, jobId), eq(generationJobs.userId, artist.id)))
       .for("update");
     if (!job) throw new UserError("There is no such job.", 404);
-    if (job.status !== "queued" && job.status !== "running") {
-      throw new UserError(
-        `This job has already ${job.status === "succeeded" ? "finished" : job.status}.`,
-        409,
-      );
-    }
-    await tx
-      .update(generationJobs)
-      .set({ status: "canceled", finishedAt: sql`now()`, heartbeatAt: null })
-      .where(eq(generationJobs.id, jobId));
+    const cancel = jobTransition(job.status, "cancel");
+    if (!cancel.ok) throw new UserError(cancel.reason, 409);
+    await moveLockedJob(tx, { id: jobId, status: job.status }, "cancel", CANCELED);
     await settleReservation(tx, jobId, "release");
     await recordAudit(tx, auditActor(artist), {
       action: "generation.canceled",
@@ -244,16 +242,11 @@ export async function cancelUnfinishedJobs(
   const jobs = await tx
     .select({ id: generationJobs.id, status: generationJobs.status })
     .from(generationJobs)
-    .where(
-      and(eq(generationJobs.userId, userId), inArray(generationJobs.status, ["queued", "running"])),
-    )
+    .where(and(eq(generationJobs.userId, userId), statusAllows("cancel")))
     .orderBy(generationJobs.id)
     .for("update");
   for (const job of jobs) {
-    await tx
-      .update(generationJobs)
-      .set({ status: "canceled", finishedAt: sql`now()`, heartbeatAt: null })
-      .where(eq(generationJobs.id, job.id));
+    await moveLockedJob(tx, job, "cancel", CANCELED);
     await settleReservation(tx, job.id, "release");
     await recordAudit(tx, actor, {
       action: "generation.canceled",

@@ -9,7 +9,14 @@ import { readProvenance } from "~/.server/generation/provenance";
 import { createStorage } from "~/.server/storage";
 import { clips } from "~db/schema";
 import { testEnv } from "../../support/factories";
-import { artistWith, jobRow, movements, queueJob, tempDir } from "../../support/generation";
+import {
+  artistWith,
+  jobRow,
+  movements,
+  queueJob,
+  tempDir,
+  waitFor,
+} from "../../support/generation";
 
 // A worker process is killed with SIGKILL in the middle of a render (with its ffmpeg, as a crashed
 // machine would lose both); a second worker process finds the job's heartbeat gone quiet, renders
@@ -58,14 +65,6 @@ function startWorker(env: Record<string, string>, args: string[] = []): ChildPro
   });
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe("a worker process killed mid-render", () => {
   it("is replaced by another that finishes the job once, charging the quota once", async () => {
     const dataDir = tempDir("crash");
@@ -90,7 +89,7 @@ describe("a worker process killed mid-render", () => {
     first.stderr!.on("data", (c: Buffer) => (firstStderr += c.toString()));
     const workDir = path.join(dataDir, "work");
     // ffmpeg has started writing the clip: the render is under way.
-    await until(() => {
+    await waitFor(async () => {
       if (first.exitCode !== null) throw new Error(`The first worker exited: ${firstStderr}`);
       if (!existsSync(workDir)) return false;
       // The only job: its try's folder holds the growing file.

@@ -110,8 +110,9 @@ describe("the local renderer", () => {
     const controller = new AbortController();
     const running = renderLocalClip(input({ durationSeconds: 20, resolution: "1080p" }), dir(), {
       signal: controller.signal,
+      // Cancelled once ffmpeg reports the render under way, however long it took to start.
+      onProgress: () => controller.abort(),
     });
-    setTimeout(() => controller.abort(), 200);
     await expect(running).rejects.toThrow(/cancelled/);
   });
 });

@@ -2,7 +2,6 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { dispatchQueued, pickFairShare } from "~/.server/generation/dispatcher";
 import { readProvenance } from "~/.server/generation/provenance";
-import type { GenerationQueue } from "~/.server/generation/queue";
 import { claimJob } from "~/.server/generation/runner";
 import { cancelJob } from "~/.server/generation/studio";
 import { ProviderError } from "~/.server/generation/providers/provider";
@@ -20,11 +19,12 @@ import {
   tempDir,
   transient,
   waitFor,
+  type TestQueue,
 } from "../../support/generation";
 import path from "node:path";
 
 const t = useTestDatabase();
-let queue: GenerationQueue | null = null;
+let queue: TestQueue | null = null;
 afterEach(async () => {
   await queue?.stop();
   queue = null;
@@ -115,12 +115,15 @@ describe("fair share", () => {
   });
 });
 
-describe("the queue, end to end", () => {
+// Each test waits on the queue's own events (waitFor with queue.changes), never on a clock. The
+// timeout only ends a test whose awaited event never comes, so it is a hang detector, generous
+// enough that a loaded machine rendering slowly is never taken for a broken queue.
+describe("the queue, end to end", { timeout: 180_000 }, () => {
   it("renders a job, stores a signed clip, and charges its seconds exactly once", async () => {
     const artist = await artistWith(t.db);
     const job = await queueJob(t.db, artist, { durationSeconds: 5, resolution: "480p" });
     queue = await startQueue(t.handle, localProvider());
-    const done = await waitFor(finished(job.id), "the job to finish");
+    const done = await waitFor(finished(job.id), "the job to finish", queue.changes);
     expect(done.status).toBe("succeeded");
     expect(done.progress).toBe(1);
     expect(done.attempts).toBe(1);
@@ -144,7 +147,7 @@ describe("the queue, end to end", () => {
     const job = await queueJob(t.db, artist);
     const { provider } = scriptedProvider({ failWith: "The model refused this prompt." });
     queue = await startQueue(t.handle, provider);
-    const done = await waitFor(finished(job.id), "the job to fail");
+    const done = await waitFor(finished(job.id), "the job to fail", queue.changes);
     expect(done).toMatchObject({ status: "failed", error: "The model refused this prompt." });
     expect(await movements(t.db, job.id)).toEqual(["reserve", "release"]);
   });
@@ -154,7 +157,7 @@ describe("the queue, end to end", () => {
     const job = await queueJob(t.db, artist);
     const { provider, calls } = scriptedProvider({ submitErrors: [transient(), transient()] });
     queue = await startQueue(t.handle, provider);
-    const done = await waitFor(finished(job.id), "the job to finish");
+    const done = await waitFor(finished(job.id), "the job to finish", queue.changes);
     expect(done.status).toBe("succeeded");
     expect(done.attempts).toBe(3);
     expect(calls.submit).toBe(3);
@@ -168,7 +171,7 @@ describe("the queue, end to end", () => {
       submitErrors: [transient(), transient(), transient("The provider timed out.")],
     });
     queue = await startQueue(t.handle, provider);
-    const done = await waitFor(finished(job.id), "the job to fail");
+    const done = await waitFor(finished(job.id), "the job to fail", queue.changes);
     expect(done).toMatchObject({ status: "failed", error: "The provider timed out.", attempts: 3 });
     expect(calls.submit).toBe(3);
     expect(await movements(t.db, job.id)).toEqual(["reserve", "release"]);
@@ -181,7 +184,7 @@ describe("the queue, end to end", () => {
       submitErrors: [new ProviderError("The prompt is too long for this model.", false)],
     });
     queue = await startQueue(t.handle, provider);
-    const done = await waitFor(finished(job.id), "the job to fail");
+    const done = await waitFor(finished(job.id), "the job to fail", queue.changes);
     expect(done).toMatchObject({ status: "failed", attempts: 1 });
     expect(calls.submit).toBe(1);
   });
@@ -191,9 +194,13 @@ describe("the queue, end to end", () => {
     const job = await queueJob(t.db, artist);
     const { provider, calls } = scriptedProvider({ slowPollMs: 100 });
     queue = await startQueue(t.handle, provider);
-    await waitFor(async () => (await jobRow(t.db, job.id)).startedAt, "the render to start");
+    await waitFor(
+      async () => (await jobRow(t.db, job.id)).startedAt,
+      "the render to start",
+      queue.changes,
+    );
     await cancelJob(t.db, acting(artist), job.id);
-    await waitFor(async () => calls.cancel > 0, "the provider to be told");
+    await waitFor(async () => calls.cancel > 0, "the provider to be told", queue.changes);
     await expect(cancelJob(t.db, acting(artist), job.id)).rejects.toMatchObject({ status: 409 });
     expect((await jobRow(t.db, job.id)).status).toBe("canceled");
     expect(await movements(t.db, job.id)).toEqual(["reserve", "release"]);
@@ -234,7 +241,7 @@ describe("the queue, end to end", () => {
       })
       .where(eq(generationJobs.id, job.id));
     queue = await startQueue(t.handle, localProvider());
-    const done = await waitFor(finished(job.id), "the job to finish");
+    const done = await waitFor(finished(job.id), "the job to finish", queue.changes);
     expect(done).toMatchObject({ status: "succeeded", attempts: 2 });
     expect(await movements(t.db, job.id)).toEqual(["reserve", "commit"]);
     const succeeded = await t.db

@@ -2,23 +2,14 @@ import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { frameSize, type AspectRatio, type Resolution, type StylePreset } from "~/lib/generation";
-import { FONT, runFfmpeg, type ProbeResult } from "../media";
-import {
-  checkClip,
-  FPS,
-  makePoster,
-  metadataArgs,
-  watermarkFilter,
-  writeDrawtextFile,
-} from "../outputs";
+import { FONT, runFfmpeg, writeDrawtextFile, type ProbeResult } from "../media";
+import { checkClip, FPS, makePoster, metadataArgs, watermarkFilter } from "../outputs";
 import type { SignedProvenance } from "../provenance";
 
 // The `local` provider's renderer: a stand-in for the model that makes a real H.264 clip. The scene
 // (source, colours, motion) follows from the prompt and the seed, the look from the style preset;
 // the prompt is the caption, and every clip carries the visible watermark and signed provenance
 // (a licensed master is re-rendered the same way with provenance but without the mark).
-
-export { FPS };
 
 export type LocalRenderInput = {
   prompt: string;

@@ -20,7 +20,8 @@ type Render = {
 /**
  * The default provider: the local stand-in renderer behind the provider interface. A render lives
  * in this process only, so it is not resumable: if the process dies, the job is rendered again.
- * It writes the watermark and provenance in the same ffmpeg pass, so its output is `finished`.
+ * It writes the watermark and provenance in the same ffmpeg pass and checks the file before it
+ * reports success, so its output is `finished`.
  */
 export function createLocalProvider(): VideoProvider {
   const renders = new Map<string, Render>();
@@ -111,7 +112,8 @@ export function createLocalProvider(): VideoProvider {
       await rename(clip.videoPath, videoPath);
       await rename(clip.posterPath, posterPath);
       await rm(render.folder, { recursive: true, force: true });
-      return { videoPath, posterPath, finished: true };
+      // renderLocalClip checked the file against this request before it resolved.
+      return { videoPath, posterPath, finished: true, checked: clip.probe };
     },
   };
 }

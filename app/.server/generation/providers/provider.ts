@@ -1,10 +1,11 @@
 import type { AspectRatio, Resolution, StylePreset } from "~/lib/generation";
+import type { ProbeResult } from "../media";
 
 // Every video provider sits behind this one interface. The job runner submits a request, polls it
 // until it settles (reporting progress), cancels it when the artist does, and fetches the result
-// into a local file at once, because provider links expire. The runner then checks the file,
-// burns in the watermark, signs provenance and stores it: providers never do that themselves,
-// except `local`, which renders them in the same pass.
+// into a local file at once, because provider links expire. The runner then burns in the
+// watermark, signs provenance, checks the file and stores it: providers never do that
+// themselves, except `local`, which renders, marks, signs and checks in the same pass.
 
 export type ProviderStatus = "queued" | "running" | "succeeded" | "failed" | "canceled";
 
@@ -41,17 +42,26 @@ export type ProviderPoll = {
   error?: string;
 };
 
-export type FetchedOutput = {
-  /** Path of the downloaded or rendered MP4. */
-  videoPath: string;
-  /** A poster still, when the provider made one (the local renderer does). */
-  posterPath?: string;
-  /**
-   * True when the file already carries our watermark and provenance (the local renderer), so the
-   * runner only checks it; false when the runner must burn them in.
-   */
-  finished: boolean;
-};
+export type FetchedOutput =
+  | {
+      /** The provider's file as made: the runner fits, marks, signs and checks it. */
+      finished: false;
+      /** Path of the downloaded MP4. */
+      videoPath: string;
+    }
+  | {
+      /**
+       * The file already carries our watermark and provenance and has passed the output check
+       * against the request (the local renderer does all of it in the same pass), so the runner
+       * takes it as it is, without probing it again.
+       */
+      finished: true;
+      /** Path of the rendered MP4. */
+      videoPath: string;
+      posterPath: string;
+      /** What the check read from the file (outputs.checkClip). */
+      checked: ProbeResult;
+    };
 
 export interface VideoProvider {
   readonly id: string;

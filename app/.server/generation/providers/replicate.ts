@@ -35,6 +35,8 @@ export type ReplicateProviderConfig = {
   /** What the model accepts, when it differs from the defaults below. */
   capabilities?: Partial<ProviderCapabilities>;
   fetch?: typeof fetch;
+  /** How a rate-limit wait is spent; tests record the waits asked for instead of waiting them. */
+  sleep?: (ms: number) => Promise<void>;
 };
 
 const DEFAULT_CAPABILITIES: ProviderCapabilities = {
@@ -86,6 +88,8 @@ export function createReplicateProvider(config: ReplicateProviderConfig): VideoP
   const timeoutMs = config.requestTimeoutMs ?? 30_000;
   const maxRateLimitWaitMs = config.maxRateLimitWaitMs ?? 60_000;
   const fetchImpl = config.fetch ?? fetch;
+  const sleep =
+    config.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const capabilities = { ...DEFAULT_CAPABILITIES, ...config.capabilities };
 
   /** Scrubs the token from anything we show, in case an error ever echoes a header back. */
@@ -165,7 +169,7 @@ export function createReplicateProvider(config: ReplicateProviderConfig): VideoP
           waitMs,
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      await sleep(waitMs);
       waitedMs += waitMs;
     }
   }
