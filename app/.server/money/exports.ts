@@ -127,14 +127,3 @@ export async function ledgerCsv(db: Db, admin: ActingUser, period: { from: strin
     body: toCsv(LEDGER_CSV_HEADER, rows),
   };
 }
-
-/** A CSV download that no cache keeps. */
-export function csvResponse(csv: { filename: string; body: string }) {
-  return new Response(csv.body, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${csv.filename}"`,
-      "Cache-Control": "private, no-store",
-    },
-  });
-}

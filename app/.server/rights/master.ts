@@ -1,10 +1,7 @@
 import { and, eq } from "drizzle-orm";
-import { createReadStream } from "node:fs";
 import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
-import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
 import { frameSize, type AspectRatio, type Resolution, type StylePreset } from "~/lib/generation";
 import { licenseStatus } from "~/lib/rights";
 import {
@@ -23,7 +20,6 @@ import { finishProviderOutput } from "../generation/outputs";
 import { hashPrompt, signProvenance, type SignedProvenance } from "../generation/provenance";
 import { renderLocalClip } from "../generation/providers/local-renderer";
 import { ObjectNotFoundError, type ObjectStorage } from "../storage";
-import { attachmentDisposition } from "../storage/serve";
 import { todayUtc } from "./requests";
 
 // The watermark-free master of a licensed clip, for the license's owner only. It is made on
@@ -45,10 +41,14 @@ export type MasterDeps = {
   now?: Date;
 };
 
-export type PreparedMaster = {
+export const MASTER_CONTENT_TYPE = "video/mp4";
+
+/** A master as a download, before it is made: what HEAD answers. */
+export type MasterDownload = { contentType: typeof MASTER_CONTENT_TYPE; downloadName: string };
+
+export type PreparedMaster = MasterDownload & {
   filePath: string;
   sizeBytes: number;
-  downloadName: string;
   license: License;
   /** Removes the temporary file; call once the response was sent or abandoned. */
   dispose: () => Promise<void>;
@@ -111,6 +111,20 @@ export async function masterLicense(
   return row;
 }
 
+/**
+ * What downloading the master of `licenseId` would send, checked as masterLicense checks it; it
+ * makes and records nothing.
+ */
+export async function describeMaster(
+  db: Db,
+  owner: ActingUser,
+  licenseId: string,
+  now = new Date(),
+): Promise<MasterDownload> {
+  const { license } = await masterLicense(db, owner, licenseId, now);
+  return { contentType: MASTER_CONTENT_TYPE, downloadName: masterDownloadName(license.code) };
+}
+
 /** The clip's provenance as first signed, now naming the license, and signed again. */
 function masterProvenance(clip: Clip, job: GenerationJob, license: License, secret: string) {
   const original = clip.provenance as Partial<SignedProvenance> | null;
@@ -145,7 +159,8 @@ async function sweepStale(root: string) {
 
 /**
  * Makes the master of `licenseId` for its owner in a temporary folder and records the download.
- * The caller streams `filePath` and then calls `dispose`.
+ * The caller sends `filePath` (its size, type and download name are given) and then calls
+ * `dispose`.
  */
 export async function prepareMaster(
   deps: MasterDeps,
@@ -221,6 +236,7 @@ export async function prepareMaster(
     return {
       filePath,
       sizeBytes: size,
+      contentType: MASTER_CONTENT_TYPE,
       downloadName: masterDownloadName(license.code),
       license,
       dispose: () => rm(folder, { recursive: true, force: true }),
@@ -229,31 +245,4 @@ export async function prepareMaster(
     preparing.delete(owner.id);
     if (dir) await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Headers of a master download: a private attachment that no cache keeps. */
-export function masterHeaders(downloadName: string, sizeBytes?: number) {
-  const headers = new Headers({
-    "Content-Type": "video/mp4",
-    "Content-Disposition": attachmentDisposition(downloadName),
-    "Cache-Control": "private, no-store",
-  });
-  if (sizeBytes !== undefined) headers.set("Content-Length", String(sizeBytes));
-  return headers;
-}
-
-/**
- * Streams a prepared master and removes its temporary folder once the stream closes: sent in
- * full, failed, or cancelled because the client went away.
- */
-export function masterResponse(master: PreparedMaster): Response {
-  const file = createReadStream(master.filePath);
-  file.once("close", () => {
-    void master.dispose();
-  });
-  const body = Readable.toWeb(file) as NodeWebReadableStream<Uint8Array>;
-  return new Response(body as unknown as ReadableStream<Uint8Array>, {
-    status: 200,
-    headers: masterHeaders(master.downloadName, master.sizeBytes),
-  });
 }

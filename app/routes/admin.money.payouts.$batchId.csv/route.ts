@@ -1,16 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { actingUser, requirePermission } from "~/.server/auth/guards";
-import { UserError } from "~/.server/errors";
-import { batchCsv, csvResponse } from "~/.server/money/exports";
+import { requireActor } from "~/.server/auth/guards";
+import { csvResponse, sendOrRefuse } from "~/.server/http";
+import { batchCsv } from "~/.server/money/exports";
 
-// One payout batch as CSV for finance.
+// One payout batch as CSV for finance; an unknown batch is a plain-text 404.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const user = requirePermission(request, context, "money:manage");
-  try {
-    const csv = await batchCsv(context.db, actingUser(request, context, user), params.batchId!);
-    return csvResponse(csv);
-  } catch (error) {
-    if (error instanceof UserError) return new Response(error.message, { status: error.status });
-    throw error;
-  }
+  const admin = requireActor(request, context, "money:manage");
+  return sendOrRefuse(
+    () => batchCsv(context.db, admin, params.batchId!),
+    (csv) => csvResponse(csv.filename, csv.body),
+  );
 }
