@@ -67,6 +67,19 @@ export const isoDay = z
 /** An emptied date input sends "": no day. */
 export const optionalIsoDay = z.preprocess((v) => (v === "" ? undefined : v), isoDay.optional());
 
+/**
+ * The id a form names its item by (a hidden field): kept as sent, "" when missing, so the domain
+ * answers "no such …" itself rather than the form failing to parse.
+ */
+export const itemIdField = z
+  .string()
+  .max(200)
+  .optional()
+  .transform((v) => v ?? "");
+
+/** A form about one item of a list: its id, and nothing else to parse. */
+export const itemInput = z.object({ id: itemIdField });
+
 export type FieldErrors = Record<string, string>;
 
 /** The first message per field, the shape forms show next to each input. */

@@ -1,4 +1,5 @@
 import { data } from "@remix-run/node";
+import type { z } from "zod";
 import type { ActionFailure } from "~/lib/intents";
 import type { FieldErrors } from "~/lib/validation";
 import type { failure } from "./responses";
@@ -103,4 +104,24 @@ export function formFields(form: FormData, lists: readonly string[] = []) {
 export function pageParam(url: URL) {
   const n = Number.parseInt(url.searchParams.get("page") ?? "1", 10);
   return Number.isSafeInteger(n) && n > 0 && n < 100_000 ? n : 1;
+}
+
+/**
+ * The query of a loader's URL, parsed with `schema` (give odd values a `.catch()` default where a
+ * hand-edited address should just show the page). What still does not parse is a 400 page with a
+ * plain message, never a 500; `refuse` answers it instead where a route says it its own way.
+ */
+export function readQuery<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  refuse?: (error: z.ZodError) => Response,
+): z.infer<S> {
+  const result = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (result.success) return result.data;
+  if (refuse) throw refuse(result.error);
+  const issue = result.error.issues[0];
+  const where = issue?.path.length ? ` (${issue.path.join(".")})` : "";
+  throw new Response(`This address has a value the page cannot use${where}: ${issue?.message}`, {
+    status: 400,
+  });
 }

@@ -39,7 +39,13 @@ export type IntentContext<A> = {
 };
 
 /** What a successful intent may answer: a Response (a redirect), data for the page, or nothing. */
-type Answer = Response | TypedResponse<unknown> | Record<string, unknown> | null | undefined;
+type Answer =
+  | Response
+  | TypedResponse<unknown>
+  | ReturnType<typeof data>
+  | Record<string, unknown>
+  | null
+  | undefined;
 
 export type Intent<A, S extends z.ZodType | undefined, R> = {
   /** The form's fields, parsed once; a failure is a 422 with a message per field. */
@@ -49,45 +55,66 @@ export type Intent<A, S extends z.ZodType | undefined, R> = {
   /** Where a refusal of this intent shows on the page (default: the page's top). */
   at?: (fields: Fields) => FailureScope;
   /** Calls the domain. Return `emailIds` to have them delivered once the change committed. */
-  run: (input: S extends z.ZodType ? z.infer<S> : Fields, ctx: IntentContext<A>) => Promise<R>;
+  run: (input: [S] extends [z.ZodType] ? z.infer<S> : Fields, ctx: IntentContext<A>) => Promise<R>;
   /** The answer after success (after the emails went out); `{ ok: true, intent }` by default. */
   then?: (result: R, ctx: IntentContext<A>) => Answer | Promise<Answer>;
 };
 
-/** Declares one intent; only here to let TypeScript infer its input and result types. */
-export function intent<A, S extends z.ZodType | undefined = undefined, R = unknown>(
+/** Declares one intent of a route, with the route's actor type; it only helps TypeScript infer. */
+export type IntentBuilder<A> = <S extends z.ZodType | undefined = undefined, R = unknown>(
   definition: Intent<A, S, R>,
-): Intent<A, S, R> {
-  return definition;
-}
+) => Intent<A, S, R>;
 
 /** The key of the intent a form posts when it has no `intent` field (a page with one form). */
 export const DEFAULT_INTENT = "";
 
-type AnyIntent<A> = Intent<A, z.ZodType | undefined, unknown>;
-
 /**
- * Who may post: a permission (the signed-in person must hold it; they become the actor), or a
- * function of the request (anonymous pages, or checks a permission cannot say).
+ * The key of the intent that answers a form naming an intent the table does not have, instead of
+ * the runner's 400 "Unknown action." (for pages whose refusal of a stray intent has its own
+ * message, status or field: its `input` or `run` refuses it).
  */
-export type IntentGuard<A> = Permission | ((args: ActionFunctionArgs) => A);
+export const OTHER_INTENT = "*";
+
+// The table holds intents of many input and result types; each was checked when it was declared
+// (IntentBuilder), and the runner hands each its own parsed input and its own run's result.
+type AnyIntent<A> = Omit<Intent<A, z.ZodType | undefined, unknown>, "run" | "then"> & {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  run: (input: any, ctx: IntentContext<A>) => Promise<unknown>;
+  then?: (result: never, ctx: IntentContext<A>) => Answer | Promise<Answer>;
+};
+type IntentTable<A> = (intent: IntentBuilder<A>) => Record<string, AnyIntent<A>>;
 
 export type IntentActionOptions = {
-  /** Where an unknown intent, or a refusal of an intent without `at`, shows. */
+  /** Where an unknown intent shows, and a refusal of an intent without `at`. */
   unknownAt?: FailureScope;
 };
 
-/** The route's `action`: guard, then the intent the form names, run by the table. */
-export function intentAction<A = ActingUser>(
-  guard: IntentGuard<A>,
-  intents: Record<string, AnyIntent<A>>,
+/**
+ * The route's `action`: the guard, then the intent the form names, run by the table. The guard is
+ * a permission (the signed-in person must hold it and becomes the actor), or a function of the
+ * request for anything else (anonymous pages).
+ */
+export function intentAction(
+  guard: Permission,
+  table: IntentTable<ActingUser>,
+  options?: IntentActionOptions,
+): (args: ActionFunctionArgs) => Promise<unknown>;
+export function intentAction<A>(
+  guard: (args: ActionFunctionArgs) => A,
+  table: IntentTable<A>,
+  options?: IntentActionOptions,
+): (args: ActionFunctionArgs) => Promise<unknown>;
+export function intentAction<A>(
+  guard: Permission | ((args: ActionFunctionArgs) => A),
+  table: IntentTable<A>,
   options: IntentActionOptions = {},
 ) {
+  const intents = table((definition) => definition);
   return async (args: ActionFunctionArgs) => {
     const actor = (
       typeof guard === "function" ? guard(args) : requireActor(args.request, args.context, guard)
     ) as A;
-    return runIntent(args, actor, intents, options);
+    return runIntent(args, actor, intents as Record<string, AnyIntent<A>>, options);
   };
 }
 
@@ -109,7 +136,8 @@ async function runIntent<A>(
   const input = await readFormInput(request);
   const posted = input.form?.get("intent");
   const name = typeof posted === "string" ? posted : DEFAULT_INTENT;
-  const definition = Object.hasOwn(intents, name) ? intents[name] : undefined;
+  const key = Object.hasOwn(intents, name) ? name : OTHER_INTENT;
+  const definition = Object.hasOwn(intents, key) ? intents[key] : undefined;
   const scopeOf = (fields: Fields) => definition?.at?.(fields) ?? options.unknownAt ?? {};
 
   if (!input.ok) {
@@ -139,7 +167,7 @@ async function runIntent<A>(
   try {
     const result = await definition.run(parsed as never, ctx);
     await deliverEmails(context.db, context.mailer, emailIdsOf(result));
-    if (definition.then) return await definition.then(result, ctx);
+    if (definition.then) return await definition.then(result as never, ctx);
     return { ok: true as const, intent: name };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;

@@ -80,13 +80,15 @@ export async function loadLinkPage<T extends object>(load: () => Promise<T>) {
 
 /**
  * A loader's domain call. A UserError (a hand-edited cursor, an unknown id) becomes the error
- * page with its 4xx and message; anything else is our bug and stays a 500.
+ * page with its 4xx, message and headers (a 429's Retry-After); anything else is our bug and
+ * stays a 500.
  */
 export async function loadOrRespond<T>(load: () => Promise<T>): Promise<T> {
   try {
     return await load();
   } catch (error) {
-    if (error instanceof UserError) throw new Response(error.message, { status: error.status });
+    if (error instanceof UserError)
+      throw new Response(error.message, { status: error.status, headers: error.headers });
     throw error;
   }
 }

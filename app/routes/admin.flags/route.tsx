@@ -1,37 +1,17 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { z } from "zod";
-import { actingUser, requirePermission } from "~/.server/auth/guards";
+import { requireActor } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
-import { redirectWithFlash } from "~/.server/flash";
-import {
-  itemFailure,
-  loadOrRespond,
-  itemParseFailure,
-  readForm,
-  routeHeaders,
-} from "~/.server/http";
-import { deliverEmails } from "~/.server/mail/send";
+import { intentAction, loadOrRespond, OTHER_INTENT, readQuery, routeHeaders } from "~/.server/http";
 import {
   dismissFlag,
   listFlags,
   suspendFromFlag,
   thresholdsFromEnv,
 } from "~/.server/oversight/flags";
-import { StatusBadge } from "~/components/status-badge";
-import { ConfirmFormDialog } from "~/components/ui/confirm-dialog";
-import { FormError, TextAreaField } from "~/components/ui/field";
-import { FilterTabs } from "~/components/ui/filters";
-import { Badge, Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
-import { cellClass, DataTable, rowClass } from "~/components/ui/table";
-import {
-  describeAnomaly,
-  type AnomalyEvidence,
-  type HourlyEvidence,
-  type VolumeEvidence,
-} from "~/lib/anomaly-evidence";
-import { ANOMALY_LABELS, FLAG_STATES, type AnomalyKind, type FlagState } from "~/lib/oversight";
+import { FLAG_STATES } from "~/lib/oversight";
 import { reasonField } from "~/lib/validation";
+import { FlagsPage } from "./flags-page";
 
 export const headers = routeHeaders;
 
@@ -43,12 +23,12 @@ const query = z.object({
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = requirePermission(request, context, "oversight:view");
-  const filters = query.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const admin = requireActor(request, context, "oversight:view");
+  const filters = readQuery(request, query);
   return loadOrRespond(async () => ({
-    ...(await listFlags(context.db, user, filters)),
+    ...(await listFlags(context.db, admin, filters)),
     filters,
-    me: user.id,
+    me: admin.id,
     thresholds: thresholdsFromEnv(context.env),
     autoSuspend: context.env.ANOMALY_AUTO_SUSPEND,
   }));
@@ -60,301 +40,45 @@ const noteField = z
   .min(3, "Say why this is fine, in at least 3 characters.")
   .max(500, "Use at most 500 characters.");
 
-const actionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("dismiss"), id: z.string().min(1), note: noteField }),
-  z.object({ intent: z.literal("suspend"), id: z.string().min(1), reason: reasonField }),
-]);
+/** Every refusal shows on the flag's own card. */
+const onFlag = (fields: Record<string, unknown>) => ({
+  id: typeof fields.id === "string" ? fields.id : "",
+});
 
-export async function action({ request, context }: ActionFunctionArgs) {
-  const user = requirePermission(request, context, "oversight:view");
-  const admin = actingUser(request, context, user);
-  const input = await readForm(request);
-  if (!input.ok) return input.response;
-  const form = Object.fromEntries(input.form);
-  const id = typeof form.id === "string" ? form.id : "";
-  if (form.intent !== "dismiss" && form.intent !== "suspend")
-    return itemFailure(new UserError("Choose dismiss or suspend.", 400), id);
-  const parsed = actionSchema.safeParse(form);
-  if (!parsed.success) return itemParseFailure(parsed.error, id);
-  const back = `/admin/flags${new URL(request.url).search}`;
-  try {
-    const input = parsed.data;
-    if (input.intent === "dismiss") {
-      await dismissFlag(context.db, admin, input.id, input.note);
-      return redirectWithFlash(context, back, { kind: "success", message: "Flag dismissed." });
-    }
-    const { suspension } = await suspendFromFlag(context.db, admin, input.id, input.reason, {
-      appUrl: context.env.APP_URL,
-    });
-    if (suspension) await deliverEmails(context.db, context.mailer, [suspension.emailId]);
-    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-    return redirectWithFlash(context, back, {
-      kind: "success",
-      message: suspension
-        ? `Account suspended: ${plural(suspension.sessionsEnded, "session")} ended and ${plural(suspension.jobsCanceled, "generation")} cancelled at once. They have been emailed.`
-        : "The account was already suspended; the flag is closed as acted on.",
-    });
-  } catch (error) {
-    return itemFailure(error, id);
-  }
-}
+/** Back to the list as it was filtered. */
+const back = (request: Request) => `/admin/flags${new URL(request.url).search}`;
 
-const STATE_LABELS: Record<FlagState, string> = {
-  open: "Open",
-  dismissed: "Dismissed",
-  actioned: "Acted on",
-};
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
-type Item = LoaderData["flags"][number];
+export const action = intentAction("oversight:view", (intent) => ({
+  dismiss: intent({
+    input: z.object({ id: z.string().min(1), note: noteField }),
+    at: onFlag,
+    run: ({ id, note }, { db, actor }) => dismissFlag(db, actor, id, note),
+    then: (_, { flash, request }) => flash(back(request), "Flag dismissed."),
+  }),
+  suspend: intent({
+    input: z.object({ id: z.string().min(1), reason: reasonField }),
+    at: onFlag,
+    run: async ({ id, reason }, { db, actor, appUrl }) => {
+      const result = await suspendFromFlag(db, actor, id, reason, { appUrl });
+      return { ...result, emailIds: result.suspension ? [result.suspension.emailId] : [] };
+    },
+    then: ({ suspension }, { flash, request }) =>
+      flash(
+        back(request),
+        suspension
+          ? `Account suspended: ${plural(suspension.sessionsEnded, "session")} ended and ${plural(suspension.jobsCanceled, "generation")} cancelled at once. They have been emailed.`
+          : "The account was already suspended; the flag is closed as acted on.",
+      ),
+  }),
+  // Any other intent (or none) is told what a flag's card offers, on that card.
+  [OTHER_INTENT]: intent({
+    at: onFlag,
+    run: async () => {
+      throw new UserError("Choose dismiss or suspend.", 400);
+    },
+  }),
+}));
 
-export default function AdminFlags() {
-  const { flags, counts, filters, nextCursor, thresholds, autoSuspend, me } =
-    useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
-  const nextHref = () => {
-    const next = new URLSearchParams(params);
-    next.set("after", nextCursor!);
-    return `?${next.toString()}`;
-  };
-  return (
-    <>
-      <PageHeader
-        title="Anomaly flags"
-        description={
-          <>
-            Accounts used from more than {thresholds.maxAddressesPerHour} addresses or{" "}
-            {thresholds.maxAgentsPerHour} browsers in an hour, signing in from more than{" "}
-            {thresholds.maxSignInAddresses} addresses, or generating {thresholds.volumeFactor}×
-            their usual volume. Checked every 5 minutes. Automatic suspension of strong flags is{" "}
-            <strong>{autoSuspend ? "on" : "off"}</strong>.
-          </>
-        }
-      />
-      <div className="mb-4">
-        <FilterTabs
-          label="Flags by state"
-          param="state"
-          values={FLAG_STATES}
-          labels={STATE_LABELS}
-          counts={counts}
-          allLabel={null}
-          current={filters.state}
-        />
-      </div>
-      {flags.length === 0 ? (
-        <EmptyState
-          title={
-            filters.state === "open"
-              ? "No open flags"
-              : `No ${STATE_LABELS[filters.state].toLowerCase()} flags`
-          }
-        >
-          {filters.state === "open"
-            ? "Every account looks like one person using it. New flags appear here within minutes."
-            : "Flags appear here once an admin (or the automatic suspension) has decided them."}
-        </EmptyState>
-      ) : (
-        <ul className="space-y-4">
-          {flags.map((item) => (
-            <li key={item.flag.id}>
-              <FlagCard item={item} me={me} />
-            </li>
-          ))}
-        </ul>
-      )}
-      {nextCursor ? (
-        <nav aria-label="Flag pages" className="mt-4 flex justify-end text-sm">
-          <Link className="text-brand-800 underline" to={nextHref()} rel="next">
-            Next page →
-          </Link>
-        </nav>
-      ) : null}
-    </>
-  );
-}
-
-function FlagCard({ item, me }: { item: Item; me: string }) {
-  const { flag, account } = item;
-  const actionData = useActionData<{ ok: false; errors: Record<string, string>; id?: string }>();
-  const errors = actionData?.ok === false && actionData.id === flag.id ? actionData.errors : {};
-  const name = account.displayName || account.email;
-  const kind = flag.kind as AnomalyKind;
-  return (
-    <Card>
-      <div className="flex flex-wrap items-start justify-between gap-2">
-        <div>
-          <h2 className="font-semibold">
-            <Link to={`/admin/people/${account.id}`} className="text-brand-800 underline">
-              {name}
-            </Link>
-          </h2>
-          <p className="flex flex-wrap items-center gap-2 text-sm text-stone-600">
-            {account.displayName ? <span>{account.email}</span> : null}
-            <span>· {account.role}</span>
-            <StatusBadge status={account.status} />
-          </p>
-        </div>
-        <div className="flex items-center gap-2">
-          <span className="text-sm font-medium">{ANOMALY_LABELS[kind]}</span>
-          {flag.strength === "strong" ? (
-            <Badge tone="red">Strong</Badge>
-          ) : (
-            <Badge tone="amber">Weak</Badge>
-          )}
-        </div>
-      </div>
-      <p className="mt-2 text-sm text-stone-600">
-        Window {formatDateTime(flag.windowStart)} – {formatDateTime(flag.windowEnd)} · raised{" "}
-        {formatDateTime(flag.createdAt)}
-      </p>
-      {flag.evidence ? (
-        <Evidence kind={kind} evidence={flag.evidence} />
-      ) : (
-        <p className="mt-3 text-sm text-stone-600">No evidence was recorded for this flag.</p>
-      )}
-      {flag.state !== "open" ? (
-        <p className="mt-3 rounded-md bg-stone-50 px-3 py-2 text-sm">
-          {flag.autoSuspended
-            ? "Suspended automatically"
-            : flag.state === "dismissed"
-              ? `Dismissed by ${item.decidedByName || item.decidedByEmail || "an admin"}`
-              : `Acted on by ${item.decidedByName || item.decidedByEmail || "an admin"}`}
-          {flag.decidedAt ? ` on ${formatDateTime(flag.decidedAt)}` : ""}
-          {flag.note ? `: “${flag.note}”` : "."}
-        </p>
-      ) : (
-        <div className="mt-4 flex flex-wrap items-start gap-3 border-t border-stone-200 pt-4">
-          <ConfirmFormDialog
-            trigger="Dismiss…"
-            triggerVariant="secondary"
-            title={`Dismiss the flag on ${name}?`}
-            fields={{ intent: "dismiss", id: flag.id }}
-            confirmLabel="Dismiss flag"
-            confirmVariant="primary"
-          >
-            <p className="text-sm text-stone-700">
-              The flag closes. It is raised again only if the pattern shows up in new activity.
-            </p>
-            <TextAreaField
-              label="Why is this fine?"
-              name="note"
-              required
-              minLength={3}
-              maxLength={500}
-              rows={3}
-              error={errors.note}
-              hint="Recorded with the flag and in the audit log."
-            />
-          </ConfirmFormDialog>
-          {account.id !== me ? (
-            <ConfirmFormDialog
-              trigger={account.status === "suspended" ? "Close as acted on…" : "Suspend account…"}
-              title={
-                account.status === "suspended" ? `${name} is already suspended` : `Suspend ${name}?`
-              }
-              fields={{ intent: "suspend", id: flag.id }}
-              confirmLabel={account.status === "suspended" ? "Close as acted on" : "Suspend"}
-            >
-              <p className="text-sm text-stone-700">
-                {account.status === "suspended"
-                  ? "The account is already suspended: this only closes the flag."
-                  : "They are signed out everywhere at once, their waiting and running generations are cancelled (the seconds given back), and they are emailed the reason."}
-              </p>
-              <TextAreaField
-                label="Reason"
-                name="reason"
-                required
-                minLength={3}
-                maxLength={500}
-                rows={3}
-                defaultValue={
-                  flag.evidence
-                    ? describeAnomaly(kind, flag.evidence)
-                    : `${ANOMALY_LABELS[kind]}: the access looks shared.`
-                }
-                error={errors.reason}
-                hint="The person reads it in the email; it is also recorded in the audit log."
-              />
-            </ConfirmFormDialog>
-          ) : null}
-          <FormError message={errors.note ?? errors.reason ?? errors.form ?? errors.id} />
-        </div>
-      )}
-    </Card>
-  );
-}
-
-function Evidence(props: { kind: AnomalyKind; evidence: AnomalyEvidence }) {
-  return props.evidence.type === "volume" ? (
-    <VolumeDetails evidence={props.evidence} />
-  ) : (
-    <HourlyDetails kind={props.kind} evidence={props.evidence} />
-  );
-}
-
-const NOUNS: Record<Exclude<AnomalyKind, "volume_spike">, [string, string]> = {
-  many_addresses: ["address", "addresses"],
-  many_user_agents: ["browser", "browsers"],
-  many_sign_in_addresses: ["sign-in address", "sign-in addresses"],
-};
-
-function HourlyDetails({ kind, evidence }: { kind: AnomalyKind; evidence: HourlyEvidence }) {
-  const [one, many] = NOUNS[kind as keyof typeof NOUNS] ?? ["address", "addresses"];
-  const header = kind === "many_user_agents" ? "Browser (user agent)" : "Address";
-  return (
-    <div className="mt-3 space-y-2 text-sm">
-      <p>
-        <strong className="text-base">
-          {evidence.count} {evidence.count === 1 ? one : many}
-        </strong>{" "}
-        within an hour: the limit is {evidence.threshold}, strong from {evidence.strongAt}.
-        {evidence.peak > evidence.count ? ` At most ${evidence.peak} were seen at once.` : ""}
-      </p>
-      <details>
-        <summary className="cursor-pointer font-medium text-brand-800">
-          The {evidence.count} {many}
-        </summary>
-        <div className="mt-2">
-          <DataTable
-            caption={`The ${many} this account was used from`}
-            columns={[header, "Requests", "Sign-ins", "Last seen"]}
-          >
-            {evidence.items.map((i) => (
-              <tr key={i.value} className={rowClass}>
-                <td className={`${cellClass} break-all font-mono text-xs`}>{i.value}</td>
-                <td className={cellClass}>{i.requests}</td>
-                <td className={cellClass}>{i.signIns}</td>
-                <td className={cellClass}>{formatDateTime(i.lastSeenAt)}</td>
-              </tr>
-            ))}
-          </DataTable>
-          {evidence.more > 0 ? (
-            <p className="mt-1 text-stone-600">… and {evidence.more} more, not listed.</p>
-          ) : null}
-        </div>
-      </details>
-    </div>
-  );
-}
-
-function VolumeDetails({ evidence }: { evidence: VolumeEvidence }) {
-  return (
-    <div className="mt-3 space-y-2 text-sm">
-      <p>
-        <strong className="text-base">{evidence.jobs} generations</strong> in 24 hours, against a
-        usual {evidence.medianPerDay} a day (the median of the previous 14 days). Flagged from{" "}
-        {evidence.flagAt} ({evidence.factor}× usual, at least {evidence.minJobs}), strong from{" "}
-        {evidence.strongAt}.
-      </p>
-      <details>
-        <summary className="cursor-pointer font-medium text-brand-800">
-          The previous 14 days
-        </summary>
-        <p className="mt-2 text-stone-700">
-          Generations per day, the most recent first: {evidence.dailyCounts.join(", ")}.
-        </p>
-      </details>
-    </div>
-  );
-}
+export default FlagsPage;

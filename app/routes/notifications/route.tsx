@@ -1,20 +1,13 @@
-import {
-  redirect,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { z } from "zod";
-import { requirePermission } from "~/.server/auth/guards";
-import { redirectWithFlash } from "~/.server/flash";
+import { requireActor } from "~/.server/auth/guards";
 import {
-  parseWith,
-  safeRedirect,
-  userErrorToResponse,
+  intentAction,
   loadOrRespond,
-  readForm,
+  OTHER_INTENT,
+  readQuery,
   routeHeaders,
+  safeRedirect,
 } from "~/.server/http";
 import {
   listNotifications,
@@ -23,17 +16,17 @@ import {
   NOTIFICATIONS_PAGE_SIZE,
   unreadCount,
 } from "~/.server/notifications/inbox";
-import { Button, buttonClass } from "~/components/ui/button";
-import { FormError } from "~/components/ui/field";
-import { Badge, Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
+import { NotificationsPage } from "./notifications-page";
 
 export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Notifications · Greenroom" }];
 
+const query = z.object({ cursor: z.string().optional().catch(undefined) });
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = requirePermission(request, context, "notifications:view");
-  const cursor = new URL(request.url).searchParams.get("cursor");
+  const user = requireActor(request, context, "notifications:view");
+  const { cursor } = readQuery(request, query);
   return loadOrRespond(async () => {
     const [page, unread] = await Promise.all([
       listNotifications(context.db, user, { cursor, limit: NOTIFICATIONS_PAGE_SIZE }),
@@ -43,169 +36,41 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
 }
 
-const actionSchema = z.discriminatedUnion(
-  "intent",
-  [
-    z.object({
-      intent: z.literal("read"),
-      id: z
-        .string({ error: "Choose a notification." })
-        .trim()
-        .min(1, "Choose a notification.")
-        .max(100, "That notification does not exist."),
-    }),
-    z.object({ intent: z.literal("read-all") }),
-  ],
-  { error: "Choose what to do." },
-);
+const readInput = z.object({
+  intent: z.literal("read"),
+  id: z
+    .string({ error: "Choose a notification." })
+    .trim()
+    .min(1, "Choose a notification.")
+    .max(100, "That notification does not exist."),
+});
+const readAllInput = z.object({ intent: z.literal("read-all") });
 
-export async function action({ request, context }: ActionFunctionArgs) {
-  const user = requirePermission(request, context, "notifications:view");
-  const input = await readForm(request);
-  if (!input.ok) return input.response;
-  const parsed = parseWith(actionSchema, Object.fromEntries(input.form));
-  if (!parsed.ok) return parsed.response;
-  try {
-    const input = parsed.data;
-    if (input.intent === "read") {
-      const { link } = await markRead(context.db, user, input.id);
-      return redirect(safeRedirect(link, "/notifications"));
-    }
-    const { marked } = await markAllRead(context.db, user);
-    return redirectWithFlash(context, "/notifications", {
-      kind: "success",
-      message:
+export const action = intentAction("notifications:view", (intent) => ({
+  read: intent({
+    input: readInput,
+    run: ({ id }, { db, actor }) => markRead(db, actor, id),
+    // Opening a notification goes where it points, never off the site.
+    then: ({ link }) => redirect(safeRedirect(link, "/notifications")),
+  }),
+  "read-all": intent({
+    input: readAllInput,
+    run: (_, { db, actor }) => markAllRead(db, actor),
+    then: ({ marked }, { flash }) =>
+      flash(
+        "/notifications",
         marked === 0
           ? "Nothing was unread."
           : `Marked ${marked} notification${marked === 1 ? "" : "s"} as read.`,
-    });
-  } catch (error) {
-    return userErrorToResponse(error);
-  }
-}
+      ),
+  }),
+  // Any other intent is refused as it always was: 422 on `intent`.
+  [OTHER_INTENT]: intent({
+    input: z.discriminatedUnion("intent", [readInput, readAllInput], {
+      error: "Choose what to do.",
+    }),
+    run: async () => null,
+  }),
+}));
 
-export default function Notifications() {
-  const { notifications, nextCursor, unread, isFirstPage } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const errors = actionData && !actionData.ok ? actionData.errors : {};
-  const navigation = useNavigation();
-  const submitting = navigation.state === "submitting" ? navigation.formData : null;
-  return (
-    <>
-      <PageHeader
-        title="Notifications"
-        description={
-          unread > 0
-            ? `What happened to your work and your reviews, newest first. ${unread} unread.`
-            : "What happened to your work and your reviews, newest first."
-        }
-        actions={
-          <div className="flex flex-wrap items-center gap-3">
-            <Link to="/settings/notifications" className={buttonClass("ghost")}>
-              Email settings
-            </Link>
-            {unread > 0 ? (
-              <Form method="post">
-                <input type="hidden" name="intent" value="read-all" />
-                <Button
-                  type="submit"
-                  variant="secondary"
-                  busy={submitting?.get("intent") === "read-all"}
-                >
-                  Mark all as read
-                </Button>
-              </Form>
-            ) : null}
-          </div>
-        }
-      />
-      <FormError message={errors.form ?? errors.id ?? errors.intent} />
-      {notifications.length === 0 ? (
-        isFirstPage ? (
-          <EmptyState title="No notifications yet">
-            When a reviewer comments on or decides about a submission, you will find it here (and in
-            your email).
-          </EmptyState>
-        ) : (
-          <EmptyState title="No older notifications">
-            <Link to="/notifications" className="font-medium text-brand-800 underline">
-              Back to the newest
-            </Link>
-          </EmptyState>
-        )
-      ) : (
-        <ul className="mt-4 space-y-3" aria-label="Notifications">
-          {notifications.map((n) => {
-            const isUnread = !n.readAt;
-            return (
-              <li key={n.id}>
-                <Card className={isUnread ? "border-l-4 border-l-brand-700" : ""}>
-                  <article aria-label={`${isUnread ? "Unread: " : ""}${n.title}`}>
-                    <div className="flex flex-wrap items-start justify-between gap-3">
-                      <div className="min-w-0 flex-1">
-                        <h2
-                          className={`flex flex-wrap items-center gap-2 ${isUnread ? "font-bold text-stone-900" : "font-medium text-stone-800"}`}
-                        >
-                          {isUnread ? <Badge tone="blue">Unread</Badge> : null}
-                          <span>{n.title}</span>
-                        </h2>
-                        <p className="mt-1 whitespace-pre-line text-sm text-stone-700">{n.body}</p>
-                        <p className="mt-2 text-xs text-stone-600">
-                          <time dateTime={new Date(n.createdAt).toISOString()}>
-                            {formatDateTime(n.createdAt)}
-                          </time>
-                        </p>
-                      </div>
-                      {isUnread ? (
-                        <Form method="post">
-                          <input type="hidden" name="intent" value="read" />
-                          <input type="hidden" name="id" value={n.id} />
-                          <Button
-                            type="submit"
-                            variant="secondary"
-                            busy={submitting?.get("id") === n.id}
-                          >
-                            <span>
-                              Open<span className="sr-only">: {n.title}</span>
-                            </span>
-                          </Button>
-                        </Form>
-                      ) : (
-                        <Link to={n.link} className={buttonClass("secondary")}>
-                          <span>
-                            Open<span className="sr-only">: {n.title}</span>
-                          </span>
-                        </Link>
-                      )}
-                    </div>
-                  </article>
-                </Card>
-              </li>
-            );
-          })}
-        </ul>
-      )}
-      {!isFirstPage || nextCursor ? (
-        <nav aria-label="Notification pages" className="mt-4 flex gap-2 text-sm">
-          {!isFirstPage ? (
-            <Link
-              className="rounded-md border border-stone-300 bg-white px-3 py-1.5 hover:bg-stone-100"
-              to="/notifications"
-            >
-              Newest
-            </Link>
-          ) : null}
-          {nextCursor ? (
-            <Link
-              className="rounded-md border border-stone-300 bg-white px-3 py-1.5 hover:bg-stone-100"
-              to={`/notifications?cursor=${encodeURIComponent(nextCursor)}`}
-              rel="next"
-            >
-              Load older
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
-    </>
-  );
-}
+export default NotificationsPage;

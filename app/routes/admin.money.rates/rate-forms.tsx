@@ -1,0 +1,95 @@
+import { Form, useNavigation } from "@remix-run/react";
+import { Button } from "~/components/ui/button";
+import { FormError, SelectField, TextField } from "~/components/ui/field";
+import { Card } from "~/components/ui/misc";
+import { useIntentErrors } from "~/components/use-intent-errors";
+import { CURRENCIES, RATE_ITEMS } from "~/lib/money";
+
+// The page's two forms; a refusal shows on the form it came from only.
+
+/** A new version of one currency's rate card, in force from a date. */
+export function PublishRateCardForm({ today }: { today: string }) {
+  const errors = useIntentErrors({ form: "publish" });
+  const navigation = useNavigation();
+  return (
+    <Card>
+      <h2 className="mb-3 text-lg font-semibold">Publish a version</h2>
+      <Form method="post" className="space-y-4" noValidate>
+        <input type="hidden" name="intent" value="publish" />
+        <FormError message={errors.form} />
+        <div className="grid gap-4 sm:grid-cols-2">
+          <SelectField
+            label="Currency"
+            name="currency"
+            options={CURRENCIES.map((c) => ({ value: c, label: c }))}
+            error={errors.currency}
+          />
+          <TextField
+            label="In force from"
+            name="effectiveFrom"
+            type="date"
+            defaultValue={today}
+            required
+            error={errors.effectiveFrom}
+          />
+        </div>
+        {RATE_ITEMS.map((item) => (
+          <TextField
+            key={item.key}
+            label={`${item.label} (${item.unit})`}
+            name={item.key}
+            inputMode="decimal"
+            placeholder="0.00"
+            required
+            error={errors[item.key]}
+          />
+        ))}
+        <TextField
+          label="Note (optional)"
+          name="note"
+          placeholder="Raised after the Q3 review"
+          error={errors.note}
+        />
+        <Button type="submit" busy={navigation.formData?.get("intent") === "publish"}>
+          Publish
+        </Button>
+      </Form>
+    </Card>
+  );
+}
+
+/** Credits a month's stipend to every artist due it. */
+export function StipendsForm({ month, monthsBack }: { month: string; monthsBack: number }) {
+  const stipendErrors = useIntentErrors({ form: "stipends" });
+  const navigation = useNavigation();
+  return (
+    <Card>
+      <h2 className="mb-1 text-lg font-semibold">Monthly stipend</h2>
+      <p className="mb-3 text-sm text-stone-600">
+        Credits every active artist who joined before the month ended the stipend of the card in
+        force on the month&apos;s first day, in their currency, up to {monthsBack} months back.
+        Running it twice credits nobody twice.
+      </p>
+      <Form method="post" className="space-y-4" noValidate>
+        <input type="hidden" name="intent" value="stipends" />
+        <FormError message={stipendErrors.form} />
+        <TextField
+          label="Month"
+          name="month"
+          type="month"
+          defaultValue={month}
+          max={month}
+          required
+          error={stipendErrors.month}
+        />
+        <Button
+          type="submit"
+          variant="secondary"
+          busy={navigation.formData?.get("intent") === "stipends"}
+        >
+          Credit stipends
+        </Button>
+      </Form>
+    </Card>
+  );
+}
