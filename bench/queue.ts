@@ -14,6 +14,7 @@ import { sql } from "drizzle-orm";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { loadSigningIdentity } from "~/.server/c2pa/certificates";
 import pg from "pg";
 import { pino } from "pino";
 import type { ActingUser } from "~/.server/auth/guards";
@@ -158,7 +159,11 @@ async function newQueue(handle: DatabaseHandle, workDir: string): Promise<Genera
     runJob: noOpRunJob,
     concurrency: { local: CONCURRENCY },
     storage: createStorage({ driver: "local", root: path.join(workDir, "media") }),
-    provenanceSecret: "bench-provenance-secret-bench-provenance-0",
+    // The no-op runner seals nothing; the keys are only what the queue's type asks for.
+    provenance: {
+      secret: "bench-provenance-secret-bench-provenance-0",
+      identity: loadSigningIdentity({ dir: path.join(workDir, "c2pa") }),
+    },
     logger: pino({ level: "warn" }),
     workDir: path.join(workDir, "work"),
     workers: WORKERS,

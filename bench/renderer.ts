@@ -10,7 +10,6 @@ import os from "node:os";
 import path from "node:path";
 import { FFMPEG, writeDrawtextFile } from "~/.server/generation/media";
 import { checkClip, makePoster, watermarkText } from "~/.server/generation/outputs";
-import { hashPrompt, signProvenance } from "~/.server/generation/provenance";
 import {
   captionFor,
   renderArgs,
@@ -61,7 +60,6 @@ const CASES: Case[] = [
 ];
 
 const PROMPT = "A lighthouse at dusk, waves breaking on the rocks below";
-const SECRET = "bench-provenance-secret-bench-provenance-0";
 
 function inputFor(c: Case): LocalRenderInput {
   const clipId = crypto.randomUUID();
@@ -73,17 +71,6 @@ function inputFor(c: Case): LocalRenderInput {
     resolution: c.resolution,
     aspectRatio: c.aspectRatio,
     watermark: watermarkText(clipId),
-    provenance: signProvenance(
-      {
-        clipId,
-        accountId: "bench-artist",
-        provider: "local",
-        model: "greenroom-stand-in-v1",
-        promptSha256: hashPrompt(PROMPT),
-        createdAt: new Date().toISOString(),
-      },
-      SECRET,
-    ),
   };
 }
 

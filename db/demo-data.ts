@@ -1,4 +1,5 @@
 import type { Db } from "~/.server/db";
+import type { ProvenanceKeys } from "~/.server/generation/provenance";
 import type { ObjectStorage } from "~/.server/storage";
 import { seedDemo } from "./seed";
 import { seedDemoClips } from "./seed-clips";
@@ -12,7 +13,7 @@ import { seedDemoRights } from "./seed-rights";
 // step skips what is already there.
 export async function seedDemoData(
   db: Db,
-  options: { appUrl: string; storage: ObjectStorage; provenanceSecret: string },
+  options: { appUrl: string; storage: ObjectStorage; provenance: ProvenanceKeys },
 ) {
   const { created } = await seedDemo(db, { appUrl: options.appUrl });
   const clips = await seedDemoClips(db, options);

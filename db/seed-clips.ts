@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import type { Db } from "~/.server/db";
 import { watermarkText } from "~/.server/generation/outputs";
-import { hashPrompt, signProvenance } from "~/.server/generation/provenance";
+import { hashPrompt, type ProvenanceKeys } from "~/.server/generation/provenance";
+import { sealOutput } from "~/.server/generation/sealing";
 import { renderLocalClip } from "~/.server/generation/providers/local-renderer";
 import { quotaMonth } from "~/.server/generation/quota";
 import { newObjectKey, type ObjectStorage } from "~/.server/storage";
@@ -113,7 +114,7 @@ const RESOLUTION: Resolution = "480p";
 /** Renders and stores the demo clips that are not there yet; returns how many it made. */
 export async function seedDemoClips(
   db: Db,
-  options: { storage: ObjectStorage; provenanceSecret: string },
+  options: { storage: ObjectStorage; provenance: ProvenanceKeys },
 ) {
   const emails = [...new Set(DEMO_CLIPS.map((c) => c.email))];
   const people = await db
@@ -141,18 +142,8 @@ export async function seedDemoClips(
 
       const jobId = crypto.randomUUID();
       const finishedAt = new Date(Date.now() - demo.hoursAgo * 3600_000);
-      const provenance = signProvenance(
-        {
-          clipId: jobId,
-          accountId: userId,
-          provider: "local",
-          model: "greenroom-stand-in-v1",
-          promptSha256: hashPrompt(demo.prompt),
-          createdAt: finishedAt.toISOString(),
-        },
-        options.provenanceSecret,
-      );
       const started = Date.now();
+      const dir = path.join(scratch, jobId);
       const rendered = await renderLocalClip(
         {
           prompt: demo.prompt,
@@ -162,16 +153,33 @@ export async function seedDemoClips(
           resolution: RESOLUTION,
           aspectRatio: demo.aspectRatio,
           watermark: watermarkText(jobId),
-          provenance,
         },
-        path.join(scratch, jobId),
+        dir,
       );
+      // Sealed as the runner seals every output: the record and Content Credentials.
+      const sealed = await sealOutput({
+        dir,
+        videoPath: rendered.videoPath,
+        posterPath: rendered.posterPath,
+        record: {
+          clipId: jobId,
+          accountId: userId,
+          provider: "local",
+          model: "greenroom-stand-in-v1",
+          promptSha256: hashPrompt(demo.prompt),
+          createdAt: finishedAt.toISOString(),
+        },
+        watermark: watermarkText(jobId),
+        comment: "Greenroom stand-in renderer (not the model)",
+        keys: options.provenance,
+      });
+      const provenance = sealed.provenance;
       const renderMs = Date.now() - started;
       const videoKey = newObjectKey("clips", "mp4");
       const posterKey = newObjectKey("posters", "jpg");
-      await options.storage.putFile(videoKey, rendered.videoPath, "video/mp4");
-      await options.storage.putFile(posterKey, rendered.posterPath, "image/jpeg");
-      const { size } = await stat(rendered.videoPath);
+      await options.storage.putFile(videoKey, sealed.videoPath, "video/mp4");
+      await options.storage.putFile(posterKey, sealed.posterPath!, "image/jpeg");
+      const { size } = await stat(sealed.videoPath);
 
       await db.transaction(async (tx) => {
         await tx.insert(generationJobs).values({

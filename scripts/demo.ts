@@ -8,7 +8,7 @@ process.env.NODE_ENV = "production";
 process.env.DEMO_MODE ||= "true";
 const { DEMO_ACCOUNTS, DEMO_PASSWORD } = await import("~db/seed");
 const { describeSeeded, seedDemoData } = await import("~db/demo-data");
-const { storageFromEnv } = await import("~/.server/generation/setup");
+const { provenanceKeysFromEnv, storageFromEnv } = await import("~/.server/generation/setup");
 const { loadDotEnv, startServer } = await import("../server/start");
 loadDotEnv();
 
@@ -20,7 +20,7 @@ try {
       const seeded = await seedDemoData(h.db, {
         appUrl: env.APP_URL,
         storage: storageFromEnv(env),
-        provenanceSecret: env.PROVENANCE_SECRET,
+        provenance: provenanceKeysFromEnv(env),
       });
       console.log(describeSeeded(seeded));
     },

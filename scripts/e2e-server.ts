@@ -161,7 +161,8 @@ async function serve() {
 
     const { startServer } = await import("../server/start");
     const { seedDemoData } = await import("../db/demo-data");
-    const { storageFromEnv } = await import("../app/.server/generation/setup");
+    const { provenanceKeysFromEnv, storageFromEnv } =
+      await import("../app/.server/generation/setup");
 
     // startServer installs its own SIGINT/SIGTERM handlers that exit as soon as the server is
     // closed; ours must also drop the database, so we take its place.
@@ -171,7 +172,7 @@ async function serve() {
         await seedDemoData(handle.db, {
           appUrl: env.APP_URL,
           storage: storageFromEnv(env),
-          provenanceSecret: env.PROVENANCE_SECRET,
+          provenance: provenanceKeysFromEnv(env),
         });
       },
     });

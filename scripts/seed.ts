@@ -1,7 +1,7 @@
 // Migrates and seeds the demo data; safe to run again.
 import { openDatabase } from "~/.server/db";
 import { parseEnv } from "~/.server/env";
-import { storageFromEnv } from "~/.server/generation/setup";
+import { provenanceKeysFromEnv, storageFromEnv } from "~/.server/generation/setup";
 import { describeSeeded, seedDemoData } from "~db/demo-data";
 import { loadDotEnv } from "../server/start";
 import { runScript } from "./run-script";
@@ -15,7 +15,7 @@ await runScript(async () => {
     const seeded = await seedDemoData(handle.db, {
       appUrl: env.APP_URL,
       storage: storageFromEnv(env),
-      provenanceSecret: env.PROVENANCE_SECRET,
+      provenance: provenanceKeysFromEnv(env),
     });
     console.log(describeSeeded(seeded));
   } finally {

@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import { resolveSession } from "~/.server/auth/session";
 import type { Db } from "~/.server/db";
 import type { Env } from "~/.server/env";
+import type { ProvenanceKeys } from "~/.server/generation/provenance";
 import type { GenerationService } from "~/.server/generation/setup";
 import type { Mailer } from "~/.server/mail/mailer";
 import { processMetrics, type Metrics } from "~/.server/metrics";
@@ -26,6 +27,7 @@ export type AppOptions = {
   logger: Logger;
   storage: ObjectStorage;
   generation: GenerationService;
+  provenance: ProvenanceKeys;
   /** Production: the built server bundle. Development: Vite's dev server loads it per request. */
   build: ServerBuild | (() => Promise<ServerBuild>);
   /** Development only: Vite's middleware for assets and HMR. */
@@ -243,6 +245,7 @@ export function createApp(options: AppOptions) {
         clientIp: ip,
         storage: options.storage,
         generation: options.generation,
+        provenance: options.provenance,
         figures,
       };
     },

@@ -10,6 +10,7 @@ import { parseEnv, type Env } from "~/.server/env";
 import {
   concurrencyFromEnv,
   generationQueueFromEnv,
+  provenanceKeysFromEnv,
   providersFromEnv,
   storageFromEnv,
 } from "~/.server/generation/setup";
@@ -78,6 +79,7 @@ export async function startServer(options: StartOptions = {}) {
       concurrency: concurrencyFromEnv(env),
       wake: queue.wake,
     },
+    provenance: provenanceKeysFromEnv(env),
     build,
     viteMiddleware,
     clientAssetsDir: path.resolve("build/client"),

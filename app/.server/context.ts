@@ -3,6 +3,7 @@ import type { RequestAuth } from "./auth/session";
 import type { Db } from "./db";
 import type { Env } from "./env";
 import type { FiguresCache } from "./figures-cache";
+import type { ProvenanceKeys } from "./generation/provenance";
 import type { GenerationService } from "./generation/setup";
 import type { Mailer } from "./mail/mailer";
 import type { ObjectStorage } from "./storage/storage";
@@ -21,6 +22,8 @@ declare module "@remix-run/server-runtime" {
     clientIp: string | null;
     storage: ObjectStorage;
     generation: GenerationService;
+    /** Signs and checks provenance: the record's secret and the C2PA identity. */
+    provenance: ProvenanceKeys;
     /** This process's cache of slow-to-compute figures (figures-cache.ts). */
     figures: FiguresCache;
   }

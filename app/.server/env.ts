@@ -20,6 +20,13 @@ const schema = z.object({
   // generated once into $DATA_DIR; set it in production, the same for every instance, and keep it:
   // files signed with a lost key can no longer be verified.
   PROVENANCE_SECRET: z.string().min(32).optional(),
+  // C2PA Content Credentials (docs/decisions/0019). The signing certificate chain (signing
+  // certificate first) and its private key, as PEM text (newlines may be written as \n) or as paths
+  // to PEM files. Set both in production, with a certificate from a CA on the C2PA trust list,
+  // the same for every process. Unset: a program CA and a signing certificate are generated once
+  // into $DATA_DIR/c2pa/.
+  C2PA_SIGNING_CERT: z.string().optional(),
+  C2PA_SIGNING_KEY: z.string().optional(),
   // Resend: without a key every email stays in the outbox (/admin/outbox).
   RESEND_API_KEY: z.string().optional(),
   RESEND_BASE_URL: z.url().optional(),
@@ -139,6 +146,10 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (env.GENERATION_PROVIDER === "replicate" && (!env.REPLICATE_API_TOKEN || !env.REPLICATE_MODEL))
     throw new Error(
       "Invalid environment:\n  GENERATION_PROVIDER=replicate needs REPLICATE_API_TOKEN and REPLICATE_MODEL",
+    );
+  if (Boolean(env.C2PA_SIGNING_CERT) !== Boolean(env.C2PA_SIGNING_KEY))
+    throw new Error(
+      "Invalid environment:\n  C2PA_SIGNING_CERT and C2PA_SIGNING_KEY go together: set both, or neither",
     );
   if (env.STORAGE_DRIVER === "s3" && !env.S3_BUCKET)
     throw new Error("Invalid environment:\n  STORAGE_DRIVER=s3 needs S3_BUCKET");

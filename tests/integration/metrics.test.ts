@@ -17,7 +17,7 @@ import { ASPECT_RATIOS, DURATIONS, RESOLUTIONS } from "~/lib/generation";
 import { emailOutbox, generationJobs, type User } from "~db/schema";
 import { createApp } from "../../server/app";
 import { useTestDatabase } from "../support/db";
-import { createUser, testEnv, testStorage } from "../support/factories";
+import { createUser, testEnv, testProvenance, testStorage } from "../support/factories";
 import {
   artistWith,
   jobRow,
@@ -93,6 +93,7 @@ async function serve(env: Partial<Env> = {}) {
       concurrency: { local: 2 },
       wake: () => {},
     },
+    provenance: testProvenance,
     build,
     clientAssetsDir: path.resolve("public"),
     metrics,

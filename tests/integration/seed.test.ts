@@ -17,7 +17,7 @@ import {
   APP_URL,
   callRoute,
   makeRequest,
-  testEnv,
+  testProvenance,
   testStorage,
 } from "../support/factories";
 import { lastEmailTo } from "../support/outbox";
@@ -76,14 +76,14 @@ describe("the demo review program", () => {
     const first = await seedDemoData(t.db, {
       appUrl: APP_URL,
       storage: testStorage,
-      provenanceSecret: testEnv.PROVENANCE_SECRET,
+      provenance: testProvenance,
     });
     expect(first).toMatchObject({ clips: 10, submissions: 10, rights: 3, flags: 4 });
     expect(first.payouts).toBeGreaterThanOrEqual(3);
     const again = await seedDemoData(t.db, {
       appUrl: APP_URL,
       storage: testStorage,
-      provenanceSecret: testEnv.PROVENANCE_SECRET,
+      provenance: testProvenance,
     });
     expect(again).toEqual({
       accounts: 0,

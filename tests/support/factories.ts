@@ -4,6 +4,8 @@ import { pino } from "pino";
 import { hashPassword } from "~/.server/auth/passwords";
 import { resolveSession, startSession } from "~/.server/auth/session";
 import { actingAs, type ActingUser } from "~/.server/auth/guards";
+import { loadSigningIdentity } from "~/.server/c2pa/certificates";
+import type { ProvenanceKeys } from "~/.server/generation/provenance";
 import type { Db } from "~/.server/db";
 import { parseEnv } from "~/.server/env";
 import { uncachedFigures, type FiguresCache } from "~/.server/figures-cache";
@@ -65,6 +67,15 @@ export const testEnv = parseEnv({
   LOG_LEVEL: "silent",
 });
 
+/**
+ * What signs outputs in tests: the test secret and a C2PA identity generated once per test process
+ * (a program CA and its signing certificate, as a fresh DATA_DIR would get).
+ */
+export const testProvenance: ProvenanceKeys = {
+  secret: testEnv.PROVENANCE_SECRET,
+  identity: loadSigningIdentity({ dir: mkdtempSync(path.join(os.tmpdir(), "greenroom-c2pa-")) }),
+};
+
 /** Media storage for route tests: a local folder private to this test process. */
 export const testStorage: ObjectStorage = createStorage({
   driver: "local",
@@ -104,6 +115,7 @@ export async function contextFor(
       concurrency: { local: 2 },
       wake: options.wake ?? (() => {}),
     },
+    provenance: testProvenance,
     // Every call computes: a test reads the figures of the data it just wrote.
     figures: options.figures ?? uncachedFigures,
   };

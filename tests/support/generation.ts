@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -14,11 +15,11 @@ import {
 } from "~/.server/generation/providers/provider";
 import { generationRequest, queueGeneration } from "~/.server/generation/quota";
 import { createGenerationQueue, type GenerationQueue } from "~/.server/generation/queue";
-import { hashPrompt, signProvenance } from "~/.server/generation/provenance";
+import { accountRefFor, hashPrompt, signProvenance } from "~/.server/generation/provenance";
 import { runGenerationJob } from "~/.server/generation/runner";
 import { newObjectKey, type ObjectStorage } from "~/.server/storage";
 import { clips, generationJobs, quotaMovements, type User } from "~db/schema";
-import { acting, createUser, testEnv, testStorage } from "./factories";
+import { acting, createUser, testProvenance, testStorage } from "./factories";
 
 export const request = (overrides: Record<string, unknown> = {}) =>
   generationRequest.parse({
@@ -234,7 +235,7 @@ export async function startQueue(
     },
     concurrency: { local: options.concurrency ?? 2 },
     storage: options.storage ?? testStorage,
-    provenanceSecret: testEnv.PROVENANCE_SECRET,
+    provenance: testProvenance,
     logger: pino({ level: "silent" }),
     workDir: tempDir("work"),
     workers: options.workers ?? 2,
@@ -288,16 +289,18 @@ export async function createFinishedClip(
       finishedAt: new Date(),
     })
     .returning();
+  // The record as sealing would sign it (its bytes are not a video: the hash is of the bytes).
   const provenance = signProvenance(
     {
       clipId: job!.id,
-      accountId: user.id,
+      accountRef: accountRefFor(user.id, testProvenance.secret),
       provider: "local",
       model: "greenroom-stand-in-v1",
       promptSha256: hashPrompt(job!.prompt),
       createdAt: new Date().toISOString(),
+      videoSha256: createHash("sha256").update(bytes).digest("hex"),
     },
-    testEnv.PROVENANCE_SECRET,
+    testProvenance.secret,
   );
   const [clip] = await db
     .insert(clips)

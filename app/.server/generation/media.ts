@@ -83,6 +83,27 @@ export function runFfmpeg(
   });
 }
 
+/** Runs ffmpeg for what it writes to standard output (a hash, say), not for a file. */
+export function runFfmpegCapture(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(FFMPEG, ["-hide_banner", "-nostats", ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    child.on("error", (error) =>
+      reject(new MediaError(`Could not start ffmpeg: ${error.message}`)),
+    );
+    child.on("close", (code) =>
+      code === 0
+        ? resolve(stdout)
+        : reject(new MediaError(`ffmpeg exited with code ${code}`, stderr)),
+    );
+  });
+}
+
 export type ProbeResult = {
   durationSeconds: number;
   width: number;

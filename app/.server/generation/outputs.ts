@@ -1,6 +1,5 @@
 import path from "node:path";
 import { FONT, MediaError, probe, runFfmpeg, writeDrawtextFile, type ProbeResult } from "./media";
-import { encodeProvenance, PROVENANCE_TAG, type SignedProvenance } from "./provenance";
 
 // What a Greenroom output is, whichever provider made it: its frame rate, the watermark, the
 // metadata that carries provenance, the poster, the check that it is the clip that was asked (the
@@ -22,16 +21,54 @@ export function watermarkText(clipId: string) {
   return `GREENROOM · ${clipId.slice(0, 8)}`;
 }
 
-/** drawtext for the watermark, reading its text from a file so nothing needs escaping. */
-export function watermarkFilter(textFile: string, width: number, height: number) {
-  const size = Math.max(12, Math.round(Math.min(width, height) / 26));
-  return `drawtext=fontfile=${FONT}:textfile=${textFile}:fontcolor=white@0.7:fontsize=${size}:box=1:boxcolor=black@0.35:boxborderw=${Math.round(size / 3)}:x=w-text_w-${size}:y=${size}`;
+/**
+ * Where the mark is, in turn, over a clip's length: near the four corners, never over the centre
+ * (a crop that keeps the middle of the frame still catches it in most of the clip; one that keeps
+ * a corner loses the picture). x and y are ffmpeg expressions of the text's size and a margin.
+ */
+export const WATERMARK_POSITIONS = [
+  { x: "w-text_w-MARGIN", y: "MARGIN" }, // top right
+  { x: "MARGIN", y: "h-text_h-MARGIN" }, // bottom left
+  { x: "w-text_w-MARGIN", y: "h-text_h-MARGIN" }, // bottom right
+  { x: "MARGIN", y: "MARGIN" }, // top left
+] as const;
+
+/** How long the mark stays in each place: a quarter of the clip, and at least a second. */
+export function watermarkDwellSeconds(durationSeconds: number) {
+  return Math.max(1, durationSeconds / WATERMARK_POSITIONS.length);
 }
 
-export function metadataArgs(provenance: SignedProvenance | null, comment: string) {
-  const args = ["-movflags", "+faststart+use_metadata_tags", "-metadata", `comment=${comment}`];
-  if (provenance) args.push("-metadata", `${PROVENANCE_TAG}=${encodeProvenance(provenance)}`);
-  return args;
+/**
+ * drawtext for the moving watermark, reading its text from a file so nothing needs escaping. The
+ * text is at least 12 px (legible at 480p), half-opaque on a half-opaque box.
+ */
+export function watermarkFilter(
+  textFile: string,
+  width: number,
+  height: number,
+  durationSeconds: number,
+) {
+  const size = Math.max(12, Math.round(Math.min(width, height) / 26));
+  const dwell = watermarkDwellSeconds(durationSeconds).toFixed(3);
+  const slot = `mod(floor(t/${dwell}),${WATERMARK_POSITIONS.length})`;
+  // Nested ifs over the slot; the quotes keep their commas from the filter graph's parser.
+  const pick = (axis: "x" | "y") =>
+    WATERMARK_POSITIONS.slice(0, -1)
+      .reduceRight(
+        (rest, position, i) => `if(eq(${slot},${i}),${position[axis]},${rest})`,
+        WATERMARK_POSITIONS.at(-1)![axis] as string,
+      )
+      .replaceAll("MARGIN", String(size));
+  return [
+    `drawtext=fontfile=${FONT}:textfile=${textFile}:fontcolor=white@0.7:fontsize=${size}`,
+    `box=1:boxcolor=black@0.35:boxborderw=${Math.round(size / 3)}`,
+    `x='${pick("x")}':y='${pick("y")}'`,
+  ].join(":");
+}
+
+/** The render's own metadata; the record and Content Credentials come at sealing (sealing.ts). */
+export function renderMetadataArgs(comment: string) {
+  return ["-movflags", "+faststart", "-metadata", `comment=${comment}`];
 }
 
 /**
@@ -76,7 +113,8 @@ export async function makePoster(videoPath: string, durationSeconds: number, dir
 
 /**
  * Turns a provider's raw file into an output: fitted to the asked frame (scaled, letterboxed if its
- * shape differs), cut to the asked duration, watermarked, signed, then checked, with a poster.
+ * shape differs), cut to the asked duration, watermarked, then checked, with a poster. Sealing
+ * (the record and Content Credentials) comes after, in sealing.ts.
  * A file shorter than asked fails the check rather than being padded. A null watermark makes a
  * licensed master from the stored original: the same frames, without the visible mark.
  */
@@ -88,7 +126,6 @@ export async function finishProviderOutput(
     height: number;
     durationSeconds: number;
     watermark: string | null;
-    provenance: SignedProvenance;
   },
 ) {
   const markFile = path.join(dir, "watermark.txt");
@@ -106,7 +143,9 @@ export async function finishProviderOutput(
         `pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2`,
         "setsar=1",
         `fps=${FPS}`,
-        target.watermark === null ? null : watermarkFilter(markFile, width, height),
+        target.watermark === null
+          ? null
+          : watermarkFilter(markFile, width, height, target.durationSeconds),
         "format=yuv420p",
       ]
         .filter(Boolean)
@@ -121,7 +160,7 @@ export async function finishProviderOutput(
       "20",
       "-c:a",
       "aac",
-      ...metadataArgs(target.provenance, "Greenroom output"),
+      ...renderMetadataArgs("Greenroom output"),
       videoPath,
     ],
     { expectedSeconds: target.durationSeconds },

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { DatabaseHandle } from "../db";
 import type { ObjectStorage } from "../storage";
 import { dispatchQueued, reassignStaleJobs } from "./dispatcher";
+import type { ProvenanceKeys } from "./provenance";
 import type { VideoProvider } from "./providers/provider";
 import { failExhaustedJob, MAX_ATTEMPTS, runGenerationJob, type RunnerDeps } from "./runner";
 import { removeAbandonedScratch } from "./scratch";
@@ -24,7 +25,7 @@ export type GenerationQueueOptions = {
   /** Jobs running at once per provider, across every process. */
   concurrency: Record<string, number>;
   storage: ObjectStorage;
-  provenanceSecret: string;
+  provenance: ProvenanceKeys;
   logger: Logger;
   workDir: string;
   /**
@@ -86,7 +87,7 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
     db: handle.db,
     providers: options.providers,
     storage: options.storage,
-    provenanceSecret: options.provenanceSecret,
+    provenance: options.provenance,
     logger,
     workDir: options.workDir,
     heartbeatMs: options.heartbeatMs ?? 1000,

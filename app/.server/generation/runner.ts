@@ -11,7 +11,8 @@ import { newObjectKey, type ObjectStorage } from "../storage";
 import { moveHeldJob } from "./job-states";
 import { MediaError, type ProbeResult } from "./media";
 import { finishProviderOutput, OutputRejectedError, watermarkText } from "./outputs";
-import { encodeProvenance, hashPrompt, signProvenance, type SignedProvenance } from "./provenance";
+import { hashPrompt, type ProvenanceKeys, type SignedProvenance } from "./provenance";
+import { sealOutput, type SealRequest } from "./sealing";
 import { runnerFolderName } from "./scratch";
 import { ProviderError, type FetchedOutput, type VideoProvider } from "./providers/provider";
 import { settleReservation } from "./quota";
@@ -19,7 +20,8 @@ import { settleReservation } from "./quota";
 // Runs one try of a generation job on the worker that pg-boss handed it to, in four steps:
 //   claim   take the job under this pg-boss job (and find its provider);
 //   render  submit to the provider (or resume its run), poll it with heartbeats, fetch the file;
-//   finish  make the file the output that was asked: marked, signed and checked (probed once);
+//   finish  make the file the output that was asked: marked and checked (probed once), then
+//           sealed: the record and C2PA Content Credentials signed over its final bytes;
 //   store   upload it, then in one transaction mark the job succeeded, add the clip, charge.
 // A try that throws ends in endFailedTry: handed back, given up, failed or retried. Every write is
 // a move of the job state machine (job-states.ts) conditional on still holding the job's current
@@ -31,7 +33,8 @@ export type RunnerDeps = {
   db: Db;
   providers: Map<string, VideoProvider>;
   storage: ObjectStorage;
-  provenanceSecret: string;
+  /** Signs outputs: the record's secret and the C2PA identity (sealing.ts). */
+  provenance: ProvenanceKeys;
   logger: Logger;
   /** Scratch space for renders and downloads; cleaned after each job. */
   workDir: string;
@@ -147,13 +150,13 @@ type Attempt = {
   providerJobId: string | null;
 };
 
-/** What this try must make: the frame and length asked, the mark, and the signed provenance. */
+/** What this try must make: the frame and length asked, the mark, and what its record says. */
 type Asked = {
   width: number;
   height: number;
   durationSeconds: number;
   watermark: string;
-  provenance: SignedProvenance;
+  record: SealRequest["record"];
 };
 
 /** An accepted output, ready to store. */
@@ -164,6 +167,8 @@ type Output = {
   probe: ProbeResult;
   /** A remote provider's file as received, kept for licensed masters; null for local renders. */
   originalPath: string | null;
+  /** The record sealed into the file. */
+  provenance: SignedProvenance;
 };
 
 export async function runGenerationJob(deps: RunnerDeps, jobId: string, bossJobId: string) {
@@ -188,7 +193,7 @@ export async function runGenerationJob(deps: RunnerDeps, jobId: string, bossJobI
     const asked = askedOutput(attempt);
     const fetched = await render(attempt, asked);
     const output = await finish(attempt, fetched, asked);
-    await store(attempt, output, asked);
+    await store(attempt, output);
   } catch (error) {
     stopHeartbeat();
     await endFailedTry(attempt, error);
@@ -233,12 +238,16 @@ function startHeartbeat(attempt: Attempt) {
   return () => clearInterval(timer);
 }
 
-/** The output this try must make, signed now under this try's provider and model. */
+/** The output this try must make, under this try's provider and model. */
 function askedOutput(attempt: Attempt): Asked {
   const { job, provider } = attempt;
   const { width, height } = frameSize(job.resolution as Resolution, job.aspectRatio as AspectRatio);
-  const provenance = signProvenance(
-    {
+  return {
+    width,
+    height,
+    durationSeconds: job.durationSeconds,
+    watermark: watermarkText(job.id),
+    record: {
       clipId: job.id,
       accountId: job.userId,
       provider: provider.id,
@@ -246,14 +255,6 @@ function askedOutput(attempt: Attempt): Asked {
       promptSha256: hashPrompt(job.prompt),
       createdAt: new Date().toISOString(),
     },
-    attempt.deps.provenanceSecret,
-  );
-  return {
-    width,
-    height,
-    durationSeconds: job.durationSeconds,
-    watermark: watermarkText(job.id),
-    provenance,
   };
 }
 
@@ -279,7 +280,6 @@ async function render(attempt: Attempt, asked: Asked): Promise<FetchedOutput> {
       style: job.style as StylePreset,
       seed: job.seed,
       watermark: asked.watermark,
-      provenanceTag: encodeProvenance(asked.provenance),
     }));
     await recordProviderJob(attempt, attempt.providerJobId);
   }
@@ -317,23 +317,32 @@ async function recordProviderJob(attempt: Attempt, providerJobId: string) {
 }
 
 /**
- * Finish: makes the fetched file the output that was asked, probing it exactly once. A finished
- * file (the local renderer's: marked, signed and checked in the same pass) is taken with the
- * provider's check; a remote provider's file is fitted, cut, watermarked, signed and checked by
+ * Finish: makes the fetched file the output that was asked, probing it exactly once, then seals
+ * it. A finished file (the local renderer's: marked and checked in the same pass) is taken with
+ * the provider's check; a remote provider's file is fitted, cut, watermarked and checked by
  * finishProviderOutput, and kept as the original: OutputRejectedError when it cannot become the
- * clip that was asked.
+ * clip that was asked. Sealing comes last: nothing changes the bytes after it.
  */
 async function finish(attempt: Attempt, fetched: FetchedOutput, asked: Asked): Promise<Output> {
-  if (fetched.finished) {
-    return {
-      videoPath: fetched.videoPath,
-      posterPath: fetched.posterPath,
-      probe: fetched.checked,
-      originalPath: null,
-    };
-  }
-  const output = await finishProviderOutput(fetched.videoPath, attempt.dir, asked);
-  return { ...output, originalPath: fetched.videoPath };
+  const made = fetched.finished
+    ? { videoPath: fetched.videoPath, posterPath: fetched.posterPath, probe: fetched.checked }
+    : await finishProviderOutput(fetched.videoPath, attempt.dir, asked);
+  const sealed = await sealOutput({
+    dir: attempt.dir,
+    videoPath: made.videoPath,
+    posterPath: made.posterPath,
+    record: asked.record,
+    watermark: asked.watermark,
+    comment: fetched.finished ? "Greenroom stand-in renderer (not the model)" : "Greenroom output",
+    keys: attempt.deps.provenance,
+  });
+  return {
+    videoPath: sealed.videoPath,
+    posterPath: sealed.posterPath!,
+    probe: made.probe,
+    originalPath: fetched.finished ? null : fetched.videoPath,
+    provenance: sealed.provenance,
+  };
 }
 
 /**
@@ -341,7 +350,7 @@ async function finish(attempt: Attempt, fetched: FetchedOutput, asked: Asked): P
  * the job, marks it succeeded, adds the clip and charges its seconds in one transaction. If the
  * job was cancelled or handed over meanwhile, the uploads are deleted and nothing else changes.
  */
-async function store(attempt: Attempt, output: Output, asked: Asked) {
+async function store(attempt: Attempt, output: Output) {
   const { deps, job, provider } = attempt;
   const { size } = await stat(output.videoPath);
   const videoKey = newObjectKey("clips", "mp4");
@@ -375,7 +384,7 @@ async function store(attempt: Attempt, output: Output, asked: Asked) {
       height: output.probe.height,
       provider: provider.id,
       model: provider.model,
-      provenance: asked.provenance,
+      provenance: output.provenance,
     });
     await settleReservation(tx, job.id, "commit");
     await recordAudit(tx, SYSTEM_ACTOR, {

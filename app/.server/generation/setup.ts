@@ -1,9 +1,12 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
+import { loadSigningIdentity } from "../c2pa/certificates";
 import type { Logger } from "pino";
 import type { DatabaseHandle } from "../db";
 import type { Env } from "../env";
 import { createStorage, type ObjectStorage } from "../storage";
 import { createGenerationQueue, type GenerationQueue } from "./queue";
+import type { ProvenanceKeys } from "./provenance";
 import { createLocalProvider } from "./providers/local";
 import type { ProviderCapabilities, VideoProvider } from "./providers/provider";
 import { createReplicateProvider } from "./providers/replicate";
@@ -24,6 +27,35 @@ export function storageFromEnv(env: Env): ObjectStorage {
     });
   }
   return createStorage({ driver: "local", root: path.resolve(env.DATA_DIR, "media") });
+}
+
+/** PEM given as text (with \n for newlines, as .env files write it) or as a file's path. */
+function pemFrom(value: string | undefined) {
+  if (!value) return undefined;
+  const text = value.includes("-----BEGIN") ? value : readFileSync(value, "utf8");
+  return text.replace(/\\n/g, "\n");
+}
+
+let keys: { from: Env; keys: ProvenanceKeys } | undefined;
+
+/**
+ * What signs outputs in this process: PROVENANCE_SECRET for the record, and the C2PA identity from
+ * C2PA_SIGNING_CERT/C2PA_SIGNING_KEY or, without them, generated once into $DATA_DIR/c2pa.
+ */
+export function provenanceKeysFromEnv(env: Env): ProvenanceKeys {
+  if (keys?.from !== env)
+    keys = {
+      from: env,
+      keys: {
+        secret: env.PROVENANCE_SECRET,
+        identity: loadSigningIdentity({
+          certPem: pemFrom(env.C2PA_SIGNING_CERT),
+          keyPem: pemFrom(env.C2PA_SIGNING_KEY),
+          dir: path.resolve(env.DATA_DIR, "c2pa"),
+        }),
+      },
+    };
+  return keys.keys;
 }
 
 export function providersFromEnv(env: Env): Map<string, VideoProvider> {
@@ -69,7 +101,7 @@ export function generationQueueFromEnv(
     providers: options.providers,
     concurrency: concurrencyFromEnv(env),
     storage: options.storage,
-    provenanceSecret: env.PROVENANCE_SECRET,
+    provenance: provenanceKeysFromEnv(env),
     logger,
     workDir: path.resolve(env.DATA_DIR, "work"),
     workers: options.workers,

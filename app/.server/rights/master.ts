@@ -17,7 +17,8 @@ import { assertCan, auditActor, type ActingUser } from "../auth/guards";
 import type { Db } from "../db";
 import { UserError } from "../errors";
 import { finishProviderOutput } from "../generation/outputs";
-import { hashPrompt, signProvenance, type SignedProvenance } from "../generation/provenance";
+import { hashPrompt, type ProvenanceKeys, type SignedProvenance } from "../generation/provenance";
+import { sealOutput, type SealRequest } from "../generation/sealing";
 import { renderLocalClip } from "../generation/providers/local-renderer";
 import { ObjectNotFoundError, type ObjectStorage } from "../storage";
 import { todayUtc } from "./requests";
@@ -35,7 +36,8 @@ import { todayUtc } from "./requests";
 export type MasterDeps = {
   db: Db;
   storage: ObjectStorage;
-  provenanceSecret: string;
+  /** Signs the master (sealing.ts): the record's secret and the C2PA identity. */
+  provenance: ProvenanceKeys;
   /** Where masters are made; a private folder under the system's temp dir unless given. */
   workDir?: string;
   now?: Date;
@@ -125,22 +127,19 @@ export async function describeMaster(
   return { contentType: MASTER_CONTENT_TYPE, downloadName: masterDownloadName(license.code) };
 }
 
-/** The clip's provenance as first signed, now naming the license, and signed again. */
-function masterProvenance(clip: Clip, job: GenerationJob, license: License, secret: string) {
+/** What the clip's record said when it was made, now naming the license (sealing signs it). */
+function masterRecord(clip: Clip, job: GenerationJob, license: License): SealRequest["record"] {
   const original = clip.provenance as Partial<SignedProvenance> | null;
-  return signProvenance(
-    {
-      clipId: clip.id,
-      accountId: clip.userId,
-      provider: clip.provider,
-      model: clip.model,
-      promptSha256: hashPrompt(job.prompt),
-      createdAt:
-        typeof original?.createdAt === "string" ? original.createdAt : clip.createdAt.toISOString(),
-      licenseCode: license.code,
-    },
-    secret,
-  );
+  return {
+    clipId: clip.id,
+    accountId: clip.userId,
+    provider: clip.provider,
+    model: clip.model,
+    promptSha256: hashPrompt(job.prompt),
+    createdAt:
+      typeof original?.createdAt === "string" ? original.createdAt : clip.createdAt.toISOString(),
+    licenseCode: license.code,
+  };
 }
 
 async function sweepStale(root: string) {
@@ -181,15 +180,14 @@ export async function prepareMaster(
     await mkdir(root, { recursive: true, mode: 0o700 });
     await sweepStale(root);
     dir = await mkdtemp(path.join(root, "master-"));
-    const provenance = masterProvenance(clip, job, license, deps.provenanceSecret);
     const resolution = job.resolution as Resolution;
     const aspectRatio = job.aspectRatio as AspectRatio;
 
-    let filePath: string;
+    let madePath: string;
     let source: "re-render" | "original";
     if (clip.provider === "local") {
       source = "re-render";
-      ({ videoPath: filePath } = await renderLocalClip(
+      ({ videoPath: madePath } = await renderLocalClip(
         {
           prompt: job.prompt,
           seed: job.seed,
@@ -198,7 +196,6 @@ export async function prepareMaster(
           resolution,
           aspectRatio,
           watermark: null,
-          provenance,
         },
         dir,
       ));
@@ -216,13 +213,22 @@ export async function prepareMaster(
         if (error instanceof ObjectNotFoundError) throw missing;
         throw error;
       }
-      ({ videoPath: filePath } = await finishProviderOutput(rawPath, dir, {
+      ({ videoPath: madePath } = await finishProviderOutput(rawPath, dir, {
         ...frameSize(resolution, aspectRatio),
         durationSeconds: job.durationSeconds,
         watermark: null,
-        provenance,
       }));
     }
+    // The last step: the record and Content Credentials naming the license, without a mark.
+    const { videoPath: filePath } = await sealOutput({
+      dir,
+      videoPath: madePath,
+      posterPath: null,
+      record: masterRecord(clip, job, license),
+      watermark: null,
+      comment: "Greenroom licensed master",
+      keys: deps.provenance,
+    });
     const { size } = await stat(filePath);
 
     await recordAudit(deps.db, auditActor(owner), {

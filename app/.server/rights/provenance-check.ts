@@ -10,7 +10,20 @@ import type { SessionUser } from "../auth/session";
 import type { Db } from "../db";
 import { UserError } from "../errors";
 import { MediaError, probe } from "../generation/media";
-import { PROVENANCE_TAG, verifyProvenanceTag } from "../generation/provenance";
+import {
+  PROVENANCE_TAG,
+  verifyProvenanceTag,
+  videoStreamHash,
+  type ProvenanceCheck,
+  type ProvenanceKeys,
+  type SignedProvenance,
+} from "../generation/provenance";
+import {
+  CONTENT_CHANGED,
+  readContentCredentials,
+  type ContentCredentials,
+} from "../c2pa/credentials";
+import { actionPhrase, actionsSentence } from "~/lib/content-credentials";
 import { licensesOfClip } from "./views";
 
 // Anyone signed in may upload an MP4 and learn whether it carries our signed provenance, and if
@@ -165,6 +178,11 @@ export type ValidReport = {
     width: number;
     height: number;
   };
+  /**
+   * "signed": C2PA Content Credentials and the record, both intact. "repackaged": the credentials
+   * were dropped by a remux that kept the coded video (and our record) exactly as signed.
+   */
+  credentials: "signed" | "repackaged";
   /** Set when the file is a watermark-free master released under a license. */
   master: { code: string; license: ProvenanceLicense | null } | null;
   /** The viewer's own clip. */
@@ -178,21 +196,38 @@ export type ValidReport = {
 
 export type ProvenanceReport =
   | ValidReport
-  | { status: "tampered"; reason: string }
+  /** Signed by Greenroom, then changed: the bytes no longer match what was signed. */
+  | { status: "altered"; clipId: string | null; reason: string }
+  /** Claims to be Greenroom's, but Greenroom did not sign it (another key, a broken signature). */
+  | { status: "forged"; clipId: string | null; reason: string; signer: string | null }
+  /** Greenroom's record, copied onto another video. */
+  | { status: "grafted"; clipId: string }
+  /** Content Credentials from someone else: who made them, and what they say was done. */
+  | {
+      status: "other";
+      generator: string;
+      signer: string | null;
+      /** The credentials still match the file (c2pa-rs found no failure). */
+      intact: boolean;
+      actions: string;
+      aiGenerated: boolean;
+    }
+  /** Greenroom's older record, from before outputs were signed over their pixels. */
+  | { status: "legacy"; clipId: string }
   | { status: "unsigned" }
   /** Signed with our key, but the clip is not in our records (never ours, or its record is gone). */
   | { status: "foreign"; clipId: string };
 
 /**
- * Checks a file already on disk: is it an MP4 we can read, does it carry our signed provenance,
- * and what do our records say about the clip. A file that is not an MP4 or cannot be read is a
- * UserError (422); the four answers about the signature are results.
+ * Checks a file already on disk: is it an MP4 we can read, what its Content Credentials and our
+ * record say, whether they still match the file's bytes, and what our records say about the clip.
+ * A file that is not an MP4 or cannot be read is a UserError (422); every verdict is a result.
  */
 export async function checkUploadedFile(
   db: Db,
   viewer: SessionUser,
   filePath: string,
-  secret: string,
+  keys: ProvenanceKeys,
   now = new Date(),
 ): Promise<ProvenanceReport> {
   assertCan(viewer, "provenance:check");
@@ -201,32 +236,157 @@ export async function checkUploadedFile(
   if (!hasMp4Signature(await readHeader(filePath))) throw notMp4();
   if (!(await boxesAreComplete(filePath, size))) throw unreadable();
   let probed;
+  let videoSha256;
   try {
-    probed = await probe(filePath);
+    [probed, videoSha256] = await Promise.all([probe(filePath), videoStreamHash(filePath)]);
   } catch (error) {
-    // A missing or broken ffprobe is our fault, not the file's.
+    // A missing or broken ffmpeg is our fault, not the file's.
     if (error instanceof MediaError && !error.message.startsWith("Could not start"))
       throw unreadable();
     throw error;
   }
+  const [credentials, record] = await Promise.all([
+    readContentCredentials(filePath, "video/mp4", keys.identity),
+    Promise.resolve(verifyProvenanceTag(probed.tags[PROVENANCE_TAG], keys.secret, videoSha256)),
+  ]);
 
-  const check = verifyProvenanceTag(probed.tags[PROVENANCE_TAG], secret);
-  if (check.status === "unsigned") return { status: "unsigned" };
-  if (check.status === "tampered") return { status: "tampered", reason: check.reason };
-  const signed = check.provenance;
+  const verdict = verdictOf(credentials, record);
+  if (verdict.status !== "ours") return verdict;
+  const report = await clipReport(db, viewer, verdict.clipId, now);
+  if (!report) return { status: "foreign", clipId: verdict.clipId };
+  // Intact credentials on a file whose picture or length is not the clip's cannot happen by
+  // accident: say so rather than vouch for it.
+  const clip = report.clipRow;
+  if (
+    clip.width !== probed.width ||
+    clip.height !== probed.height ||
+    Math.abs(clip.durationSeconds - probed.durationSeconds) > 0.1
+  )
+    return {
+      status: "altered",
+      clipId: clip.id,
+      reason: `Its picture is ${probed.width}×${probed.height} and ${probed.durationSeconds.toFixed(1)} s long, but the clip is ${clip.width}×${clip.height} and ${clip.durationSeconds.toFixed(1)} s.`,
+    };
+  const signed = verdict.record;
+  return {
+    ...report.valid,
+    credentials: verdict.credentials,
+    clip: {
+      ...report.valid.clip,
+      createdAt: signed?.createdAt ?? report.valid.clip.createdAt,
+      promptSha256: signed?.promptSha256 ?? report.valid.clip.promptSha256,
+      durationSeconds: probed.durationSeconds,
+      width: probed.width,
+      height: probed.height,
+    },
+    master: verdict.licenseCode
+      ? {
+          code: verdict.licenseCode,
+          license: report.valid.licenses.find((l) => l.code === verdict.licenseCode) ?? null,
+        }
+      : null,
+  };
+}
 
+type Ours = {
+  status: "ours";
+  clipId: string;
+  licenseCode: string | null;
+  record: SignedProvenance | null;
+  credentials: "signed" | "repackaged";
+};
+
+/**
+ * What the file's Content Credentials and our record, taken together, say it is. Ours only when a
+ * signature of ours vouches for these very bytes: our C2PA manifest intact, or (when a remux dropped
+ * it) our record bound to this coded video.
+ */
+function verdictOf(
+  credentials: ContentCredentials,
+  record: ProvenanceCheck,
+): Ours | Exclude<ProvenanceReport, ValidReport> {
+  if (credentials.present) {
+    const clipId = credentials.clip?.clipId ?? null;
+    if (credentials.ours) {
+      if (credentials.failures.some((f) => CONTENT_CHANGED.includes(f)))
+        return {
+          status: "altered",
+          clipId,
+          reason:
+            "Its bytes no longer match the Content Credentials Greenroom signed: the picture or the file was changed after signing.",
+        };
+      if (credentials.failures.length > 0 || !clipId)
+        return {
+          status: "forged",
+          clipId,
+          signer: credentials.signer?.subject ?? null,
+          reason: `Greenroom's signature is there, but what it covers was edited (${credentials.failures.join(", ") || "no clip named"}).`,
+        };
+      return {
+        status: "ours",
+        clipId,
+        licenseCode: credentials.clip?.licenseCode ?? null,
+        record: record.status === "valid" ? record.provenance : null,
+        credentials: "signed",
+      };
+    }
+    if (credentials.clip)
+      return {
+        status: "forged",
+        clipId,
+        signer: credentials.signer?.subject ?? null,
+        reason: credentials.failures.includes("claimSignature.mismatch")
+          ? "Its Content Credentials carry Greenroom's certificate, but the signature was not made with Greenroom's key."
+          : "Its Content Credentials name a Greenroom clip, but they were signed by someone else, not by Greenroom.",
+      };
+    return {
+      status: "other",
+      generator: credentials.claimGenerator,
+      signer: credentials.signer?.subject ?? null,
+      // Whether they match the file; who signed them is a separate question (trust lists).
+      intact: credentials.failures.every((f) => f.startsWith("signingCredential.")),
+      actions: actionsSentence(credentials.actions),
+      aiGenerated: credentials.actions.some((a) =>
+        actionPhrase(a).startsWith("generated by an AI"),
+      ),
+    };
+  }
+  if (record.status === "valid")
+    return {
+      status: "ours",
+      clipId: record.provenance.clipId,
+      licenseCode: record.provenance.licenseCode ?? null,
+      record: record.provenance,
+      credentials: "repackaged",
+    };
+  if (record.status === "grafted") return { status: "grafted", clipId: record.provenance.clipId };
+  if (record.status === "legacy") return { status: "legacy", clipId: record.provenance.clipId };
+  if (record.status === "tampered")
+    return { status: "forged", clipId: null, signer: null, reason: record.reason };
+  return { status: "unsigned" };
+}
+
+/** What our records say about a clip, for the viewer; null when it is not in our records. */
+async function clipReport(db: Db, viewer: SessionUser, clipId: string, now: Date) {
   const [clip] = await db
     .select({
       id: clips.id,
       userId: clips.userId,
       deletedAt: clips.deletedAt,
+      provider: clips.provider,
+      model: clips.model,
+      createdAt: clips.createdAt,
+      durationSeconds: clips.durationSeconds,
+      width: clips.width,
+      height: clips.height,
+      provenance: clips.provenance,
       displayName: users.displayName,
       email: users.email,
     })
     .from(clips)
     .innerJoin(users, eq(users.id, clips.userId))
-    .where(eq(clips.id, signed.clipId));
-  if (!clip) return { status: "foreign", clipId: signed.clipId };
+    .where(eq(clips.id, clipId));
+  if (!clip) return null;
 
   const own = clip.userId === viewer.id;
   const licenses = (await licensesOfClip(db, [clip.id], now)).map((l): ProvenanceLicense => ({
@@ -243,26 +403,22 @@ export async function checkUploadedFile(
   const states = new Set(submissionsOfClip.map((s) => s.state));
   const approval: ApprovalSummary =
     SUMMARY_ORDER.find((state) => states.has(state)) ?? "never_submitted";
-
-  return {
+  const stored = (clip.provenance ?? {}) as Partial<SignedProvenance>;
+  const valid: ValidReport = {
     status: "valid",
+    credentials: "signed",
     clip: {
       id: clip.id,
-      createdAt: signed.createdAt,
-      provider: signed.provider,
-      model: signed.model,
-      promptSha256: signed.promptSha256,
+      createdAt: stored.createdAt ?? clip.createdAt.toISOString(),
+      provider: clip.provider,
+      model: clip.model,
+      promptSha256: stored.promptSha256 ?? "",
       deletedFromStudio: clip.deletedAt !== null,
-      durationSeconds: probed.durationSeconds,
-      width: probed.width,
-      height: probed.height,
+      durationSeconds: clip.durationSeconds,
+      width: clip.width,
+      height: clip.height,
     },
-    master: signed.licenseCode
-      ? {
-          code: signed.licenseCode,
-          license: licenses.find((l) => l.code === signed.licenseCode) ?? null,
-        }
-      : null,
+    master: null,
     own,
     artist:
       own || viewer.role === "admin" ? { displayName: clip.displayName, email: clip.email } : null,
@@ -270,6 +426,7 @@ export async function checkUploadedFile(
     submissions: submissionsOfClip,
     licenses,
   };
+  return { valid, clipRow: clip };
 }
 
 /** Every submission that includes the clip as one of its versions. */

@@ -29,7 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     await beginProvenanceCheck(context.db, user);
     const report = await withUpload(request, provenanceUpload(), (file) =>
-      checkUploadedFile(context.db, user, file, context.env.PROVENANCE_SECRET),
+      checkUploadedFile(context.db, user, file, context.provenance),
     );
     return { ok: true as const, report };
   } catch (error) {

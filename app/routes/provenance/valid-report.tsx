@@ -44,7 +44,18 @@ export function ValidView({ report }: { report: ValidReport }) {
   return (
     <div className="space-y-6">
       <Verdict tone="green" badge="Signature valid" title="Made in Greenroom">
-        <p>The provenance is signed with the program&apos;s key and matches exactly.</p>
+        {report.credentials === "signed" ? (
+          <p>
+            Its C2PA Content Credentials are signed with the program&apos;s key and match the file
+            byte for byte; any standard C2PA verifier reads the same.
+          </p>
+        ) : (
+          <p>
+            Its Content Credentials were dropped when the file was re-packaged, but the video inside
+            is exactly the one Greenroom signed: its record, bound to the coded picture, still
+            matches.
+          </p>
+        )}
         {clip.deletedFromStudio ? (
           <p>The artist has since deleted this clip from their studio; the record remains.</p>
         ) : null}

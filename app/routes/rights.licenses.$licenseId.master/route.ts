@@ -23,7 +23,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const deps = {
     db: context.db,
     storage: context.storage,
-    provenanceSecret: context.env.PROVENANCE_SECRET,
+    provenance: context.provenance,
   };
   // The master's temporary folder goes once the file was sent, or the client went away.
   return sendOrRefuse(() => prepareMaster(deps, owner, licenseId), fileResponse, refuse);

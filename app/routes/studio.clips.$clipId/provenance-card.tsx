@@ -2,31 +2,39 @@ import { useLoaderData } from "@remix-run/react";
 import { Badge, Card } from "~/components/ui/misc";
 import type { loader } from "./route";
 
-/** The provenance signed into the clip's file, and whether its signature checks out. */
+/** The provenance sealed into the clip's file, and whether its record checks out. */
 export function ProvenanceCard() {
   const { provenance } = useLoaderData<typeof loader>();
   return (
     <Card>
       <div className="flex items-center justify-between gap-2">
         <h2 className="text-lg font-semibold">Provenance</h2>
-        {provenance.valid ? (
-          <Badge tone="green">Signature valid</Badge>
+        {provenance.status === "valid" ? (
+          <Badge tone="green">Content Credentials signed</Badge>
+        ) : provenance.status === "legacy" ? (
+          <Badge tone="amber">Signed before Content Credentials</Badge>
         ) : (
           <Badge tone="red">Signature invalid</Badge>
         )}
       </div>
       <p className="mt-1 text-sm text-stone-600">
-        Signed into the file&apos;s metadata with the program&apos;s key. Anyone can check a file on
-        the provenance page.
+        {provenance.status === "legacy"
+          ? "This clip carries the program\u2019s older record, which names it but is not bound to its pixels. The program team re-signs such clips with Content Credentials."
+          : "The file carries C2PA Content Credentials (readable by any standard verifier) and the program\u2019s own record, both bound to its bytes: a changed copy no longer verifies. Anyone in the program can check a file on the provenance page."}
       </p>
       <dl className="mt-3 space-y-1 text-sm">
         <ProvenanceRow label="Clip id" value={provenance.clipId} />
-        <ProvenanceRow label="Account id" value={provenance.accountId} />
+        {provenance.accountRef ? (
+          <ProvenanceRow label="Account reference (pseudonymous)" value={provenance.accountRef} />
+        ) : null}
         <ProvenanceRow
           label="Provider and model"
           value={`${provenance.provider} · ${provenance.model}`}
         />
         <ProvenanceRow label="Prompt SHA-256" value={provenance.promptSha256} />
+        {provenance.videoSha256 ? (
+          <ProvenanceRow label="Video SHA-256" value={provenance.videoSha256} />
+        ) : null}
         <ProvenanceRow label="Created" value={provenance.createdAt} />
       </dl>
     </Card>

@@ -17,9 +17,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const clip = await getOwnClip(context.db, user, params.clipId ?? "");
     return { clip, submissions: await submissionsOfClip(context.db, user, clip.id) };
   });
-  const provenance = clip.provenance as SignedProvenance;
-  // The record we keep is checked with the same key and code as an uploaded file would be.
-  const check = verifyProvenanceTag(JSON.stringify(provenance), context.env.PROVENANCE_SECRET);
+  // The record we keep is checked with the same key and code as an uploaded file would be (its
+  // video hash was checked when it was sealed; the stored file is the one it was sealed into).
+  const check = verifyProvenanceTag(JSON.stringify(clip.provenance), context.provenance.secret);
+  const provenance = clip.provenance as Partial<Omit<SignedProvenance, "v">>;
   const { job } = clip;
   return {
     submissions,
@@ -46,13 +47,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       finishedAt: job.finishedAt,
     },
     provenance: {
-      clipId: provenance.clipId,
-      accountId: provenance.accountId,
-      provider: provenance.provider,
-      model: provenance.model,
-      promptSha256: provenance.promptSha256,
-      createdAt: provenance.createdAt,
-      valid: check.status === "valid",
+      clipId: provenance.clipId ?? clip.id,
+      accountRef: provenance.accountRef ?? null,
+      provider: provenance.provider ?? clip.provider,
+      model: provenance.model ?? clip.model,
+      promptSha256: provenance.promptSha256 ?? "",
+      createdAt: provenance.createdAt ?? clip.createdAt.toISOString(),
+      videoSha256: provenance.videoSha256 ?? null,
+      // "legacy": signed before outputs carried Content Credentials (see `npm run provenance:sign`).
+      status: check.status,
     },
   };
 }

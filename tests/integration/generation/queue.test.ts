@@ -1,13 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { dispatchQueued, pickFairShare } from "~/.server/generation/dispatcher";
-import { readProvenance } from "~/.server/generation/provenance";
+import { accountRefFor, readProvenance } from "~/.server/generation/provenance";
 import { claimJob } from "~/.server/generation/runner";
 import { cancelJob } from "~/.server/generation/studio";
 import { ProviderError } from "~/.server/generation/providers/provider";
 import { auditLog, clips, generationJobs } from "~db/schema";
 import { useTestDatabase } from "../../support/db";
-import { acting, testEnv, testStorage } from "../../support/factories";
+import { acting, testEnv, testProvenance, testStorage } from "../../support/factories";
 import {
   artistWith,
   jobRow,
@@ -137,7 +137,10 @@ describe("the queue, end to end", { timeout: 180_000 }, () => {
     const check = await readProvenance(file, testEnv.PROVENANCE_SECRET);
     expect(check.status).toBe("valid");
     if (check.status === "valid") {
-      expect(check.provenance).toMatchObject({ clipId: job.id, accountId: artist.id });
+      expect(check.provenance).toMatchObject({
+        clipId: job.id,
+        accountRef: accountRefFor(artist.id, testProvenance.secret),
+      });
     }
     expect(await testStorage.head(clip!.posterKey)).toMatchObject({ contentType: "image/jpeg" });
   });

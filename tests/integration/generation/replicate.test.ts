@@ -41,7 +41,6 @@ function request(overrides: Partial<ProviderRequest> = {}): ProviderRequest {
     style: "cinematic",
     seed: 42,
     watermark: "GREENROOM · 3f9a1c2e",
-    provenanceTag: "unused-by-replicate",
     workDir: "/nonexistent/replicate-renders-nothing-here",
     ...overrides,
   };

@@ -11,7 +11,9 @@ import {
   createUser,
   makeRequest,
   sessionCookieFor,
+  testProvenance,
 } from "../../support/factories";
+import { accountRefFor } from "~/.server/generation/provenance";
 import {
   artistWith,
   createFinishedClip,
@@ -196,7 +198,11 @@ describe("a clip's page", () => {
     expect(page.status).toBe(200);
     expect(page.body).toMatchObject({
       job: { seed: 7, prompt: "A finished test clip" },
-      provenance: { clipId: clip.id, accountId: artist.id, valid: true },
+      provenance: {
+        clipId: clip.id,
+        accountRef: accountRefFor(artist.id, testProvenance.secret),
+        status: "valid",
+      },
     });
     const again = await callRoute(
       t.db,

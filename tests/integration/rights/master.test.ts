@@ -6,9 +6,8 @@ import path from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { probe, runFfmpeg } from "~/.server/generation/media";
-import { watermarkText } from "~/.server/generation/outputs";
-import { hashPrompt, readProvenance, signProvenance } from "~/.server/generation/provenance";
-import { renderLocalClip } from "~/.server/generation/providers/local-renderer";
+import { readContentCredentials } from "~/.server/c2pa/credentials";
+import { accountRefFor, hashPrompt, readProvenance } from "~/.server/generation/provenance";
 import { createReplicateProvider } from "~/.server/generation/providers/replicate";
 import { quotaMonth } from "~/.server/generation/quota";
 import { runGenerationJob } from "~/.server/generation/runner";
@@ -39,8 +38,10 @@ import {
   makeRequest,
   sessionCookieFor,
   testEnv,
+  testProvenance,
   testStorage,
 } from "../../support/factories";
+import { independentVerdict, renderAndSeal } from "../../support/provenance";
 import { createFinishedClip, waitFor } from "../../support/generation";
 
 // Every test renders real video with ffmpeg, several times over: give a busy machine room.
@@ -58,7 +59,7 @@ const SECRET = testEnv.PROVENANCE_SECRET;
 const deps = (overrides: Partial<MasterDeps> = {}): MasterDeps => ({
   db: t.db,
   storage: testStorage,
-  provenanceSecret: SECRET,
+  provenance: testProvenance,
   workDir: path.join(root, "masters"),
   ...overrides,
 });
@@ -78,25 +79,18 @@ const daysFromToday = (days: number) => todayUtc(new Date(Date.now() + days * 86
 /** A clip rendered for real by the local renderer and stored, with its job, as the seed does. */
 async function localClip(artist: User): Promise<Clip> {
   const jobId = crypto.randomUUID();
-  const provenance = signProvenance(
-    {
-      clipId: jobId,
-      accountId: artist.id,
-      provider: "local",
-      model: "greenroom-stand-in-v1",
-      promptSha256: hashPrompt(CLIP.prompt),
-      createdAt: new Date().toISOString(),
-    },
-    SECRET,
-  );
-  const rendered = await renderLocalClip(
-    { ...CLIP, watermark: watermarkText(jobId), provenance },
-    fresh("render"),
-  );
+  // Rendered and sealed as the runner makes every output.
+  const rendered = await renderAndSeal({
+    dir: fresh("render"),
+    clipId: jobId,
+    accountId: artist.id,
+    scene: CLIP,
+  });
+  const provenance = rendered.provenance;
   const videoKey = newObjectKey("clips", "mp4");
   const posterKey = newObjectKey("posters", "jpg");
   await testStorage.putFile(videoKey, rendered.videoPath, "video/mp4");
-  await testStorage.putFile(posterKey, rendered.posterPath, "image/jpeg");
+  await testStorage.putFile(posterKey, rendered.posterPath!, "image/jpeg");
   await t.db.insert(generationJobs).values({
     id: jobId,
     userId: artist.id,
@@ -298,12 +292,28 @@ describe("the master of a local clip", () => {
     expect(check.status).toBe("valid");
     expect(check.status === "valid" && check.provenance).toMatchObject({
       clipId: clip.id,
-      accountId: artist.id,
+      accountRef: accountRefFor(artist.id, SECRET),
       provider: "local",
       model: "greenroom-stand-in-v1",
       promptSha256: hashPrompt(CLIP.prompt),
       createdAt: (clip.provenance as { createdAt: string }).createdAt,
       licenseCode: license.code,
+    });
+    // Content Credentials too: naming the license, with no watermark action, and valid for any
+    // standard verifier (only our self-made CA is unknown to it).
+    const credentials = await readContentCredentials(file, "video/mp4", testProvenance.identity);
+    expect(credentials).toMatchObject({
+      present: true,
+      ours: true,
+      failures: [],
+      clip: { clipId: clip.id, licenseCode: license.code },
+    });
+    expect(credentials.present && credentials.actions.map((a) => a.action)).toEqual([
+      "c2pa.created",
+    ]);
+    expect(await independentVerdict(file)).toEqual({
+      state: "Valid",
+      failures: ["signingCredential.untrusted"],
     });
     // Signed with our secret: another secret does not verify it.
     expect((await readProvenance(file, "another-secret-another-secret-0123")).status).toBe(
@@ -461,7 +471,7 @@ describe("the master of a remote provider's clip", () => {
         db: t.db,
         providers: new Map([["replicate", provider]]),
         storage: testStorage,
-        provenanceSecret: SECRET,
+        provenance: testProvenance,
         logger: pino({ level: "silent" }),
         workDir: fresh("work"),
         heartbeatMs: 1000,
@@ -493,6 +503,26 @@ describe("the master of a remote provider's clip", () => {
     expect(await probe(original)).toMatchObject({ width: 320, height: 240 });
     expect((await readProvenance(original, SECRET)).status).toBe("unsigned");
     expect(clip).toMatchObject({ width: 854, height: 480, provider: "replicate" });
+    // The provider's output as stored: fitted, marked and sealed like any other.
+    const output = await storedVideo(clip);
+    expect(await independentVerdict(output)).toEqual({
+      state: "Valid",
+      failures: ["signingCredential.untrusted"],
+    });
+    const outputCredentials = await readContentCredentials(
+      output,
+      "video/mp4",
+      testProvenance.identity,
+    );
+    expect(outputCredentials).toMatchObject({ present: true, ours: true, failures: [] });
+    expect(outputCredentials.present && outputCredentials.actions).toEqual([
+      expect.objectContaining({
+        action: "c2pa.created",
+        digitalSourceType: "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia",
+        softwareAgent: "acme/video-model (replicate)",
+      }),
+      expect.objectContaining({ action: "c2pa.watermarked.unbound" }),
+    ]);
 
     const license = await licenseFor(artist, clip);
     const response = await getMaster(artist, license.id);
@@ -506,7 +536,7 @@ describe("the master of a remote provider's clip", () => {
     expect(check.status).toBe("valid");
     expect(check.status === "valid" && check.provenance).toMatchObject({
       clipId: clip.id,
-      accountId: artist.id,
+      accountRef: accountRefFor(artist.id, SECRET),
       provider: "replicate",
       model: "acme/video-model",
       licenseCode: license.code,

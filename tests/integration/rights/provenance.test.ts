@@ -5,13 +5,9 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { runFfmpeg } from "~/.server/generation/media";
-import {
-  encodeProvenance,
-  hashPrompt,
-  PROVENANCE_TAG,
-  signProvenance,
-  type SignedProvenance,
-} from "~/.server/generation/provenance";
+import { generateIdentityFiles, identityFrom } from "~/.server/c2pa/certificates";
+import { TRAINED_ALGORITHMIC_MEDIA } from "~/.server/c2pa/manifest";
+import { PROVENANCE_TAG, type SignedProvenance } from "~/.server/generation/provenance";
 import { renderLocalClip } from "~/.server/generation/providers/local-renderer";
 import {
   checkUploadedFile,
@@ -24,6 +20,7 @@ import {
 import { submitClip, submitInput } from "~/.server/review/submissions";
 import { action, loader } from "~/routes/provenance/route";
 import {
+  clips,
   licenses,
   reviewDecisions,
   rightsRequests,
@@ -40,9 +37,17 @@ import {
   createUser,
   makeRequest,
   sessionCookieFor,
-  testEnv,
+  testProvenance,
 } from "../../support/factories";
 import { createFinishedClip } from "../../support/generation";
+import {
+  graft,
+  reencode,
+  renderAndSeal,
+  repackage,
+  signedBy,
+  withOneByteFlipped,
+} from "../../support/provenance";
 
 const t = useTestDatabase();
 
@@ -63,7 +68,6 @@ beforeAll(async () => {
       resolution: "480p",
       aspectRatio: "16:9",
       watermark: "GREENROOM · test",
-      provenance: null,
     },
     path.join(work, "base"),
   );
@@ -154,22 +158,38 @@ async function withTag(source: string, value: string) {
 
 const provenanceOf = (clip: Clip) => clip.provenance as SignedProvenance;
 
-async function renderSigned(clip: Clip) {
-  const rendered = await renderLocalClip(
-    {
-      prompt: "A finished test clip",
-      seed: 7,
-      style: "noir",
-      durationSeconds: 1,
-      resolution: "480p",
-      aspectRatio: "16:9",
-      watermark: `GREENROOM · ${clip.id.slice(0, 8)}`,
-      provenance: provenanceOf(clip),
-    },
-    path.join(work, `clip-${++n}`),
-  );
-  return rendered.videoPath;
+/**
+ * Renders and seals the clip as the runner would (its record, its Content Credentials), and makes
+ * the clip's row say what the file is, as the runner's would. Returns the sealed file.
+ */
+async function renderSigned(
+  clip: Clip,
+  options: { licenseCode?: string; keys?: typeof testProvenance; clipId?: string } = {},
+) {
+  const sealed = await renderAndSeal({
+    dir: path.join(work, `clip-${++n}`),
+    clipId: options.clipId ?? clip.id,
+    accountId: clip.userId,
+    watermark: options.licenseCode ? null : undefined,
+    licenseCode: options.licenseCode,
+    keys: options.keys,
+  });
+  if (!options.licenseCode && !options.keys && !options.clipId)
+    await t.db
+      .update(clips)
+      .set({
+        provenance: sealed.provenance,
+        width: sealed.probe.width,
+        height: sealed.probe.height,
+        durationSeconds: sealed.probe.durationSeconds,
+      })
+      .where(eq(clips.id, clip.id));
+  return sealed.videoPath;
 }
+
+/** Someone else's C2PA identity: their own CA and signing certificate, nothing of ours. */
+const strangerIdentity = () =>
+  identityFrom(generateIdentityFiles("Look-alike Studio"), "generated");
 
 async function people() {
   const [artist, other, reviewer, admin] = await Promise.all([
@@ -277,12 +297,14 @@ describe("checking a file", () => {
     const { artist, other, reviewer, admin } = await people();
     const { clip } = await createFinishedClip(t.db, artist);
     const file = await renderSigned(clip);
+    const [sealedRow] = await t.db.select().from(clips).where(eq(clips.id, clip.id));
 
     const own = await valid(artist, file);
     expect(own).toMatchObject({
+      credentials: "signed",
       clip: {
         id: clip.id,
-        createdAt: provenanceOf(clip).createdAt,
+        createdAt: provenanceOf(sealedRow!).createdAt,
         provider: "local",
         model: "greenroom-stand-in-v1",
         deletedFromStudio: false,
@@ -384,57 +406,181 @@ describe("checking a file", () => {
   it("names the license a watermark-free master was released under", async () => {
     const { artist, reviewer, admin } = await people();
     const { clip } = await createFinishedClip(t.db, artist);
+    await renderSigned(clip);
     const submission = await approvedSubmission(artist, reviewer, clip.id);
     await grantLicense(artist, admin, submission.id, clip.id, "GR-MAST-3R00");
-    const { hmac: _, v: __, ...facts } = provenanceOf(clip);
-    const master = await withTag(
-      unsignedClip,
-      encodeProvenance(
-        signProvenance({ ...facts, licenseCode: "GR-MAST-3R00" }, testEnv.PROVENANCE_SECRET),
-      ),
-    );
+    const master = await renderSigned(clip, { licenseCode: "GR-MAST-3R00" });
     const seen = await valid(admin, master);
     expect(seen.master).toEqual({
       code: "GR-MAST-3R00",
       license: expect.objectContaining({ code: "GR-MAST-3R00", status: "valid" }),
     });
   });
+});
 
-  it("says plainly when a file was tampered with, is unsigned, or is not one of ours", async () => {
+describe("files that are not what they claim", () => {
+  it("finds one byte changed inside the coded video altered", async () => {
     const { artist } = await people();
     const { clip } = await createFinishedClip(t.db, artist);
     const signed = await renderSigned(clip);
+    const flipped = await withOneByteFlipped(signed, path.join(work, `flipped-${++n}.mp4`));
+    expect(await report(artist, flipped)).toEqual({
+      status: "altered",
+      clipId: clip.id,
+      reason: expect.stringMatching(/no longer match/),
+    });
+  });
 
-    const edited = { ...provenanceOf(clip), accountId: "someone-else" };
-    const tampered = await report(artist, await withTag(signed, JSON.stringify(edited)));
-    expect(tampered).toEqual({ status: "tampered", reason: expect.stringMatching(/signature/) });
+  it("finds the clip's record grafted onto another video not valid (the reported attack)", async () => {
+    const { artist } = await people();
+    const { clip } = await createFinishedClip(t.db, artist);
+    const signed = await renderSigned(clip);
+    const grafted = await graft(unsignedClip, signed, path.join(work, `grafted-${++n}.mp4`));
+    expect(await report(artist, grafted)).toEqual({ status: "grafted", clipId: clip.id });
+  });
 
-    const garbled = await report(artist, await withTag(signed, "{not json"));
-    expect(garbled).toEqual({ status: "tampered", reason: expect.stringMatching(/not readable/) });
-
-    const { hmac: _, v: __, ...facts } = provenanceOf(clip);
-    const otherKey = signProvenance(facts, "another-secret-another-secret-0123456");
-    expect(await report(artist, await withTag(unsignedClip, encodeProvenance(otherKey)))).toEqual(
-      expect.objectContaining({ status: "tampered" }),
-    );
-
+  it("finds a re-encoded copy unsigned: nothing vouches for it any more", async () => {
+    const { artist } = await people();
+    const { clip } = await createFinishedClip(t.db, artist);
+    const signed = await renderSigned(clip);
+    const copy = await reencode(signed, path.join(work, `reencoded-${++n}.mp4`));
+    expect(await report(artist, copy)).toEqual({ status: "unsigned" });
     expect(await report(artist, unsignedClip)).toEqual({ status: "unsigned" });
+  });
 
-    const unknownId = randomUUID();
-    const foreign = signProvenance(
-      {
-        clipId: unknownId,
-        accountId: artist.id,
-        provider: "local",
-        model: "greenroom-stand-in-v1",
-        promptSha256: hashPrompt("Not ours"),
-        createdAt: new Date().toISOString(),
-      },
-      testEnv.PROVENANCE_SECRET,
+  it("still knows a re-packaged copy whose coded video is untouched, and says so", async () => {
+    const { artist } = await people();
+    const { clip } = await createFinishedClip(t.db, artist);
+    const signed = await renderSigned(clip);
+    const copy = await repackage(signed, path.join(work, `repackaged-${++n}.mp4`));
+    const seen = await valid(artist, copy);
+    expect(seen).toMatchObject({ credentials: "repackaged", clip: { id: clip.id } });
+  });
+
+  it("finds credentials signed with another key forged, even naming a real clip", async () => {
+    const { artist } = await people();
+    const { clip } = await createFinishedClip(t.db, artist);
+    const signed = await renderSigned(clip);
+    // A look-alike: the same manifest, the same clip, signed by someone else's certificate.
+    const foreignKeys = { secret: testProvenance.secret, identity: strangerIdentity() };
+    const forged = await renderSigned(clip, { keys: foreignKeys });
+    expect(await report(artist, forged)).toEqual({
+      status: "forged",
+      clipId: clip.id,
+      signer: expect.stringContaining("Look-alike Studio"),
+      reason: expect.stringMatching(/signed by someone else/),
+    });
+    expect(await report(artist, signed)).toMatchObject({ status: "valid" });
+  });
+
+  it("finds an edited record, or a garbled one, forged", async () => {
+    const { artist } = await people();
+    const { clip } = await createFinishedClip(t.db, artist);
+    const signed = await renderSigned(clip);
+    const [row] = await t.db.select().from(clips).where(eq(clips.id, clip.id));
+    // Rewriting the metadata is a remux: the Content Credentials go, the edited record stays.
+    const edited = { ...provenanceOf(row!), accountRef: "0".repeat(32) };
+    expect(await report(artist, await withTag(signed, JSON.stringify(edited)))).toEqual({
+      status: "forged",
+      clipId: null,
+      signer: null,
+      reason: expect.stringMatching(/signature does not match/),
+    });
+    expect(await report(artist, await withTag(unsignedClip, "{not json"))).toEqual({
+      status: "forged",
+      clipId: null,
+      signer: null,
+      reason: expect.stringMatching(/not readable/),
+    });
+  });
+
+  it("puts another producer's Content Credentials into words, and does not call them ours", async () => {
+    const { artist } = await people();
+    const stranger = strangerIdentity();
+    const manifest = {
+      claim_generator_info: [{ name: "Adobe Firefly", version: "2.3" }],
+      title: "beach.mp4",
+      format: "video/mp4",
+      assertions: [
+        {
+          label: "c2pa.actions.v2",
+          data: {
+            actions: [
+              {
+                action: "c2pa.created",
+                digitalSourceType: TRAINED_ALGORITHMIC_MEDIA,
+                softwareAgent: { name: "Firefly Video" },
+              },
+              { action: "c2pa.cropped" },
+            ],
+          },
+        },
+      ],
+    };
+    const theirs = await signedBy(
+      stranger,
+      unsignedClip,
+      path.join(work, `other-${++n}.mp4`),
+      manifest,
     );
-    expect(await report(artist, await withTag(unsignedClip, encodeProvenance(foreign)))).toEqual({
-      status: "foreign",
-      clipId: unknownId,
+    expect(await report(artist, theirs)).toEqual({
+      status: "other",
+      generator: "Adobe Firefly 2.3",
+      signer: expect.stringContaining("Look-alike Studio"),
+      intact: true,
+      actions: "generated by an AI model (Firefly Video), then cropped",
+      aiGenerated: true,
+    });
+  });
+
+  it("knows our older records (before content binding) and will not vouch for the picture", async () => {
+    const { artist } = await people();
+    const { clip } = await createFinishedClip(t.db, artist);
+    const { createHmac } = await import("node:crypto");
+    const legacy = {
+      v: 1,
+      clipId: clip.id,
+      accountId: artist.id,
+      provider: "local",
+      model: "greenroom-stand-in-v1",
+      promptSha256: "0".repeat(64),
+      createdAt: new Date().toISOString(),
+    };
+    const hmac = createHmac("sha256", testProvenance.secret)
+      .update(
+        JSON.stringify([
+          1,
+          legacy.clipId,
+          legacy.accountId,
+          legacy.provider,
+          legacy.model,
+          legacy.promptSha256,
+          legacy.createdAt,
+          null,
+        ]),
+      )
+      .digest("hex");
+    const old = await withTag(unsignedClip, JSON.stringify({ ...legacy, hmac }));
+    expect(await report(artist, old)).toEqual({ status: "legacy", clipId: clip.id });
+  });
+
+  it("says when a clip signed by us is not in our records", async () => {
+    const { artist } = await people();
+    const { clip } = await createFinishedClip(t.db, artist);
+    const unknownId = randomUUID();
+    const file = await renderSigned(clip, { clipId: unknownId });
+    expect(await report(artist, file)).toEqual({ status: "foreign", clipId: unknownId });
+  });
+
+  it("refuses to vouch for a signed file whose picture is not the clip's size", async () => {
+    const { artist } = await people();
+    const { clip } = await createFinishedClip(t.db, artist);
+    const signed = await renderSigned(clip);
+    await t.db.update(clips).set({ width: 1280, height: 720 }).where(eq(clips.id, clip.id));
+    expect(await report(artist, signed)).toEqual({
+      status: "altered",
+      clipId: clip.id,
+      reason: expect.stringMatching(/854×480 .* but the clip is 1280×720/),
     });
   });
 });
@@ -558,7 +704,7 @@ describe("files that cannot be checked", () => {
     } as RequestInit);
     await expect(
       withUpload(streamed, provenanceUpload({ maxBytes: 1024 * 1024, tmpRoot: uploads }), (file) =>
-        checkUploadedFile(t.db, artist, file, testEnv.PROVENANCE_SECRET),
+        checkUploadedFile(t.db, artist, file, testProvenance),
       ),
     ).rejects.toMatchObject({
       status: 413,
@@ -577,7 +723,7 @@ describe("files that cannot be checked", () => {
       withUpload(
         uploadRequest(cookie, { bytes: readFileSync(unsignedClip) }),
         provenanceUpload({ maxBytes: 64 * 1024, tmpRoot: uploads }),
-        (file) => checkUploadedFile(t.db, artist, file, testEnv.PROVENANCE_SECRET),
+        (file) => checkUploadedFile(t.db, artist, file, testProvenance),
       ),
     ).rejects.toMatchObject({ status: 413, field: "file" });
   });

@@ -10,7 +10,7 @@ import { redactUrl } from "~/.server/redact";
 import { ASPECT_RATIOS, DURATIONS, RESOLUTIONS } from "~/lib/generation";
 import { createApp } from "../../../server/app";
 import { useTestDatabase } from "../../support/db";
-import { testEnv, testStorage } from "../../support/factories";
+import { testEnv, testProvenance, testStorage } from "../../support/factories";
 
 // The HTTP edge (server/app.ts) in front of a tiny Remix build: what it refuses before any route
 // runs, and what it writes to the request log.
@@ -79,6 +79,7 @@ async function serve() {
       concurrency: { local: 2 },
       wake: () => {},
     },
+    provenance: testProvenance,
     build,
     clientAssetsDir: path.resolve("public"),
     metrics: createMetrics(),

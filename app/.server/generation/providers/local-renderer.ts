@@ -3,13 +3,12 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { frameSize, type AspectRatio, type Resolution, type StylePreset } from "~/lib/generation";
 import { FONT, runFfmpeg, writeDrawtextFile, type ProbeResult } from "../media";
-import { checkClip, FPS, makePoster, metadataArgs, watermarkFilter } from "../outputs";
-import type { SignedProvenance } from "../provenance";
+import { checkClip, FPS, makePoster, renderMetadataArgs, watermarkFilter } from "../outputs";
 
 // The `local` provider's renderer: a stand-in for the model that makes a real H.264 clip. The scene
 // (source, colours, motion) follows from the prompt and the seed, the look from the style preset;
-// the prompt is the caption, and every clip carries the visible watermark and signed provenance
-// (a licensed master is re-rendered the same way with provenance but without the mark).
+// the prompt is the caption, and every clip carries the moving watermark (a licensed master is
+// re-rendered the same way without it). The runner seals it afterwards (sealing.ts).
 
 export type LocalRenderInput = {
   prompt: string;
@@ -20,8 +19,6 @@ export type LocalRenderInput = {
   aspectRatio: AspectRatio;
   /** Burned into a corner, e.g. "GREENROOM · 3f9a1c2e". */
   watermark: string;
-  /** Written into the file's metadata; null for a clip without provenance (never for outputs). */
-  provenance: SignedProvenance | null;
 };
 
 /**
@@ -143,7 +140,9 @@ export function renderArgs(
     scene.filter,
     styleFilter(input.style, height),
     `drawtext=fontfile=${FONT}:textfile=${files.caption}:fontcolor=white:fontsize=${captionSize}:box=1:boxcolor=black@0.5:boxborderw=${Math.round(captionSize / 2)}:x=(w-text_w)/2:y=h-text_h-${Math.round(height * 0.12)}`,
-    input.watermark === null ? null : watermarkFilter(files.watermark, width, height),
+    input.watermark === null
+      ? null
+      : watermarkFilter(files.watermark, width, height, input.durationSeconds),
     "format=yuv420p",
   ].filter(Boolean);
   const args = [
@@ -158,7 +157,7 @@ export function renderArgs(
     String(FPS),
   ];
   args.push("-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p");
-  args.push(...metadataArgs(input.provenance, "Greenroom stand-in renderer (not the model)"));
+  args.push(...renderMetadataArgs("Greenroom stand-in renderer (not the model)"));
   args.push(files.output);
   return { args, width, height, scene: scene.name };
 }

@@ -3,7 +3,6 @@ import { rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { ASPECT_RATIOS, DURATIONS, RESOLUTIONS } from "~/lib/generation";
 import { MediaError } from "../media";
-import type { SignedProvenance } from "../provenance";
 import { renderLocalClip, type RenderedClip } from "./local-renderer";
 import { ProviderError, type ProviderPoll, type VideoProvider } from "./provider";
 
@@ -20,8 +19,8 @@ type Render = {
 /**
  * The default provider: the local stand-in renderer behind the provider interface. A render lives
  * in this process only, so it is not resumable: if the process dies, the job is rendered again.
- * It writes the watermark and provenance in the same ffmpeg pass and checks the file before it
- * reports success, so its output is `finished`.
+ * It burns the watermark in the same ffmpeg pass and checks the file before it reports success,
+ * so its output is `finished` (the runner seals it).
  */
 export function createLocalProvider(): VideoProvider {
   const renders = new Map<string, Render>();
@@ -59,7 +58,6 @@ export function createLocalProvider(): VideoProvider {
           resolution: request.resolution,
           aspectRatio: request.aspectRatio,
           watermark: request.watermark,
-          provenance: JSON.parse(request.provenanceTag) as SignedProvenance,
         },
         folder,
         {

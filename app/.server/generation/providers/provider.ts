@@ -4,8 +4,9 @@ import type { ProbeResult } from "../media";
 // Every video provider sits behind this one interface. The job runner submits a request, polls it
 // until it settles (reporting progress), cancels it when the artist does, and fetches the result
 // into a local file at once, because provider links expire. The runner then burns in the
-// watermark, signs provenance, checks the file and stores it: providers never do that
-// themselves, except `local`, which renders, marks, signs and checks in the same pass.
+// watermark, checks the file, seals it (the record and C2PA Content Credentials) and stores it:
+// providers never do that themselves, except `local`, which renders, marks and checks in the same
+// pass (the runner still seals it).
 
 export type ProviderStatus = "queued" | "running" | "succeeded" | "failed" | "canceled";
 
@@ -29,9 +30,8 @@ export type ProviderRequest = {
    * removes it when the try ends, and a sweep removes it if the worker died (scratch.ts).
    */
   workDir: string;
-  /** Local renderer only: the visible mark and signed metadata it writes in the same pass. */
+  /** Local renderer only: the visible mark it burns in the same pass. */
   watermark: string;
-  provenanceTag: string;
 };
 
 export type ProviderPoll = {
@@ -44,16 +44,16 @@ export type ProviderPoll = {
 
 export type FetchedOutput =
   | {
-      /** The provider's file as made: the runner fits, marks, signs and checks it. */
+      /** The provider's file as made: the runner fits, marks and checks it. */
       finished: false;
       /** Path of the downloaded MP4. */
       videoPath: string;
     }
   | {
       /**
-       * The file already carries our watermark and provenance and has passed the output check
-       * against the request (the local renderer does all of it in the same pass), so the runner
-       * takes it as it is, without probing it again.
+       * The file already carries our watermark and has passed the output check against the
+       * request (the local renderer does both in the same pass), so the runner only seals it,
+       * without probing it again.
        */
       finished: true;
       /** Path of the rendered MP4. */
