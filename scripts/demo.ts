@@ -23,6 +23,15 @@ try {
         provenance: provenanceKeysFromEnv(env),
       });
       console.log(describeSeeded(seeded));
+      // Clips stored by an older version (a data folder from before Content Credentials).
+      const { resealStoredClips } = await import("~/.server/generation/reseal");
+      const resealed = await resealStoredClips(
+        h.db,
+        storageFromEnv(env),
+        provenanceKeysFromEnv(env),
+      );
+      if (resealed.sealed > 0)
+        console.log(`Signed ${resealed.sealed} older clips with Content Credentials.`);
     },
   });
   console.log(

@@ -20,7 +20,7 @@ const schema = z.object({
   // generated once into $DATA_DIR; set it in production, the same for every instance, and keep it:
   // files signed with a lost key can no longer be verified.
   PROVENANCE_SECRET: z.string().min(32).optional(),
-  // C2PA Content Credentials (docs/decisions/0019). The signing certificate chain (signing
+  // C2PA Content Credentials (docs/decisions/0021). The signing certificate chain (signing
   // certificate first) and its private key, as PEM text (newlines may be written as \n) or as paths
   // to PEM files. Set both in production, with a certificate from a CA on the C2PA trust list,
   // the same for every process. Unset: a program CA and a signing certificate are generated once

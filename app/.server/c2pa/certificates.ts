@@ -17,7 +17,7 @@ import type { C2paAlgorithm } from "./cose";
 // secrets: a program CA and a signing certificate it issued. Either way the chain satisfies C2PA's
 // certificate profile (c2pa-rs certificate_profile.rs): X.509 v3, not a CA, KeyUsage
 // digitalSignature, an EKU of documentSigning/emailProtection, Subject and Authority Key
-// Identifiers, not self-signed. See docs/decisions/0019.
+// Identifiers, not self-signed. See docs/decisions/0021.
 
 export type SigningIdentity = {
   key: KeyObject;

@@ -41,7 +41,7 @@ export function outputManifest(
     actions.push({
       action: "c2pa.watermarked.unbound",
       softwareAgent: { name: "Greenroom" },
-      description: `A visible mark, "${output.watermark}", moves across the frame.`,
+      description: `A visible mark, "${output.watermark}", is burned into the picture.`,
     });
   return {
     claim_generator_info: [{ name: "Greenroom", version: "1" }],

@@ -7,7 +7,7 @@ import { probe, runFfmpegCapture } from "./media";
 // prompt, when, a master's license, and a SHA-256 of the coded video itself, all under an HMAC
 // with PROVENANCE_SECRET. The video hash binds the record to the pixels: copied onto any other
 // video (remuxing keeps the metadata, never the coded frames) it no longer matches. See
-// docs/decisions/0019.
+// docs/decisions/0021.
 
 /** The MP4 metadata tag (written with `-movflags use_metadata_tags`) that carries the record. */
 export const PROVENANCE_TAG = "greenroom_provenance";

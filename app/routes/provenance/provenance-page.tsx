@@ -16,7 +16,7 @@ export function ProvenancePage() {
     <>
       <PageHeader
         title="Check a file's provenance"
-        description="Every clip made in Greenroom carries a signed record in its metadata. Upload an MP4 to see whether it is one of ours, and what became of it."
+        description="Every clip made in Greenroom carries C2PA Content Credentials and a signed record, both bound to its bytes. Upload an MP4 to see whether it is one of ours, whether it was changed, and what became of it. Other producers’ Content Credentials are read too."
       />
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <UploadCard busy={busy} />

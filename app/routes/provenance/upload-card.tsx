@@ -69,8 +69,13 @@ export function UploadCard({ busy }: { busy: boolean }) {
       <ul className="mt-1 list-disc space-y-1 pl-5 text-sm text-stone-700">
         <li>That the file really is an MP4 video we can read (by its content, not its name).</li>
         <li>
-          Whether it carries Greenroom&apos;s provenance, and whether its signature matches exactly:
-          any edit to the record shows.
+          Its C2PA Content Credentials, read by the Content Authenticity Initiative&apos;s own
+          implementation: whether Greenroom signed them, and whether the file&apos;s bytes are
+          still the ones signed. One changed byte shows.
+        </li>
+        <li>
+          Greenroom&apos;s own record, bound to the coded picture: copied onto another video, it
+          no longer matches.
         </li>
         <li>
           For a clip of ours: when and how it was made, whether it was approved, and the licenses it

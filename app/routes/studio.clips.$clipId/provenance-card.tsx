@@ -10,7 +10,7 @@ export function ProvenanceCard() {
       <div className="flex items-center justify-between gap-2">
         <h2 className="text-lg font-semibold">Provenance</h2>
         {provenance.status === "valid" ? (
-          <Badge tone="green">Content Credentials signed</Badge>
+          <Badge tone="green">Signature valid</Badge>
         ) : provenance.status === "legacy" ? (
           <Badge tone="amber">Signed before Content Credentials</Badge>
         ) : (
