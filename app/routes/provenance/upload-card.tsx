@@ -70,12 +70,12 @@ export function UploadCard({ busy }: { busy: boolean }) {
         <li>That the file really is an MP4 video we can read (by its content, not its name).</li>
         <li>
           Its C2PA Content Credentials, read by the Content Authenticity Initiative&apos;s own
-          implementation: whether Greenroom signed them, and whether the file&apos;s bytes are
-          still the ones signed. One changed byte shows.
+          implementation: whether Greenroom signed them, and whether the file&apos;s bytes are still
+          the ones signed. One changed byte shows.
         </li>
         <li>
-          Greenroom&apos;s own record, bound to the coded picture: copied onto another video, it
-          no longer matches.
+          Greenroom&apos;s own record, bound to the coded picture: copied onto another video, it no
+          longer matches.
         </li>
         <li>
           For a clip of ours: when and how it was made, whether it was approved, and the licenses it
