@@ -31,7 +31,8 @@ export type FakeS3 = {
 
 /**
  * A local stand-in for the S3 REST API, limited to what our driver uses: path-style PutObject,
- * HeadObject, GetObject (with a single Range) and DeleteObject on one bucket, kept in memory.
+ * HeadObject, GetObject (with a single Range), DeleteObject, HeadBucket and ListObjectsV2 (with
+ * prefix, max-keys and continuation tokens) on one bucket, kept in memory.
  *
  * It follows the documented contract where the driver could get it wrong: every request must carry
  * a valid Signature Version 4 `Authorization` header for the configured key (403
@@ -55,6 +56,8 @@ export async function startFakeS3(
   const requests: RecordedS3Request[] = [];
   const objects = new Map<string, FakeS3Object>();
   let failures = { count: 0, status: 503 };
+  // Small pages, so a listing that does not follow continuation tokens misses objects.
+  const listPageSize = 2;
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -91,6 +94,28 @@ export async function startFakeS3(
       if (authProblem) return replyError(403, authProblem.code, authProblem.message);
       if (pathBucket !== bucket) {
         return replyError(404, "NoSuchBucket", "The specified bucket does not exist");
+      }
+      if (!key && req.method === "HEAD") return reply(200, { "x-amz-bucket-region": region });
+      if (!key && req.method === "GET" && url.searchParams.get("list-type") === "2") {
+        const prefix = url.searchParams.get("prefix") ?? "";
+        const max = Number(url.searchParams.get("max-keys") ?? 1000);
+        const after = url.searchParams.get("continuation-token") ?? "";
+        const keys = [...objects.keys()].filter((k) => k.startsWith(prefix) && k > after).sort();
+        const page = keys.slice(0, Math.min(max, listPageSize));
+        const truncated = keys.length > page.length;
+        const xml = [
+          '<?xml version="1.0" encoding="UTF-8"?>',
+          '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
+          `<Name>${bucket}</Name><Prefix>${prefix}</Prefix><KeyCount>${page.length}</KeyCount>`,
+          `<MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>`,
+          ...page.map((k) => {
+            const o = objects.get(k)!;
+            return `<Contents><Key>${k}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${o.etag.replace(/"/g, "&quot;")}</ETag><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
+          }),
+          truncated ? `<NextContinuationToken>${page.at(-1)}</NextContinuationToken>` : "",
+          "</ListBucketResult>",
+        ].join("");
+        return reply(200, { "content-type": "application/xml" }, Buffer.from(xml));
       }
       if (!key) return replyError(501, "NotImplemented", "Only object operations are faked");
 

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { constants, createWriteStream } from "node:fs";
 import {
+  access,
   copyFile,
   type FileHandle,
   mkdir,
   open,
+  readdir,
   readFile,
   rename,
   rm,
@@ -16,7 +18,9 @@ import {
   assertByteRange,
   assertObjectKey,
   InvalidObjectKeyError,
+  isObjectKey,
   ObjectNotFoundError,
+  type ListedObject,
   type ObjectStorage,
 } from "./storage";
 
@@ -113,6 +117,29 @@ export function createLocalStorage(root: string): ObjectStorage {
       const target = pathFor(key);
       await rm(target, { force: true });
       await rm(metaPath(target), { force: true });
+    },
+
+    async *list(prefix): AsyncIterable<ListedObject> {
+      const folder = path.join(base, ...prefix.split("/").filter(Boolean));
+      let names: string[];
+      try {
+        names = await readdir(folder);
+      } catch (error) {
+        if (isNotFound(error)) return;
+        throw error;
+      }
+      for (const name of names) {
+        const key = `${prefix.replace(/\/?$/, "/")}${name}`;
+        // Sidecars and unfinished writes are not objects.
+        if (!isObjectKey(key)) continue;
+        const info = await stat(path.join(folder, name)).catch(() => null);
+        if (info?.isFile()) yield { key, lastModified: info.mtime };
+      }
+    },
+
+    async ping() {
+      await mkdir(base, { recursive: true });
+      await access(base, constants.R_OK | constants.W_OK);
     },
   };
 }

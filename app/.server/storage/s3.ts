@@ -6,7 +6,9 @@ import { pipeline } from "node:stream/promises";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -16,6 +18,8 @@ import {
   assertByteRange,
   assertObjectKey,
   type ByteRange,
+  isObjectKey,
+  type ListedObject,
   ObjectNotFoundError,
   type ObjectStorage,
 } from "./storage";
@@ -139,6 +143,23 @@ export function createS3Storage(config: S3Config): ObjectStorage {
       assertObjectKey(key);
       // S3 answers 204 whether or not the key existed, which is the contract we want.
       await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
+    },
+
+    async *list(prefix): AsyncIterable<ListedObject> {
+      let ContinuationToken: string | undefined;
+      do {
+        const page = await client.send(
+          new ListObjectsV2Command({ Bucket, Prefix: prefix, ContinuationToken }),
+        );
+        for (const object of page.Contents ?? [])
+          if (object.Key && isObjectKey(object.Key))
+            yield { key: object.Key, lastModified: object.LastModified ?? new Date(0) };
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
+    },
+
+    async ping() {
+      await client.send(new HeadBucketCommand({ Bucket }));
     },
   };
 }

@@ -29,7 +29,16 @@ export interface ObjectStorage {
   download(key: string, filePath: string): Promise<void>;
   /** Removes the object; removing a missing object is not an error (as in S3). */
   delete(key: string): Promise<void>;
+  /**
+   * Every object whose key starts with `prefix` (a folder, e.g. "clips/"), with when it was
+   * written, in pages as the store gives them. For sweeps, never for serving.
+   */
+  list(prefix: string): AsyncIterable<ListedObject>;
+  /** Resolves when the store answers (the folder is there; the bucket exists and we may use it). */
+  ping(): Promise<void>;
 }
+
+export type ListedObject = { key: string; lastModified: Date };
 
 // Every key has this shape (see newObjectKey). Drivers refuse anything else, so a bug that lets a
 // user-supplied string reach storage cannot become a path traversal or an arbitrary bucket key.

@@ -159,6 +159,41 @@ describe.each(drivers)("$name driver: storage contract", ({ make }) => {
   });
 });
 
+describe.each(drivers)("$name driver: listing and readiness", ({ make }) => {
+  it("lists every object under a folder with when it was written, across pages", async () => {
+    const storage = make();
+    const before = new Date(Date.now() - 1000);
+    const posters = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const key = newObjectKey("posters", "jpg");
+        await storage.putFile(key, sourceFile, "image/jpeg");
+        return key;
+      }),
+    );
+    const clip = await storeContent(storage);
+    const listed = [];
+    for await (const object of storage.list("posters/")) listed.push(object);
+    expect(listed.map((o) => o.key).sort()).toEqual(expect.arrayContaining([...posters].sort()));
+    expect(listed.map((o) => o.key)).not.toContain(clip);
+    for (const object of listed)
+      expect(object.lastModified.getTime()).toBeGreaterThan(before.getTime() - 60_000);
+    const none = [];
+    for await (const object of storage.list("masters/")) none.push(object);
+    expect(none).toEqual([]);
+  });
+
+  it("answers a ping when it can be used", async () => {
+    await expect(make().ping()).resolves.toBeUndefined();
+  });
+});
+
+describe("S3 driver readiness", () => {
+  it("fails its ping when the bucket does not exist", async () => {
+    const storage = createStorage({ ...s3Config(), bucket: "no-such-bucket" });
+    await expect(storage.ping()).rejects.toThrow();
+  });
+});
+
 describe("local driver", () => {
   it("keeps the object at <root>/<key> with a type sidecar and no leftover temp files", async () => {
     const storage = createStorage({ driver: "local", root: mediaRoot() });
@@ -242,9 +277,14 @@ describe("S3 driver against the fake S3", () => {
     expect(fake.objects.get(key)?.body.equals(content)).toBe(true);
   });
 
-  it("only ever addressed keys made by newObjectKey", () => {
+  it("only ever addressed keys made by newObjectKey, or the bucket itself to list or ping it", () => {
     expect(fake.requests.length).toBeGreaterThan(10);
     for (const request of fake.requests) {
+      if (request.key === "") {
+        // Listing (GET ?list-type=2) and readiness (HEAD), on a bucket by its configured name.
+        expect(["GET", "HEAD"]).toContain(request.method);
+        continue;
+      }
       expect(request.path.startsWith(`/${fake.bucket}/`)).toBe(true);
       expect(request.key).toMatch(KEY_SHAPE);
     }
