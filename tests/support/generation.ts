@@ -239,9 +239,11 @@ export async function startQueue(
     logger: pino({ level: "silent" }),
     workDir: tempDir("work"),
     workers: options.workers ?? 2,
-    // Long enough that a busy CI machine never mistakes a slow worker for a dead one; the
-    // hand-over tests start with heartbeats a minute old.
-    staleSeconds: 10,
+    // A job is handed over only when its heartbeat is older than this. The hand-over test starts
+    // with heartbeats a minute old; every other test must never see a live job handed over, even
+    // when a busy machine keeps a heartbeat waiting behind the embedded database's one connection
+    // for many seconds (seen: 10 s was not enough with four test runs on two cores).
+    staleSeconds: 50,
     tickMs: 200,
     heartbeatMs: 200,
     retryBaseMs: 100,
