@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Db } from "~/.server/db";
-import { watermarkText } from "~/.server/generation/outputs";
+import { clipFrameRate, watermarkText } from "~/.server/generation/outputs";
 import { hashPrompt, type ProvenanceKeys } from "~/.server/generation/provenance";
 import { sealOutput } from "~/.server/generation/sealing";
 import { renderLocalClip } from "~/.server/generation/providers/local-renderer";
@@ -48,6 +48,15 @@ const DEMO_CLIPS: DemoClip[] = [
     aspectRatio: "9:16",
     seed: 1930,
     hoursAgo: 3,
+  },
+  // The second take of the paper birds: version 2 of "Paper migration" in seed-review.ts.
+  {
+    email: "artist@greenroom.test",
+    prompt: "A flock of paper birds over a city of stacked books with blank spines",
+    style: "animation",
+    aspectRatio: "1:1",
+    seed: 78,
+    hoursAgo: 5,
   },
   {
     email: "artist2@greenroom.test",
@@ -215,6 +224,7 @@ export async function seedDemoClips(
           durationSeconds: rendered.probe.durationSeconds,
           width: rendered.probe.width,
           height: rendered.probe.height,
+          frameRate: clipFrameRate(rendered.probe.frameRate),
           provider: "local",
           model: "greenroom-stand-in-v1",
           provenance,

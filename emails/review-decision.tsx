@@ -9,6 +9,8 @@ export type ReviewDecisionEmailProps = {
   version: number;
   reasonCategory: string | null;
   note: string | null;
+  /** The checklist items the reviewer pointed at as failed (changes requested or rejected). */
+  failedItems: string[];
   url: string;
 };
 
@@ -41,6 +43,11 @@ export default function ReviewDecisionEmail(props: ReviewDecisionEmailProps) {
           <strong>Reason:</strong> {props.reasonCategory}
         </Text>
       ) : null}
+      {props.failedItems.length > 0 ? (
+        <Text>
+          <strong>Not met:</strong> {props.failedItems.join("; ")}
+        </Text>
+      ) : null}
       {props.note ? (
         <Text style={{ whiteSpace: "pre-wrap", borderLeft: "3px solid #d6d3d1", paddingLeft: 12 }}>
           {props.note}
@@ -62,6 +69,7 @@ ReviewDecisionEmail.PreviewProps = {
   outcome: "changes_requested",
   version: 1,
   reasonCategory: "Third-party marks or logos",
+  failedItems: ["No third-party logos or trademarks"],
   note: "The shop sign at 0:03 shows a real brand. Please change it and resubmit.",
   url: "http://localhost:3000/submissions/preview",
 } satisfies ReviewDecisionEmailProps;

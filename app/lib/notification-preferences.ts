@@ -14,6 +14,7 @@ export const EMAIL_PREFERENCE_TYPES = [
   "rights",
   "money",
   "promotion_requests",
+  "review_threads",
   "overdue_digest",
 ] as const;
 export type EmailPreferenceType = (typeof EMAIL_PREFERENCE_TYPES)[number];
@@ -29,7 +30,8 @@ export const EMAIL_PREFERENCES: Record<
   },
   review_comments: {
     label: "Comments on my clips",
-    description: "A reviewer left a timecoded comment on one of your submissions.",
+    description:
+      "A reviewer left a comment at a frame of one of your submissions, or replied in its thread.",
     roles: ["artist"],
   },
   rights: {
@@ -46,6 +48,11 @@ export const EMAIL_PREFERENCES: Record<
     label: "Promotion requests",
     description: "The program asks to use one of your clips in its own promotion.",
     roles: ["artist"],
+  },
+  review_threads: {
+    label: "Replies in review threads",
+    description: "The artist or another reviewer replied in a comment thread you are part of.",
+    roles: ["reviewer", "admin"],
   },
   overdue_digest: {
     label: "Daily overdue digest",

@@ -1,3 +1,5 @@
+import { FRAME_RATES, formatTimecode, parseFrameRate, type FrameRate } from "./timecode";
+
 // The review process's vocabulary and its state machine, shared by the server (which enforces it)
 // and the UI (which shows only the moves that are possible).
 
@@ -116,6 +118,13 @@ export const DEFAULT_CHECKLIST = [
   "Matches the declared use",
 ] as const;
 
+/**
+ * One checklist item as a decision recorded it: `checked` when the reviewer attested it holds,
+ * `failed` when a request for changes or a rejection points at it (the artist reads those with
+ * the note). Decisions made before failed items existed have no `failed`.
+ */
+export type ChecklistEntry = { item: string; checked: boolean; failed?: boolean };
+
 export function checklistFrom(setting: string | undefined): string[] {
   const items = (setting ?? "")
     .split("|")
@@ -138,13 +147,6 @@ export const DECISION_LABELS: Record<Decision, string> = {
   reject: "Rejected",
 };
 
-/** A moment in a clip as m:ss.s. */
-export function formatTimecode(seconds: number) {
-  const m = Math.floor(seconds / 60);
-  const s = seconds - m * 60;
-  return `${m}:${s.toFixed(1).padStart(4, "0")}`;
-}
-
 /** One step in a submission's history, as the artist and reviewers see it. */
 export type TimelineEvent = {
   /** A Date on the server; a string once it has crossed to the browser. */
@@ -162,4 +164,23 @@ export type TimelineEvent = {
   by: string | null;
   reasonCategory?: string | null;
   note?: string | null;
+  /** A decision's checklist as the reviewer left it. */
+  checklist?: ChecklistEntry[];
 };
+
+/**
+ * A clip's stored frame rate ("24/1", "30000/1001") as a rate. Unreadable text (never stored: a
+ * CHECK guards the column) falls back to 24 fps, the rate every output is finished at.
+ */
+export function clipRate(stored: string): FrameRate {
+  return parseFrameRate(stored) ?? FRAME_RATES.film;
+}
+
+/** Where a comment is, as editors write it: "00:00:01:04", or "00:00:01:04–00:00:02:00". */
+export function commentTimecode(
+  comment: { frame: number; endFrame: number | null },
+  rate: FrameRate,
+) {
+  const start = formatTimecode(comment.frame, rate);
+  return comment.endFrame === null ? start : `${start}–${formatTimecode(comment.endFrame, rate)}`;
+}

@@ -313,10 +313,11 @@ export async function seedReview(ctx: SeedContext) {
       await step("review_comments", () =>
         exec(
           client,
-          `INSERT INTO review_comments (submission_id, version_number, author_id, at_seconds, body,
+          `INSERT INTO review_comments (submission_id, version_number, author_id, frame, body,
              created_at, client_key)
            SELECT v.id, v.k, ${reviewerId(reviewer("v.s", "v.k", 0))},
-             round((v.clip_seconds * ${frac("v.s * 16 + v.k * 4 + c", 118)})::numeric, 1)::real,
+             least(floor(v.clip_seconds * 24 * ${frac("v.s * 16 + v.k * 4 + c", 118)}),
+               v.clip_seconds * 24 - 1)::int,
              ${pick(COMMENTS, rnd("v.s * 16 + v.k * 4 + c", 119, COMMENTS.length))},
              v.touched_at - (v.touched_at - v.created_at) * 0.2 * c / 4.0,
              ${uuidOf("'scale-comment:' || v.s || ':' || v.k || ':' || c")}

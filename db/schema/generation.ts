@@ -162,6 +162,10 @@ export const clips = pgTable(
     durationSeconds: doublePrecision("duration_seconds").notNull(),
     width: integer("width").notNull(),
     height: integer("height").notNull(),
+    // The video stream's frame rate as ffprobe's r_frame_rate writes it ("24/1", "30000/1001"):
+    // the review player counts frames and timecodes at it. Every output is finished at
+    // outputs.ts FPS, so clips made before the column existed are "24/1".
+    frameRate: text("frame_rate").notNull().default("24/1"),
     provider: text("provider").notNull(),
     model: text("model").notNull(),
     // The signed provenance exactly as written into the file.
@@ -174,6 +178,7 @@ export const clips = pgTable(
     index("clips_user_created_idx")
       .on(t.userId, t.createdAt)
       .where(sql`${t.deletedAt} IS NULL`),
+    check("clips_frame_rate_rational", sql`${t.frameRate} ~ '^[1-9][0-9]{0,6}/[1-9][0-9]{0,6}$'`),
   ],
 );
 

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   check,
   index,
@@ -7,12 +8,17 @@ import {
   jsonb,
   pgEnum,
   pgTable,
-  real,
   text,
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import { DECISIONS, INTENDED_USES, SUBMISSION_STATES } from "../../app/lib/review";
+import type { Annotation } from "../../app/lib/annotations";
+import {
+  DECISIONS,
+  INTENDED_USES,
+  SUBMISSION_STATES,
+  type ChecklistEntry,
+} from "../../app/lib/review";
 import { clips } from "./generation";
 import { users } from "./users";
 
@@ -43,6 +49,14 @@ export const submissions = pgTable(
     revision: integer("revision").notNull().default(1),
     claimedBy: text("claimed_by").references(() => users.id, { onDelete: "set null" }),
     claimExpiresAt: timestamp("claim_expires_at", { withTimezone: true }),
+    // Whose claim someone else (an admin) released, who did and when. That reviewer's open tab is
+    // refused and told so, and opening the item does not take it back for them until they ask
+    // (ADR 0019). The next claim, by anyone, clears it.
+    claimReleasedFrom: text("claim_released_from").references(() => users.id, {
+      onDelete: "set null",
+    }),
+    claimReleasedBy: text("claim_released_by").references(() => users.id, { onDelete: "set null" }),
+    claimReleasedAt: timestamp("claim_released_at", { withTimezone: true }),
     termsAcceptedAt: timestamp("terms_accepted_at", { withTimezone: true }).notNull(),
     // When the current version entered the queue: waiting time is measured from here.
     submittedAt: timestamp("submitted_at", { withTimezone: true }).notNull().defaultNow(),
@@ -104,11 +118,9 @@ export const reviewDecisions = pgTable(
     decision: reviewDecision("decision").notNull(),
     reasonCategory: text("reason_category"),
     note: text("note"),
-    // The content-policy checklist as the reviewer left it: [{ item, checked }].
-    checklist: jsonb("checklist")
-      .$type<{ item: string; checked: boolean }[]>()
-      .notNull()
-      .default([]),
+    // The content-policy checklist as the reviewer left it: [{ item, checked, failed? }], failed
+    // being the items a request for changes or a rejection points at.
+    checklist: jsonb("checklist").$type<ChecklistEntry[]>().notNull().default([]),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -133,17 +145,50 @@ export const reviewComments = pgTable(
     authorId: text("author_id")
       .notNull()
       .references(() => users.id),
-    // Seconds into the clip the comment is about.
-    atSeconds: real("at_seconds").notNull(),
+    // The frame the comment is about (0 is the first), at the clip's own frame rate.
+    frame: integer("frame").notNull(),
+    // The last frame of a range, inclusive; null for a comment on one frame.
+    endFrame: integer("end_frame"),
+    // A drawing on `frame`: normalised vector data (app/lib/annotations.ts), checked on the way in.
+    annotation: jsonb("annotation").$type<Annotation>(),
     body: text("body").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     // The comment form's idempotency key: a resent comment is stored (and emailed) once.
     clientKey: text("client_key"),
+    // A thread is resolved (by the artist or a reviewer) until someone reopens it.
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    resolvedBy: text("resolved_by").references(() => users.id, { onDelete: "set null" }),
   },
   (t) => [
     uniqueIndex("review_comments_client_key_unique").on(t.submissionId, t.clientKey),
-    index("review_comments_submission_idx").on(t.submissionId, t.versionNumber, t.atSeconds),
-    check("review_comments_at_nonnegative", sql`${t.atSeconds} >= 0`),
+    index("review_comments_submission_idx").on(t.submissionId, t.versionNumber, t.frame),
+    check("review_comments_frame_nonnegative", sql`${t.frame} >= 0`),
+    check(
+      "review_comments_range_forward",
+      sql`${t.endFrame} IS NULL OR ${t.endFrame} > ${t.frame}`,
+    ),
+  ],
+);
+
+// Answers in a comment's thread, from the artist or reviewers.
+export const reviewReplies = pgTable(
+  "review_replies",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    commentId: bigint("comment_id", { mode: "number" })
+      .notNull()
+      .references(() => reviewComments.id, { onDelete: "cascade" }),
+    authorId: text("author_id")
+      .notNull()
+      .references(() => users.id),
+    body: text("body").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // The reply form's idempotency key: a resent reply is stored (and sent) once.
+    clientKey: text("client_key"),
+  },
+  (t) => [
+    uniqueIndex("review_replies_client_key_unique").on(t.commentId, t.clientKey),
+    index("review_replies_comment_idx").on(t.commentId, t.createdAt),
   ],
 );
 
@@ -151,3 +196,4 @@ export type Submission = typeof submissions.$inferSelect;
 export type SubmissionVersion = typeof submissionVersions.$inferSelect;
 export type ReviewDecisionRow = typeof reviewDecisions.$inferSelect;
 export type ReviewComment = typeof reviewComments.$inferSelect;
+export type ReviewReply = typeof reviewReplies.$inferSelect;

@@ -4,9 +4,10 @@ import { expectNoSeriousA11yViolations } from "./support/axe";
 import { ADMIN, ARTIST2, DEMO_PASSWORD, escapeRegExp, REVIEWER, signIn } from "./support/auth";
 
 // Approval end to end, the way people use it: an artist submits one of their clips, a reviewer
-// asks for changes with a comment at a moment of the clip, the artist finds the comment at that
-// moment and resubmits, the reviewer approves, and the artist hears of it (page, in-app
-// notification, email in the outbox). Each person has a browser context of their own and signs in
+// asks for changes with a comment on a frame of the clip, the artist finds the comment on that
+// frame and resubmits, the reviewer approves, and the artist hears of it (page, in-app
+// notification, email in the outbox). The review room's drawings, ranges, threads and compare
+// have their own spec (review-room.spec.ts). Each person has a browser context of their own and signs in
 // once: the suite shares a per-address login limit (support/auth.ts).
 //
 // The demo seed may hold submissions of its own (and may grow): this spec finds its items by the
@@ -19,8 +20,10 @@ const ARI_CLIP_PROMPT = "A lighthouse at dusk, waves folding into spirals of lig
 
 const stamp = `${Date.now()}-${Math.random().toString(36).slice(2, 7)}`;
 
-const COMMENT_SECONDS = 1;
-const COMMENT_TIMECODE = "0:01.0";
+// Demo clips run at 24 fps: frame 24 is the second second, shown 24.5/24 s in (its middle).
+const COMMENT_FRAME = 24;
+const COMMENT_SECONDS = (COMMENT_FRAME + 0.5) / 24;
+const COMMENT_TIMECODE = "00:00:01:00";
 
 async function waitForHydration(page: Page) {
   await page.waitForFunction(() =>
@@ -192,7 +195,7 @@ test("an artist submits a clip, a reviewer asks for changes at a moment of it, t
       reviewer.getByText(/^By Ari Artist · Portfolio · Personal website · version 1$/),
     ).toBeVisible();
     await expect(
-      reviewer.getByRole("form", { name: "Comment at a moment in the clip" }),
+      reviewer.getByRole("form", { name: "Comment on a frame of the clip" }),
     ).toBeVisible();
     await expect(
       reviewer.getByRole("heading", { level: 2, name: "Decision", exact: true }),
@@ -200,42 +203,39 @@ test("an artist submits a clip, a reviewer asks for changes at a moment of it, t
     await expectNoSeriousA11yViolations(reviewer, "a claimed review item with its forms");
   });
 
-  await test.step("Remi comments at the player's moment, by button and by the C key", async () => {
+  await test.step("Remi steps to a frame and comments on it, with the C key", async () => {
     await waitForHydration(reviewer);
-    const video = reviewer.getByLabel(`Version 1: ${title}`);
+    const player = reviewer.getByRole("region", { name: `Player: Version 1: ${title}` });
+    const video = player.getByLabel(`Version 1: ${title}`, { exact: true });
     await waitForVideo(video);
-    const at = reviewer.getByLabel("At (seconds)");
-    await expect(at).toHaveValue("0");
+    const timecode = player.getByTestId("timecode");
+    await expect(timecode).toHaveText("Frame 00:00:00:00 / 00:00:05:00");
 
-    // The button takes the player's moment.
-    await video.evaluate((v: HTMLVideoElement) => {
-      v.currentTime = 2.5;
-    });
-    await reviewer.getByRole("button", { name: /^Use the player's moment/ }).click();
-    await expect(at).toHaveValue("2.5");
-    await expect(reviewer.getByLabel("Comment at 0:02.5")).toBeVisible();
+    // The scrub bar to the frame before, then one step with the "." key.
+    await player.getByRole("slider", { name: "Position" }).fill(String(COMMENT_FRAME - 1));
+    await expect(timecode).toContainText("00:00:00:23");
+    const next = player.getByRole("button", { name: "Next frame" });
+    await next.focus();
+    await reviewer.keyboard.press(".");
+    await expect(timecode).toContainText(COMMENT_TIMECODE);
+    await expect(player.getByTestId("player-announcement")).toHaveText(COMMENT_TIMECODE);
 
-    // So does C, outside a text field, and it puts the cursor in the comment.
-    await video.evaluate((v: HTMLVideoElement) => {
-      v.currentTime = 1;
-    });
-    // Focus is on the button just used, not in a text field.
+    // C in the player puts the cursor in the comment, which is about the frame on screen.
     await reviewer.keyboard.press("c");
-    await expect(at).toHaveValue(String(COMMENT_SECONDS));
-    const body = reviewer.getByLabel(`Comment at ${COMMENT_TIMECODE}`);
+    const body = reviewer.getByRole("textbox", { name: `Comment at ${COMMENT_TIMECODE}` });
     await expect(body).toBeFocused();
     expect(await video.evaluate((v: HTMLVideoElement) => v.paused)).toBe(true);
 
     await body.fill(comment);
     await reviewer.getByRole("button", { name: "Add comment" }).click();
-    const comments = reviewer.getByRole("region", { name: "Comments" });
+    const comments = reviewer.getByRole("region", { name: `Comments on Version 1: ${title}` });
     const item = comments.getByRole("listitem").filter({ hasText: comment });
     await expect(item).toBeVisible();
-    await expect(item.getByRole("button", { name: `Play from ${COMMENT_TIMECODE}` })).toHaveText(
+    await expect(item.getByRole("button", { name: `Show frame ${COMMENT_TIMECODE}` })).toHaveText(
       COMMENT_TIMECODE,
     );
     await expect(item).toContainText("Remi Reviewer");
-    await expect(comments.getByRole("heading")).toHaveText("Comments (1)");
+    await expect(comments.getByRole("heading")).toHaveText("Comments (1 · 1 unresolved)");
     // The form is ready for the next comment.
     await expect(body).toHaveValue("");
     await keepScreenshot(reviewer, "review-item-with-comment");
@@ -270,10 +270,10 @@ test("an artist submits a clip, a reviewer asks for changes at a moment of it, t
     await expect(decisionItem).toContainText("Reason: Quality");
 
     const versionSection = ari.getByRole("region", { name: "Version 1" });
-    const video = versionSection.getByLabel(`Version 1: ${title}`);
+    const video = versionSection.getByLabel(`Version 1: ${title}`, { exact: true });
     const item = versionSection.getByRole("listitem").filter({ hasText: comment });
     await expect(item).toBeVisible();
-    const timeButton = item.getByRole("button", { name: `Play from ${COMMENT_TIMECODE}` });
+    const timeButton = item.getByRole("button", { name: `Show frame ${COMMENT_TIMECODE}` });
     await expect(timeButton).toHaveText(COMMENT_TIMECODE);
     await expectNoSeriousA11yViolations(ari, "a submission with changes requested");
 
@@ -282,8 +282,8 @@ test("an artist submits a clip, a reviewer asks for changes at a moment of it, t
     expect(await currentTime(video)).toBeLessThan(0.5);
     await timeButton.click();
     await expect
-      .poll(() => currentTime(video), { message: "the player is at the comment's moment" })
-      .toBeCloseTo(COMMENT_SECONDS, 1);
+      .poll(() => currentTime(video), { message: "the player is on the comment's frame" })
+      .toBeCloseTo(COMMENT_SECONDS, 3);
     expect(await video.evaluate((v: HTMLVideoElement) => v.paused)).toBe(true);
     await keepScreenshot(ari, "submission-changes-requested");
   });

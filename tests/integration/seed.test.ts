@@ -6,7 +6,14 @@ import { unreadCount } from "~/.server/notifications/inbox";
 import { listOwnRights, verifyLicense } from "~/.server/rights/views";
 import { seedDemoData } from "~db/demo-data";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~db/seed";
-import { accessSettings, emailOutbox, invites, ledgerEntries, users } from "~db/schema";
+import {
+  accessSettings,
+  emailOutbox,
+  invites,
+  ledgerEntries,
+  notifications,
+  users,
+} from "~db/schema";
 import { loadEarnings, loadMoneyOverview } from "~/.server/money/views";
 import { DEFAULT_THRESHOLDS, listFlags, scanForAnomalies } from "~/.server/oversight/flags";
 import { action as loginAction } from "~/routes/login/route";
@@ -78,7 +85,7 @@ describe("the demo review program", () => {
       storage: testStorage,
       provenance: testProvenance,
     });
-    expect(first).toMatchObject({ clips: 10, submissions: 10, rights: 3, flags: 4 });
+    expect(first).toMatchObject({ clips: 11, submissions: 11, rights: 3, flags: 4 });
     expect(first.payouts).toBeGreaterThanOrEqual(3);
     const again = await seedDemoData(t.db, {
       appUrl: APP_URL,
@@ -101,13 +108,15 @@ describe("the demo review program", () => {
       now: new Date(),
       targetHours: 48,
     });
-    expect(queue.counts).toMatchObject({ waiting: 4, overdue: 2, unclaimed: 3, mine: 0 });
+    expect(queue.counts).toMatchObject({ waiting: 5, overdue: 2, unclaimed: 4, mine: 0 });
     expect(queue.items.map((i) => i.title)).toEqual([
       "Heron at first light",
       "Ink reef",
       "Melting carousel",
+      "Paper migration",
       "Neon alley detective",
     ]);
+    expect(queue.items.find((i) => i.title === "Paper migration")).toMatchObject({ version: 2 });
     expect(queue.items.find((i) => i.title === "Ink reef")!.claim).toMatchObject({
       by: "Sasha Ivanova",
     });
@@ -123,6 +132,7 @@ describe("the demo review program", () => {
       "approved",
       "changes_requested",
       "pending",
+      "pending",
     ]);
     const changes = own.submissions.find((s) => s.state === "changes_requested")!;
     const detail = await loadOwnSubmission(t.db, artist, changes.id);
@@ -133,11 +143,39 @@ describe("the demo review program", () => {
       "changes_requested",
     ]);
 
+    // The review room: two versions, a drawn note on a range with a thread, a resolved comment,
+    // and the failed checklist item pointed at with the note.
+    const paper = own.submissions.find((s) => s.title === "Paper migration")!;
+    const room = await loadOwnSubmission(t.db, artist, paper.id);
+    expect(room.versions.map((v) => v.number)).toEqual([1, 2]);
+    expect(room.timeline.map((e) => e.kind)).toEqual([
+      "submitted",
+      "claimed",
+      "changes_requested",
+      "resubmitted",
+    ]);
+    const [drawn, resolved] = room.comments;
+    expect(drawn).toMatchObject({ frame: 36, endFrame: 60, resolvedAt: null });
+    expect(drawn!.annotation?.shapes.map((shape) => shape.kind)).toEqual(["arrow", "rect"]);
+    expect(drawn!.replies.map((r) => [r.author, r.byArtist])).toEqual([
+      ["Ari Artist", true],
+      ["Remi Reviewer", false],
+    ]);
+    expect(resolved).toMatchObject({ frame: 96, resolvedBy: "Ari Artist" });
+    expect(room.decisions[0]!.checklist.filter((c) => c.failed).map((c) => c.item)).toEqual([
+      "No third-party logos or trademarks",
+    ]);
+    const remiHeard = await t.db
+      .select({ kind: notifications.kind })
+      .from(notifications)
+      .where(eq(notifications.userId, reviewer.id));
+    expect(remiHeard).toEqual([{ kind: "review_thread_reply" }]);
+
     const times = await reviewTimes(t.db, new Date());
-    // Decided after 8, 5, 20, 26 and 25 hours: the median is 20, p90 interpolates to 25.6.
-    expect(times.decided).toBe(5);
-    expect(times.medianHours).toBeCloseTo(20, 1);
-    expect(times.p90Hours).toBeCloseTo(25.6, 1);
+    // Decided after 8, 5, 20, 26, 25 and 2 hours: the median is 14, p90 interpolates to 25.5.
+    expect(times.decided).toBe(6);
+    expect(times.medianHours).toBeCloseTo(14, 1);
+    expect(times.p90Hours).toBeCloseTo(25.5, 1);
     expect(await unreadCount(t.db, artist.id)).toBeGreaterThan(0);
 
     // Rights: Ari's license is valid and checkable by its code; Kenji's is revoked.
@@ -216,5 +254,5 @@ describe("the demo review program", () => {
         appUrl: APP_URL,
       }),
     ).toMatchObject({ raised: 0 });
-  }, 180_000); // renders the ten demo clips for real
+  }, 180_000); // renders the eleven demo clips for real
 });

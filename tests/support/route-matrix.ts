@@ -269,8 +269,45 @@ export const matrix: Record<string, Entry | Entry[]> = {
         expect: ownerOnly("invalid"),
       },
     },
+    {
+      path: (w) => `/submissions/${w.submissionId}`,
+      params: (w) => ({ submissionId: w.submissionId }),
+      action: {
+        // A thread of a comment that is not there: the owner and everyone else learn the same.
+        form: () => ({ intent: "reply", commentId: "999999", body: "Thanks!" }),
+        expect: ownerOnly("notFound"),
+      },
+    },
   ],
+  // Comparing versions and exporting comments: the artist of their own, reviewers of any.
+  "submissions.$submissionId_.compare": {
+    path: (w) => `/submissions/${w.submissionId}/compare`,
+    params: (w) => ({ submissionId: w.submissionId }),
+    loader: ownerOnly("ok"),
+  },
+  "submissions.$submissionId_.export": {
+    path: (w) => `/submissions/${w.submissionId}/export?format=csv`,
+    params: (w) => ({ submissionId: w.submissionId }),
+    loader: ownerOnly("ok"),
+  },
   "review._index": { path: () => "/review", loader: reviewersOnly("ok") },
+  "review.$submissionId_.compare": {
+    path: (w) => `/review/${w.submissionId}/compare?a=1&b=2`,
+    params: (w) => ({ submissionId: w.submissionId }),
+    loader: reviewersOnly("ok"),
+  },
+  "review.$submissionId_.export": [
+    {
+      path: (w) => `/review/${w.submissionId}/export?format=edl&version=1`,
+      params: (w) => ({ submissionId: w.submissionId }),
+      loader: reviewersOnly("ok"),
+    },
+    {
+      path: (w) => `/review/${w.submissionId}/export?format=avid&version=7`,
+      params: (w) => ({ submissionId: w.submissionId }),
+      loader: reviewersOnly("notFound"),
+    },
+  ],
   "review.$submissionId": [
     {
       path: (w) => `/review/${w.submissionId}`,
@@ -290,8 +327,17 @@ export const matrix: Record<string, Entry | Entry[]> = {
       path: (w) => `/review/${w.submissionId}`,
       params: (w) => ({ submissionId: w.submissionId }),
       action: {
-        form: () => ({ intent: "comment", atSeconds: "1", body: "", version: "1" }),
+        form: () => ({ intent: "comment", frame: "24", body: "", version: "1" }),
         expect: reviewersOnly("invalid"),
+      },
+    },
+    {
+      path: (w) => `/review/${w.submissionId}`,
+      params: (w) => ({ submissionId: w.submissionId }),
+      // Threads need no claim; this one's comment is not there.
+      action: {
+        form: () => ({ intent: "resolve", commentId: "999999" }),
+        expect: reviewersOnly("notFound"),
       },
     },
     {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { parseAnnotation, parseAnnotationField } from "~/lib/annotation-schema";
 import {
   ANNOTATION_COLORS,
   MAX_ANNOTATION_BYTES,
   MAX_PEN_POINTS,
-  parseAnnotation,
-  parseAnnotationField,
+  MAX_SHAPES,
+  drawingLimitProblem,
   serializeAnnotation,
   simplifyPoints,
   type Annotation,
@@ -219,5 +220,25 @@ describe("simplifyPoints", () => {
     expect(simple.length).toBeGreaterThan(1);
     const json = serializeAnnotation({ v: 1, shapes: [{ ...pen, points: simple } as Shape] });
     expect(parseAnnotation(json).ok).toBe(true);
+  });
+});
+
+describe("drawingLimitProblem (the drawing tools' check, without the schema)", () => {
+  it("says what the schema would say about a drawing past its limits, and nothing otherwise", () => {
+    expect(drawingLimitProblem([pen, arrow])).toBeNull();
+    const many = Array.from({ length: MAX_SHAPES + 1 }, () => arrow);
+    const tooMany = `A drawing may have at most ${MAX_SHAPES} shapes.`;
+    expect(drawingLimitProblem(many)).toBe(tooMany);
+    expect(parseAnnotation(JSON.stringify({ v: 1, shapes: many }))).toEqual({
+      ok: false,
+      message: tooMany,
+    });
+    const long: Shape = {
+      ...pen,
+      points: Array.from({ length: MAX_PEN_POINTS + 1 }, (_, i): Point => [i / 4000, 0.5]),
+    };
+    expect(drawingLimitProblem([arrow, long])).toMatch(/^Shape 2: A pen line may have at most/);
+    const schema = parseAnnotation(JSON.stringify({ v: 1, shapes: [arrow, long] }));
+    expect(schema.ok).toBe(false);
   });
 });

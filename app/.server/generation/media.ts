@@ -110,6 +110,8 @@ export type ProbeResult = {
   height: number;
   codec: string;
   fps: number;
+  /** The exact rate as ffprobe writes it ("24/1", "30000/1001"); "" when it gave none. */
+  frameRate: string;
   tags: Record<string, string>;
 };
 
@@ -152,6 +154,7 @@ export function probe(file: string): Promise<ProbeResult> {
           height: video.height ?? 0,
           codec: video.codec_name ?? "",
           fps: den ? num! / den : 0,
+          frameRate: num && den ? `${num}/${den}` : "",
           tags: json.format?.tags ?? {},
         });
       } catch {

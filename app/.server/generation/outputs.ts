@@ -1,4 +1,5 @@
 import path from "node:path";
+import { parseFrameRate } from "~/lib/timecode";
 import { FONT, MediaError, probe, runFfmpeg, writeDrawtextFile, type ProbeResult } from "./media";
 
 // What a Greenroom output is, whichever provider made it: its frame rate, the watermark, the
@@ -7,6 +8,15 @@ import { FONT, MediaError, probe, runFfmpeg, writeDrawtextFile, type ProbeResult
 // into such an output. Built on the primitives in media.ts, which know none of this.
 
 export const FPS = 24;
+
+/**
+ * The frame rate a clip row stores ("num/den", what the review player counts frames at): the
+ * probed r_frame_rate when it is a sensible rational, else FPS, which every output is finished at.
+ */
+export function clipFrameRate(probed: string) {
+  const rate = parseFrameRate(probed);
+  return rate ? `${rate.num}/${rate.den}` : `${FPS}/1`;
+}
 
 /** An output that is not what was asked (codec, size, duration): asking again would not help. */
 export class OutputRejectedError extends MediaError {

@@ -10,7 +10,7 @@ import { recordJobFinished } from "../metrics";
 import { newObjectKey, type ObjectStorage } from "../storage";
 import { moveHeldJob } from "./job-states";
 import { MediaError, type ProbeResult } from "./media";
-import { finishProviderOutput, OutputRejectedError, watermarkText } from "./outputs";
+import { clipFrameRate, finishProviderOutput, OutputRejectedError, watermarkText } from "./outputs";
 import { hashPrompt, type ProvenanceKeys, type SignedProvenance } from "./provenance";
 import { sealOutput, type SealRequest } from "./sealing";
 import { runnerFolderName } from "./scratch";
@@ -382,6 +382,7 @@ async function store(attempt: Attempt, output: Output) {
       durationSeconds: output.probe.durationSeconds,
       width: output.probe.width,
       height: output.probe.height,
+      frameRate: clipFrameRate(output.probe.frameRate),
       provider: provider.id,
       model: provider.model,
       provenance: output.provenance,

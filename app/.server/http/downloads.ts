@@ -88,3 +88,11 @@ export async function sendOrRefuse<T>(
   }
   return send(value);
 }
+
+/** A text file made for one download (an export): its type and name, no cache keeps it. */
+export function textDownload(file: { body: string; contentType: string; filename: string }) {
+  return new Response(file.body, {
+    status: 200,
+    headers: downloadHeaders({ contentType: file.contentType, downloadName: file.filename }),
+  });
+}

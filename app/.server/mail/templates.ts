@@ -40,6 +40,10 @@ import ReviewCommentEmail, {
   subject as reviewCommentSubject,
   type ReviewCommentEmailProps,
 } from "~emails/review-comment";
+import ReviewReplyEmail, {
+  subject as reviewReplySubject,
+  type ReviewReplyEmailProps,
+} from "~emails/review-reply";
 import ReviewDecisionEmail, {
   subject as reviewDecisionSubject,
   type ReviewDecisionEmailProps,
@@ -55,6 +59,7 @@ export const templates = {
   },
   "review-decision": { component: ReviewDecisionEmail, subject: reviewDecisionSubject },
   "review-comment": { component: ReviewCommentEmail, subject: reviewCommentSubject },
+  "review-reply": { component: ReviewReplyEmail, subject: reviewReplySubject },
   "overdue-digest": { component: OverdueDigestEmail, subject: overdueDigestSubject },
   "rights-decision": { component: RightsDecisionEmail, subject: rightsDecisionSubject },
   "contribution-decided": {
@@ -79,6 +84,7 @@ export type TemplateProps = {
   "password-reset": PasswordResetEmailProps;
   "review-decision": ReviewDecisionEmailProps;
   "review-comment": ReviewCommentEmailProps;
+  "review-reply": ReviewReplyEmailProps;
   "overdue-digest": OverdueDigestEmailProps;
   "rights-decision": RightsDecisionEmailProps;
   "contribution-decided": ContributionDecidedEmailProps;

@@ -11,6 +11,8 @@ export type NotificationKind =
   | "submission_changes_requested"
   | "submission_rejected"
   | "review_comment"
+  | "review_reply"
+  | "review_thread_reply"
   | "rights_granted"
   | "rights_denied"
   | "rights_revoked"

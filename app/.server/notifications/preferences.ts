@@ -30,6 +30,10 @@ export const PREFERENCE_OF_KIND: Record<NotificationKind, EmailPreferenceType> =
   submission_changes_requested: "review_decisions",
   submission_rejected: "review_decisions",
   review_comment: "review_comments",
+  // A reviewer answered in a thread on the artist's clip.
+  review_reply: "review_comments",
+  // The artist or another reviewer answered in a thread a reviewer is part of.
+  review_thread_reply: "review_threads",
   rights_granted: "rights",
   rights_denied: "rights",
   rights_revoked: "rights",

@@ -3,32 +3,33 @@ import { z } from "zod";
 import {
   CLAIM_MINUTES,
   CLAIM_RENEW_MINUTES,
-  formatTimecode,
   DECISIONS,
   REASON_CATEGORIES,
   SUBMISSION_STATES,
   transition,
+  type ChecklistEntry,
 } from "~/lib/review";
 import { manyValues } from "~/lib/validation";
 import {
-  clips,
-  reviewComments,
   reviewDecisions,
   submissions,
   submissionVersions,
   users,
+  type Submission,
 } from "~db/schema";
 import { recordAudit } from "../audit/audit-log";
 import { auditActor, type ActingUser } from "../auth/guards";
-import type { Db, Tx } from "../db";
+import type { Db, DbOrTx, Tx } from "../db";
 import { UserError } from "../errors";
 import { notify } from "../notifications/notify";
 import { assertReviewer } from "./queue";
 
 // The reviewer's side: claims with a lease, and decisions that name the version and state they
 // were made on, so nothing is overwritten and two reviewers deciding at once record one decision.
+// An admin's release holds (ADR 0019): the released reviewer's open tab cannot write, is told who
+// holds the item now, and opening the item does not take it back for them until they ask.
 
-async function lock(tx: Tx, submissionId: string) {
+export async function lock(tx: Tx, submissionId: string) {
   const [row] = await tx
     .select()
     .from(submissions)
@@ -39,20 +40,75 @@ async function lock(tx: Tx, submissionId: string) {
   return row;
 }
 
-const claimActive = (row: { claimedBy: string | null; claimExpiresAt: Date | null }, now: Date) =>
-  row.claimedBy !== null && row.claimExpiresAt !== null && row.claimExpiresAt > now;
+export const claimActive = (
+  row: { claimedBy: string | null; claimExpiresAt: Date | null },
+  now: Date,
+) => row.claimedBy !== null && row.claimExpiresAt !== null && row.claimExpiresAt > now;
+
+/** The field a lost claim is refused on: the page shows it in its claim banner (ADR 0019). */
+export const CLAIM_FIELD = "claim";
+
+async function nameOf(db: DbOrTx, userId: string | null, fallback: string) {
+  if (!userId) return fallback;
+  const [person] = await db
+    .select({ name: users.displayName, email: users.email })
+    .from(users)
+    .where(eq(users.id, userId));
+  return person?.name || person?.email || fallback;
+}
+
+type ClaimRow = Pick<
+  Submission,
+  "claimedBy" | "claimExpiresAt" | "claimReleasedFrom" | "claimReleasedBy"
+>;
+
+/**
+ * Why `reviewer` may not write on this item now, in words that say who holds it: someone else, or
+ * nobody (after an admin released the reviewer's claim, naming who did). Null while the reviewer
+ * holds a live claim. Any claim clears a release, so "released" and "someone holds it" never
+ * meet: the holder is what the reviewer needs to hear then.
+ */
+export async function claimRefusal(
+  db: DbOrTx,
+  row: ClaimRow,
+  reviewer: { id: string },
+  doing: "commenting on" | "deciding on" | "renewing",
+) {
+  const now = new Date();
+  if (row.claimedBy === reviewer.id && claimActive(row, now)) return null;
+  const holder = claimActive(row, now) ? await nameOf(db, row.claimedBy, "Another reviewer") : null;
+  const released =
+    !holder && row.claimReleasedFrom === reviewer.id
+      ? await nameOf(db, row.claimReleasedBy, "An admin")
+      : null;
+  const nothing = doing === "deciding on" ? "Nothing was recorded." : "Nothing was saved.";
+  let message: string;
+  if (doing === "renewing")
+    message = holder
+      ? `Your claim has ended. ${holder} is reviewing this now.`
+      : released
+        ? `Your claim has ended: ${released} released it. Nobody is reviewing this now; claim it again to go on.`
+        : "Your claim has ended. Nobody is reviewing this now; claim it again to go on.";
+  else if (holder) message = `${holder} is reviewing this now. ${nothing}`;
+  else if (released)
+    message = `${released} released your claim; nobody is reviewing this now. ${nothing} Claim it again if you mean to go on.`;
+  else message = `Claim this submission before ${doing} it: nobody is reviewing it now. ${nothing}`;
+  return new UserError(message, 409, CLAIM_FIELD);
+}
 
 /**
  * Whether opening the review page should claim the item for `reviewerId` (the page then posts the
  * claim; a GET never changes anything): it is open, nobody else holds it, the viewer has not
- * already approved this version (the second approval is someone else's), and the viewer's own
- * claim is not fresh (reloading renews it only once it is older than the renewal interval).
+ * already approved this version (the second approval is someone else's), an admin did not release
+ * the viewer's claim (that holds until they ask again), and the viewer's own claim is not fresh
+ * (reloading renews it only once it is older than the renewal interval).
  */
 export function shouldClaimOnOpen(
   submission: {
     state: string;
     claimedBy: string | null;
     claimExpiresAt: Date | null;
+    claimReleasedFrom: string | null;
     approvedBy: string[];
   },
   reviewerId: string,
@@ -65,25 +121,38 @@ export function shouldClaimOnOpen(
     submission.claimExpiresAt !== null &&
     submission.claimExpiresAt.getTime() - now.getTime() >
       (CLAIM_MINUTES - CLAIM_RENEW_MINUTES) * 60_000;
-  return open && !heldByOther && !renewedLately && !submission.approvedBy.includes(reviewerId);
+  return (
+    open &&
+    !heldByOther &&
+    !renewedLately &&
+    submission.claimReleasedFrom !== reviewerId &&
+    !submission.approvedBy.includes(reviewerId)
+  );
 }
 
 /**
  * Claims the submission for 15 minutes, or renews the caller's claim. Someone else's live claim
- * is a 409 naming them; an expired one is free.
+ * is a 409 naming them; an expired one is free. `onOpen` is the page claiming by itself as it
+ * opens: refused for a reviewer whose claim an admin released (they claim again by asking).
  */
-export async function claimSubmission(db: Db, reviewer: ActingUser, submissionId: string) {
+export async function claimSubmission(
+  db: Db,
+  reviewer: ActingUser,
+  submissionId: string,
+  options: { onOpen?: boolean } = {},
+) {
   assertReviewer(reviewer);
   return db.transaction(async (tx) => {
     const row = await lock(tx, submissionId);
     const now = new Date();
     if (claimActive(row, now) && row.claimedBy !== reviewer.id) {
-      const [holder] = await tx
-        .select({ name: users.displayName, email: users.email })
-        .from(users)
-        .where(eq(users.id, row.claimedBy!));
+      const holder = await nameOf(tx, row.claimedBy, "Another reviewer");
+      throw new UserError(`${holder} is reviewing this now.`, 409);
+    }
+    if (options.onOpen && row.claimReleasedFrom === reviewer.id) {
+      const releaser = await nameOf(tx, row.claimReleasedBy, "An admin");
       throw new UserError(
-        `${holder?.name || holder?.email || "Another reviewer"} is reviewing this now.`,
+        `${releaser} released your claim; opening the page does not take it back. Claim it again if you mean to go on.`,
         409,
       );
     }
@@ -108,7 +177,14 @@ export async function claimSubmission(db: Db, reviewer: ActingUser, submissionId
     const expiresAt = new Date(now.getTime() + CLAIM_MINUTES * 60_000);
     await tx
       .update(submissions)
-      .set({ state: move.to, claimedBy: reviewer.id, claimExpiresAt: expiresAt })
+      .set({
+        state: move.to,
+        claimedBy: reviewer.id,
+        claimExpiresAt: expiresAt,
+        claimReleasedFrom: null,
+        claimReleasedBy: null,
+        claimReleasedAt: null,
+      })
       .where(eq(submissions.id, submissionId));
     const renewal = row.claimedBy === reviewer.id && claimActive(row, now);
     if (!renewal)
@@ -123,7 +199,8 @@ export async function claimSubmission(db: Db, reviewer: ActingUser, submissionId
 
 /**
  * Extends the caller's own live claim, and nothing else: a claim that was released or ran out is
- * not taken again behind anyone's back (an open tab renews; it never re-claims).
+ * not taken again behind anyone's back (an open tab renews; it never re-claims). The refusal says
+ * who holds the item now.
  */
 export async function renewClaim(db: Db, reviewer: ActingUser, submissionId: string) {
   assertReviewer(reviewer);
@@ -141,18 +218,21 @@ export async function renewClaim(db: Db, reviewer: ActingUser, submissionId: str
     )
     .returning({ id: submissions.id });
   if (renewed.length === 0) {
-    const [exists] = await db
-      .select({ state: submissions.state })
-      .from(submissions)
-      .where(eq(submissions.id, submissionId));
-    if (!exists || exists.state === "withdrawn")
-      throw new UserError("There is no such submission.", 404);
-    throw new UserError("Your claim on this submission has ended. Open it again to review.", 409);
+    const [row] = await db.select().from(submissions).where(eq(submissions.id, submissionId));
+    if (!row || row.state === "withdrawn") throw new UserError("There is no such submission.", 404);
+    throw (
+      (await claimRefusal(db, row, reviewer, "renewing")) ??
+      new UserError("Your claim has ended.", 409, CLAIM_FIELD)
+    );
   }
   return { expiresAt };
 }
 
-/** Gives the claim up (its holder, or an admin for anyone's); the item waits in the queue again. */
+/**
+ * Gives the claim up (its holder, or an admin for anyone's); the item waits in the queue again.
+ * An admin releasing someone else's claim is remembered, so that reviewer's tab is told and does
+ * not take it back (ADR 0019).
+ */
 export async function releaseClaim(db: Db, reviewer: ActingUser, submissionId: string) {
   assertReviewer(reviewer);
   await db.transaction(async (tx) => {
@@ -161,9 +241,17 @@ export async function releaseClaim(db: Db, reviewer: ActingUser, submissionId: s
       throw new UserError("Only its reviewer or an admin can release this claim.", 403);
     const move = transition(row.state, { type: "release" });
     if (!move.ok) throw new UserError(move.reason, 409);
+    const fromSomeoneElse = row.claimedBy !== null && row.claimedBy !== reviewer.id;
     await tx
       .update(submissions)
-      .set({ state: move.to, claimedBy: null, claimExpiresAt: null })
+      .set({
+        state: move.to,
+        claimedBy: null,
+        claimExpiresAt: null,
+        claimReleasedFrom: fromSomeoneElse ? row.claimedBy : null,
+        claimReleasedBy: fromSomeoneElse ? reviewer.id : null,
+        claimReleasedAt: fromSomeoneElse ? sql`now()` : null,
+      })
       .where(eq(submissions.id, submissionId));
     await recordAudit(tx, auditActor(reviewer), {
       action: "submission.claim_released",
@@ -183,14 +271,24 @@ export const decisionInput = z
       z.enum(REASON_CATEGORIES, { error: "Choose a reason." }).optional(),
     ),
     note: z.string().trim().max(2000, "Use at most 2,000 characters.").optional(),
-    // The checklist items the reviewer ticked.
+    // The checklist items the reviewer ticked as holding.
     checklist: manyValues(z.string().max(300)).check(z.maxLength(50)),
+    // The items a request for changes or a rejection points at as failed.
+    failed: manyValues(z.string().max(300)).check(z.maxLength(50)),
     // What the reviewer saw when deciding.
     version: z.coerce.number().int(),
     state: z.enum(SUBMISSION_STATES),
   })
   .superRefine((d, ctx) => {
-    if (d.decision === "approve") return;
+    if (d.decision === "approve") {
+      if (d.failed.length > 0)
+        ctx.addIssue({
+          code: "custom",
+          path: ["failed"],
+          message: "An approval cannot point at failed items: untick them, or request changes.",
+        });
+      return;
+    }
     if (!d.reasonCategory)
       ctx.addIssue({ code: "custom", path: ["reasonCategory"], message: "Choose a reason." });
     if (!d.note)
@@ -203,8 +301,39 @@ export const decisionInput = z
 export type DecisionInput = z.infer<typeof decisionInput>;
 
 /**
- * Records a decision on the current version. It must be made by the claim's holder on the version
- * and state the submission still has; otherwise nothing is written and the reviewer is told.
+ * The checklist as the decision records it: every configured item, whether the reviewer ticked it
+ * as holding, and whether they pointed at it as failed. Anything else is refused next to the list.
+ */
+function checklistOf(items: readonly string[], input: DecisionInput): ChecklistEntry[] {
+  const failed = new Set(input.failed);
+  for (const item of failed)
+    if (!items.includes(item))
+      throw new UserError("Point only at items of the checklist.", 422, "failed");
+  const entries: ChecklistEntry[] = items.map((item) => ({
+    item,
+    checked: input.checklist.includes(item),
+    // Only where it failed: checklists recorded before failed items existed have no such key.
+    ...(failed.has(item) ? { failed: true } : {}),
+  }));
+  if (entries.some((e) => e.checked && e.failed))
+    throw new UserError(
+      "An item cannot both hold and fail: untick it in the checklist or here.",
+      422,
+      "failed",
+    );
+  if (input.decision === "approve" && entries.some((c) => !c.checked))
+    throw new UserError(
+      "Tick every item of the content-policy checklist before approving.",
+      422,
+      "checklist",
+    );
+  return entries;
+}
+
+/**
+ * Records a decision on the current version. It must be made by the holder of a live claim, on
+ * the version and state the submission still has; otherwise nothing is written and the reviewer
+ * is told why (and who holds it now).
  */
 export async function decide(
   db: Db,
@@ -214,25 +343,19 @@ export async function decide(
   options: { checklist: readonly string[]; appUrl: string },
 ) {
   assertReviewer(reviewer);
-  const checklist = options.checklist.map((item) => ({
-    item,
-    checked: input.checklist.includes(item),
-  }));
-  if (input.decision === "approve" && checklist.some((c) => !c.checked))
-    throw new UserError(
-      "Tick every item of the content-policy checklist before approving.",
-      422,
-      "checklist",
-    );
+  const checklist = checklistOf(options.checklist, input);
+  const failedItems = checklist.filter((c) => c.failed).map((c) => c.item);
   return db.transaction(async (tx) => {
     const row = await lock(tx, submissionId);
+    // The claim first: a released reviewer's stale form must hear who holds it now, not only
+    // that the state moved.
+    const refused = await claimRefusal(tx, row, reviewer, "deciding on");
+    if (refused) throw refused;
     if (row.currentVersion !== input.version || row.state !== input.state)
       throw new UserError(
         "This submission changed while you were reviewing it; nothing was recorded. Look again.",
         409,
       );
-    if (row.claimedBy !== reviewer.id || !claimActive(row, new Date()))
-      throw new UserError("Claim this submission before deciding on it.", 409);
     const [{ approvals }] = (await tx
       .select({ approvals: count() })
       .from(reviewDecisions)
@@ -305,7 +428,13 @@ export async function decide(
         kind: `submission_${outcome}`,
         title: `${OUTCOME_TITLES[outcome]}: ${row.title}`,
         body:
-          [input.reasonCategory, input.note].filter(Boolean).join(" — ") ||
+          [
+            input.reasonCategory,
+            input.note,
+            failedItems.length ? `Not met: ${failedItems.join("; ")}` : null,
+          ]
+            .filter(Boolean)
+            .join(" — ") ||
           (outcome === "first_approval"
             ? "1 of 2 approvals. Commercial use needs a second reviewer's approval."
             : `Version ${row.currentVersion} is approved.`),
@@ -318,6 +447,7 @@ export async function decide(
             version: row.currentVersion,
             reasonCategory: input.reasonCategory ?? null,
             note: input.note || null,
+            failedItems,
           },
         },
       },
@@ -331,6 +461,7 @@ export async function decide(
         version: row.currentVersion,
         reasonCategory: input.reasonCategory ?? null,
         state: move.to,
+        checklist,
       },
     });
     return {
@@ -347,111 +478,3 @@ const OUTCOME_TITLES = {
   changes_requested: "Changes requested",
   rejected: "Rejected",
 } as const;
-
-export const commentInput = z.object({
-  // An emptied field is "no moment", not second 0.
-  atSeconds: z.preprocess(
-    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-    z.coerce
-      .number({ error: "Pick a moment in the clip." })
-      .min(0, "Pick a moment in the clip.")
-      .max(24 * 3600, "That moment is past the end of the clip."),
-  ),
-  body: z
-    .string({ error: "Write a comment." })
-    .trim()
-    .min(1, "Write a comment.")
-    .max(2000, "Use at most 2,000 characters."),
-  version: z.coerce.number().int(),
-  // From the form: a resent comment is stored and emailed once.
-  clientKey: z.uuid().optional().catch(undefined),
-});
-export type CommentInput = z.infer<typeof commentInput>;
-
-/**
- * A timecoded comment on the current version, by the reviewer holding the claim. The artist is
- * told at once (in-app and by email).
- */
-export async function addComment(
-  db: Db,
-  reviewer: ActingUser,
-  submissionId: string,
-  input: CommentInput,
-  options: { appUrl: string },
-) {
-  assertReviewer(reviewer);
-  return db.transaction(async (tx) => {
-    const row = await lock(tx, submissionId);
-    if (row.currentVersion !== input.version)
-      throw new UserError(
-        "The artist sent a new version while you were commenting; nothing was saved. Look again.",
-        409,
-      );
-    if (row.state !== "in_review" || row.claimedBy !== reviewer.id || !claimActive(row, new Date()))
-      throw new UserError("Claim this submission before commenting on it.", 409);
-    const [clip] = await tx
-      .select({ duration: clips.durationSeconds })
-      .from(submissionVersions)
-      .innerJoin(clips, eq(clips.id, submissionVersions.clipId))
-      .where(
-        and(
-          eq(submissionVersions.submissionId, submissionId),
-          eq(submissionVersions.number, row.currentVersion),
-        ),
-      );
-    if (clip && input.atSeconds > clip.duration + 0.05)
-      throw new UserError("That moment is past the end of the clip.", 422, "atSeconds");
-    const [comment] = await tx
-      .insert(reviewComments)
-      .values({
-        submissionId,
-        versionNumber: row.currentVersion,
-        authorId: reviewer.id,
-        atSeconds: input.atSeconds,
-        body: input.body,
-        clientKey: input.clientKey ?? null,
-      })
-      .onConflictDoNothing()
-      .returning();
-    if (!comment) {
-      const [already] = await tx
-        .select()
-        .from(reviewComments)
-        .where(
-          and(
-            eq(reviewComments.submissionId, submissionId),
-            eq(reviewComments.clientKey, input.clientKey!),
-          ),
-        );
-      return { comment: already!, emailIds: [] };
-    }
-    const at = formatTimecode(input.atSeconds);
-    const emailId = await notify(
-      tx,
-      {
-        userId: row.userId,
-        kind: "review_comment",
-        title: `Comment at ${at} on ${row.title}`,
-        body: input.body,
-        link: `/submissions/${submissionId}#comment-${comment!.id}`,
-        email: {
-          template: "review-comment",
-          props: {
-            submissionTitle: row.title,
-            reviewerName: reviewer.displayName || "A reviewer",
-            at,
-            body: input.body,
-          },
-        },
-      },
-      options.appUrl,
-    );
-    await recordAudit(tx, auditActor(reviewer), {
-      action: "submission.commented",
-      subjectType: "submission",
-      subjectId: submissionId,
-      data: { version: row.currentVersion, atSeconds: input.atSeconds, commentId: comment!.id },
-    });
-    return { comment: comment!, emailIds: emailId ? [emailId] : [] };
-  });
-}

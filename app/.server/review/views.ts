@@ -1,5 +1,8 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
+import { z } from "zod";
+import { annotationSchema } from "~/lib/annotation-schema";
+import type { Annotation } from "~/lib/annotations";
 import type { SubmissionState, TimelineEvent } from "~/lib/review";
 import {
   auditLog,
@@ -7,6 +10,7 @@ import {
   generationJobs,
   reviewComments,
   reviewDecisions,
+  reviewReplies,
   submissions,
   submissionVersions,
   users,
@@ -26,6 +30,14 @@ const NOT_FOUND = "There is no such submission.";
 export const SUBMISSIONS_PAGE_SIZE = 20;
 
 const author = alias(users, "author");
+const resolver = alias(users, "resolver");
+
+/** A stored drawing as the player takes it; one that no longer parses is left out, not drawn. */
+function storedAnnotation(value: unknown): Annotation | null {
+  if (value === null || value === undefined) return null;
+  const parsed = annotationSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
 
 async function submissionDetail(db: Db, where: ReturnType<typeof and>) {
   const [submission] = await db
@@ -42,6 +54,9 @@ async function submissionDetail(db: Db, where: ReturnType<typeof and>) {
       revision: submissions.revision,
       claimedBy: submissions.claimedBy,
       claimExpiresAt: submissions.claimExpiresAt,
+      claimReleasedFrom: submissions.claimReleasedFrom,
+      claimReleasedBy: submissions.claimReleasedBy,
+      claimReleasedAt: submissions.claimReleasedAt,
       submittedAt: submissions.submittedAt,
       decidedAt: submissions.decidedAt,
       createdAt: submissions.createdAt,
@@ -53,86 +68,115 @@ async function submissionDetail(db: Db, where: ReturnType<typeof and>) {
     .where(where);
   if (!submission) throw new UserError(NOT_FOUND, 404);
 
-  const [versions, decisions, comments, audits, claimHolder] = await Promise.all([
-    db
-      .select({
-        number: submissionVersions.number,
-        clipId: submissionVersions.clipId,
-        note: submissionVersions.note,
-        createdAt: submissionVersions.createdAt,
-        decidedAt: submissionVersions.decidedAt,
-        durationSeconds: clips.durationSeconds,
-        width: clips.width,
-        height: clips.height,
-        clipDeleted: sql<boolean>`${clips.deletedAt} is not null`,
-        prompt: generationJobs.prompt,
-      })
-      .from(submissionVersions)
-      .innerJoin(clips, eq(clips.id, submissionVersions.clipId))
-      .innerJoin(generationJobs, eq(generationJobs.id, clips.id))
-      .where(eq(submissionVersions.submissionId, submission.id))
-      .orderBy(asc(submissionVersions.number)),
-    db
-      .select({
-        id: reviewDecisions.id,
-        version: reviewDecisions.versionNumber,
-        decision: reviewDecisions.decision,
-        reasonCategory: reviewDecisions.reasonCategory,
-        note: reviewDecisions.note,
-        checklist: reviewDecisions.checklist,
-        createdAt: reviewDecisions.createdAt,
-        reviewerId: reviewDecisions.reviewerId,
-        reviewerName: author.displayName,
-        reviewerEmail: author.email,
-      })
-      .from(reviewDecisions)
-      .innerJoin(author, eq(author.id, reviewDecisions.reviewerId))
-      .where(eq(reviewDecisions.submissionId, submission.id))
-      .orderBy(asc(reviewDecisions.createdAt), asc(reviewDecisions.id)),
-    db
-      .select({
-        id: reviewComments.id,
-        version: reviewComments.versionNumber,
-        atSeconds: reviewComments.atSeconds,
-        body: reviewComments.body,
-        createdAt: reviewComments.createdAt,
-        authorName: author.displayName,
-        authorEmail: author.email,
-      })
-      .from(reviewComments)
-      .innerJoin(author, eq(author.id, reviewComments.authorId))
-      .where(eq(reviewComments.submissionId, submission.id))
-      .orderBy(
-        asc(reviewComments.versionNumber),
-        asc(reviewComments.atSeconds),
-        asc(reviewComments.id),
-      ),
-    // Claims and withdrawals leave no row of their own; the audit log has them.
-    db
-      .select({
-        action: auditLog.action,
-        createdAt: auditLog.createdAt,
-        data: auditLog.data,
-        actorName: author.displayName,
-        actorEmail: author.email,
-      })
-      .from(auditLog)
-      .leftJoin(author, eq(author.id, auditLog.actorId))
-      .where(
-        and(
-          eq(auditLog.subjectType, "submission"),
-          eq(auditLog.subjectId, submission.id),
-          inArray(auditLog.action, ["submission.claimed", "submission.withdrawn"]),
+  const [versions, decisions, comments, replies, audits, claimHolder, releaser] = await Promise.all(
+    [
+      db
+        .select({
+          number: submissionVersions.number,
+          clipId: submissionVersions.clipId,
+          note: submissionVersions.note,
+          createdAt: submissionVersions.createdAt,
+          decidedAt: submissionVersions.decidedAt,
+          durationSeconds: clips.durationSeconds,
+          width: clips.width,
+          height: clips.height,
+          frameRate: clips.frameRate,
+          clipDeleted: sql<boolean>`${clips.deletedAt} is not null`,
+          prompt: generationJobs.prompt,
+        })
+        .from(submissionVersions)
+        .innerJoin(clips, eq(clips.id, submissionVersions.clipId))
+        .innerJoin(generationJobs, eq(generationJobs.id, clips.id))
+        .where(eq(submissionVersions.submissionId, submission.id))
+        .orderBy(asc(submissionVersions.number)),
+      db
+        .select({
+          id: reviewDecisions.id,
+          version: reviewDecisions.versionNumber,
+          decision: reviewDecisions.decision,
+          reasonCategory: reviewDecisions.reasonCategory,
+          note: reviewDecisions.note,
+          checklist: reviewDecisions.checklist,
+          createdAt: reviewDecisions.createdAt,
+          reviewerId: reviewDecisions.reviewerId,
+          reviewerName: author.displayName,
+          reviewerEmail: author.email,
+        })
+        .from(reviewDecisions)
+        .innerJoin(author, eq(author.id, reviewDecisions.reviewerId))
+        .where(eq(reviewDecisions.submissionId, submission.id))
+        .orderBy(asc(reviewDecisions.createdAt), asc(reviewDecisions.id)),
+      db
+        .select({
+          id: reviewComments.id,
+          version: reviewComments.versionNumber,
+          frame: reviewComments.frame,
+          endFrame: reviewComments.endFrame,
+          annotation: reviewComments.annotation,
+          body: reviewComments.body,
+          createdAt: reviewComments.createdAt,
+          authorName: author.displayName,
+          authorEmail: author.email,
+          resolvedAt: reviewComments.resolvedAt,
+          resolverId: reviewComments.resolvedBy,
+          resolverName: resolver.displayName,
+        })
+        .from(reviewComments)
+        .innerJoin(author, eq(author.id, reviewComments.authorId))
+        .leftJoin(resolver, eq(resolver.id, reviewComments.resolvedBy))
+        .where(eq(reviewComments.submissionId, submission.id))
+        .orderBy(
+          asc(reviewComments.versionNumber),
+          asc(reviewComments.frame),
+          asc(reviewComments.id),
         ),
-      )
-      .orderBy(asc(auditLog.createdAt), asc(auditLog.id)),
-    submission.claimedBy
-      ? db
-          .select({ name: users.displayName, email: users.email })
-          .from(users)
-          .where(eq(users.id, submission.claimedBy))
-      : Promise.resolve([]),
-  ]);
+      db
+        .select({
+          id: reviewReplies.id,
+          commentId: reviewReplies.commentId,
+          body: reviewReplies.body,
+          createdAt: reviewReplies.createdAt,
+          authorId: reviewReplies.authorId,
+          authorName: author.displayName,
+        })
+        .from(reviewReplies)
+        .innerJoin(reviewComments, eq(reviewComments.id, reviewReplies.commentId))
+        .innerJoin(author, eq(author.id, reviewReplies.authorId))
+        .where(eq(reviewComments.submissionId, submission.id))
+        .orderBy(asc(reviewReplies.createdAt), asc(reviewReplies.id)),
+      // Claims and withdrawals leave no row of their own; the audit log has them.
+      db
+        .select({
+          action: auditLog.action,
+          createdAt: auditLog.createdAt,
+          data: auditLog.data,
+          actorName: author.displayName,
+          actorEmail: author.email,
+        })
+        .from(auditLog)
+        .leftJoin(author, eq(author.id, auditLog.actorId))
+        .where(
+          and(
+            eq(auditLog.subjectType, "submission"),
+            eq(auditLog.subjectId, submission.id),
+            inArray(auditLog.action, ["submission.claimed", "submission.withdrawn"]),
+          ),
+        )
+        .orderBy(asc(auditLog.createdAt), asc(auditLog.id)),
+      submission.claimedBy
+        ? db
+            .select({ name: users.displayName, email: users.email })
+            .from(users)
+            .where(eq(users.id, submission.claimedBy))
+        : Promise.resolve([]),
+      submission.claimReleasedBy
+        ? db
+            .select({ name: users.displayName, email: users.email })
+            .from(users)
+            .where(eq(users.id, submission.claimReleasedBy))
+        : Promise.resolve([]),
+    ],
+  );
 
   const nameOf = (name: string | null, email: string | null) => name || email || null;
   // Artists read these: a reviewer without a display name is never shown by email address.
@@ -167,6 +211,7 @@ async function submissionDetail(db: Db, where: ReturnType<typeof and>) {
       by: reviewerName(d.reviewerName),
       reasonCategory: d.reasonCategory,
       note: d.note,
+      checklist: d.checklist,
     });
   }
   let version = 1;
@@ -185,25 +230,40 @@ async function submissionDetail(db: Db, where: ReturnType<typeof and>) {
   }
   timeline.sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
 
+  const artist = nameOf(submission.artistName, submission.artistEmail)!;
   const currentApprovals = decisions.filter(
     (d) => d.version === submission.currentVersion && d.decision === "approve",
   );
   return {
     submission: {
       ...submission,
-      artist: nameOf(submission.artistName, submission.artistEmail)!,
+      artist,
       approvals: currentApprovals.length,
       approvedBy: currentApprovals.map((d) => d.reviewerId),
       claimHolder: claimHolder[0] ? nameOf(claimHolder[0].name, claimHolder[0].email) : null,
+      claimReleaser: releaser[0] ? nameOf(releaser[0].name, releaser[0].email) : null,
     },
     versions,
     decisions: decisions.map(({ reviewerEmail: _, ...d }) => ({
       ...d,
       reviewer: reviewerName(d.reviewerName),
     })),
-    comments: comments.map(({ authorEmail: _, ...c }) => ({
+    comments: comments.map(({ authorEmail: _, authorName, resolverId, resolverName, ...c }) => ({
       ...c,
-      author: reviewerName(c.authorName),
+      annotation: storedAnnotation(c.annotation),
+      author: reviewerName(authorName),
+      resolvedBy: resolverId
+        ? resolverId === submission.userId
+          ? artist
+          : reviewerName(resolverName)
+        : null,
+      replies: replies
+        .filter((r) => r.commentId === c.id)
+        .map(({ authorId, authorName: replier, commentId: _comment, ...r }) => ({
+          ...r,
+          byArtist: authorId === submission.userId,
+          author: authorId === submission.userId ? artist : reviewerName(replier),
+        })),
     })),
     timeline,
   };
@@ -353,4 +413,44 @@ export async function reviewTimes(db: Db, now: Date) {
     medianHours: row?.medianHours == null ? null : Number(row.medianHours),
     p90Hours: row?.p90Hours == null ? null : Number(row.p90Hours),
   };
+}
+
+/** The versions as both review pages show them, each with its clip and its comment threads. */
+export function versionsForPage(detail: SubmissionDetail) {
+  return detail.versions.map((v) => ({
+    number: v.number,
+    clipId: v.clipId,
+    clipDeleted: v.clipDeleted,
+    note: v.note,
+    createdAt: v.createdAt,
+    prompt: v.prompt,
+    durationSeconds: v.durationSeconds,
+    width: v.width,
+    height: v.height,
+    frameRate: v.frameRate,
+    comments: detail.comments.filter((c) => c.version === v.number),
+  }));
+}
+
+/** The versions a compare page asks for: ?b= (the later) against ?a= (an earlier one). */
+export const compareQuery = z.object({
+  a: z.coerce.number().int().positive().max(10_000).optional().catch(undefined),
+  b: z.coerce.number().int().positive().max(10_000).optional().catch(undefined),
+});
+
+/**
+ * Which two versions to compare: `b` (the latest unless asked) against `a` (the one before `b`
+ * unless asked). An address naming versions that do not exist, or `a` not earlier than `b`, falls
+ * back to those defaults; a submission with one version has nothing to compare (earlier: null).
+ */
+export function pickComparison<V extends { number: number }>(
+  versions: V[],
+  query: z.infer<typeof compareQuery>,
+) {
+  const sorted = [...versions].sort((x, y) => x.number - y.number);
+  const later =
+    sorted.find((v) => v.number === query.b && v.number !== sorted[0]!.number) ?? sorted.at(-1)!;
+  const before = sorted.filter((v) => v.number < later.number);
+  const earlier = before.find((v) => v.number === query.a) ?? before.at(-1) ?? null;
+  return { earlier, later, choices: sorted.map((v) => v.number) };
 }

@@ -1,10 +1,9 @@
 import { useRef, useState, type PointerEvent } from "react";
 import {
-  ANNOTATION_COLORS,
   WIDTH_UNIT,
   colorHex,
-  parseAnnotation,
-  serializeAnnotation,
+  describeShapes,
+  drawingLimitProblem,
   simplifyPoints,
   type AnnotationColor,
   type Point,
@@ -26,17 +25,9 @@ const frameOf = (aspect: number): Frame => ({
   height: VIEW_WIDTH / (aspect > 0 && Number.isFinite(aspect) ? aspect : 16 / 9),
 });
 
-const shapeNames = { pen: "pen line", arrow: "arrow", rect: "rectangle" } as const;
+const shapeNames = { pen: "a pen line", arrow: "an arrow", rect: "a rectangle" } as const;
 
-/** "red arrow, white pen line": what a screen reader hears for a drawing. */
-export function describeShapes(shapes: Shape[]) {
-  return shapes
-    .map((s) => {
-      const color = ANNOTATION_COLORS.find((c) => c.id === s.color)?.name ?? s.color;
-      return `${color.toLowerCase()} ${shapeNames[s.kind]}`;
-    })
-    .join(", ");
-}
+export { describeShapes };
 
 function ShapeView({ shape, frame }: { shape: Shape; frame: Frame }) {
   const stroke = colorHex(shape.color);
@@ -213,9 +204,9 @@ export function AnnotationEditor({
     setDraft(null);
     if (!shape) return;
     const next = [...shapes, shape];
-    const checked = parseAnnotation(serializeAnnotation({ v: 1, shapes: next }));
-    if (checked.ok) onChange(checked.value.shapes);
-    else onRefuse(checked.message);
+    const problem = drawingLimitProblem(next);
+    if (problem) onRefuse(problem);
+    else onChange(next);
   };
 
   return (
@@ -226,8 +217,8 @@ export function AnnotationEditor({
       role="img"
       aria-label={
         shapes.length
-          ? `Your drawing: ${describeShapes(shapes)}. Drag on the picture to add a ${shapeNames[tool]}.`
-          : `Drag on the picture to draw a ${shapeNames[tool]}.`
+          ? `Your drawing: ${describeShapes(shapes)}. Drag on the picture to add ${shapeNames[tool]}.`
+          : `Drag on the picture to draw ${shapeNames[tool]}.`
       }
       onPointerDown={start}
       onPointerMove={move}

@@ -1,4 +1,13 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import {
+  forwardRef,
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from "react";
 import {
   DEFAULT_WIDTH,
   serializeAnnotation,
@@ -14,6 +23,7 @@ import {
   startOfFrame,
   type FrameRate,
 } from "~/lib/timecode";
+import { useHydrated } from "~/components/use-hydrated";
 import { AnnotationEditor, AnnotationLayer, type DrawingTool } from "./annotation-layer";
 import { ControlBar, LoopLine } from "./control-bar";
 import { DrawingStatus, DrawingToolbar } from "./drawing-toolbar";
@@ -69,8 +79,21 @@ export type FramePlayerProps = {
   initialLoop?: FrameRange | null;
   /** Show the drawing tools (for people who may comment). */
   annotate?: boolean;
+  /**
+   * C (and "Comment on this frame" in the shortcut sheet): the player pauses and calls this, e.g.
+   * to put the cursor in the comment form. Without it, C does nothing.
+   */
+  onComment?: () => void;
   /** The comment form, rendered inside the player so shortcuts and fullscreen include it. */
   children?: (snapshot: PlayerSnapshot) => ReactNode;
+};
+
+/** What a page can ask of the player from outside it (a comment list beside it). */
+export type PlayerHandle = {
+  /** Pause on `frame` (clamped to the clip) and announce where. */
+  seekToFrame: (frame: number) => void;
+  /** Move focus into the player so its shortcuts work. */
+  focus: () => void;
 };
 
 type Draft = { frame: number; shapes: Shape[] };
@@ -80,20 +103,24 @@ type Draft = { frame: number; shapes: Shape[] };
  * J/K/L shuttle, loop in/out, speeds, a timeline with comment markers, drawings over the picture
  * and keyboard shortcuts (while focus is in the player and not in a text field).
  */
-export function FramePlayer({
-  src,
-  poster,
-  label,
-  rate,
-  durationSeconds,
-  aspectRatio = 16 / 9,
-  markers = [],
-  selectedMarkerId = null,
-  onMarkerSelect,
-  initialLoop = null,
-  annotate = false,
-  children,
-}: FramePlayerProps) {
+export const FramePlayer = forwardRef<PlayerHandle, FramePlayerProps>(function FramePlayer(
+  {
+    src,
+    poster,
+    label,
+    rate,
+    durationSeconds,
+    aspectRatio = 16 / 9,
+    markers = [],
+    selectedMarkerId = null,
+    onMarkerSelect,
+    initialLoop = null,
+    annotate = false,
+    onComment,
+    children,
+  },
+  handle,
+) {
   const container = useRef<HTMLDivElement>(null);
   const video = useRef<HTMLVideoElement>(null);
   const sheet = useRef<HTMLDialogElement>(null);
@@ -118,6 +145,8 @@ export function FramePlayer({
   const [color, setColor] = useState<AnnotationColor>("red");
   const [draft, setDraft] = useState<Draft | null>(null);
   const [drawingNotice, setDrawingNotice] = useState("");
+  // Until the page's JavaScript runs, the browser's own controls are the only ones that work.
+  const hydrated = useHydrated();
 
   // Whether the person asked for forward play: "ended" also fires after a seek to the very end.
   const wantsPlay = useRef(false);
@@ -281,6 +310,11 @@ export function FramePlayer({
     onMarkerSelect?.(marker);
   };
 
+  useImperativeHandle(handle, () => ({
+    seekToFrame: (target: number) => goTo(target),
+    focus: () => container.current?.focus(),
+  }));
+
   const shortcuts: Record<string, () => void> = {
     " ": togglePlay,
     ",": () => goTo(frameRef.current - 1),
@@ -295,6 +329,14 @@ export function FramePlayer({
     x: clearLoop,
     f: toggleFullscreen,
     "?": openShortcuts,
+    ...(onComment
+      ? {
+          c: () => {
+            pause();
+            onComment();
+          },
+        }
+      : {}),
   };
   useShortcuts(container, shortcuts);
 
@@ -350,6 +392,7 @@ export function FramePlayer({
           poster={poster}
           preload="auto"
           playsInline
+          controls={!hydrated}
           aria-label={label}
           onLoadedMetadata={(event) => {
             const { videoWidth, videoHeight } = event.currentTarget;
@@ -449,10 +492,13 @@ export function FramePlayer({
       <p role="status" aria-live="polite" className="sr-only" data-testid="player-announcement">
         {announcement}
       </p>
-      <ShortcutSheet ref={sheet} />
+      <ShortcutSheet
+        ref={sheet}
+        extra={onComment ? [{ keys: ["C"], action: "Comment on this frame" }] : []}
+      />
     </div>
   );
-}
+});
 
 /**
  * The drawings to show on `frame`: those of the comments whose frame or range covers it, or

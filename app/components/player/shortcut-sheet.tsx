@@ -21,7 +21,10 @@ export const SHORTCUTS: { keys: string[]; action: string }[] = [
  * The keyboard shortcut sheet: a native <dialog> opened with showModal(), so it traps focus,
  * closes with Escape and returns focus to whatever opened it.
  */
-export const ShortcutSheet = forwardRef<HTMLDialogElement>(function ShortcutSheet(_props, ref) {
+export const ShortcutSheet = forwardRef<
+  HTMLDialogElement,
+  { extra?: { keys: string[]; action: string }[] }
+>(function ShortcutSheet({ extra = [] }, ref) {
   const titleId = useId();
   return (
     <dialog
@@ -47,7 +50,7 @@ export const ShortcutSheet = forwardRef<HTMLDialogElement>(function ShortcutShee
           They work while the player has focus, except when typing in a field.
         </p>
         <dl className="mt-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
-          {SHORTCUTS.map(({ keys, action }) => (
+          {[...SHORTCUTS, ...extra].map(({ keys, action }) => (
             <div key={action} className="contents">
               <dt className="text-right">
                 {keys.map((key) => (

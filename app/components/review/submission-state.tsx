@@ -41,8 +41,6 @@ export function SubmissionStateBadge(props: {
   );
 }
 
-export { formatTimecode } from "~/lib/review";
-
 export function formatHours(hours: number) {
   if (hours < 1) return `${Math.max(1, Math.round(hours * 60))} min`;
   if (hours < 48) return `${hours.toFixed(hours < 10 ? 1 : 0)} h`;

@@ -1,5 +1,5 @@
 import { formatDateTime } from "~/components/ui/misc";
-import type { TimelineEvent } from "~/lib/review";
+import type { ChecklistEntry, TimelineEvent } from "~/lib/review";
 
 const WORDS: Record<TimelineEvent["kind"], string> = {
   submitted: "Submitted",
@@ -51,8 +51,48 @@ export function Timeline({ events }: { events: TimelineEvent[] }) {
               {event.note}
             </p>
           ) : null}
+          {event.checklist?.length ? <ChecklistTicks entries={event.checklist} /> : null}
         </li>
       ))}
     </ol>
+  );
+}
+
+/**
+ * A decision's checklist as the reviewer left it: how many items held, folded open to each item
+ * (held, failed, or not ticked). Failed items are listed outside the fold: the artist must see
+ * them.
+ */
+export function ChecklistTicks({ entries }: { entries: ChecklistEntry[] }) {
+  const held = entries.filter((e) => e.checked).length;
+  const failed = entries.filter((e) => e.failed);
+  return (
+    <div className="mt-1 text-sm">
+      {failed.length > 0 ? (
+        <p className="text-red-800">
+          <span className="font-medium">Not met:</span> {failed.map((e) => e.item).join("; ")}
+        </p>
+      ) : null}
+      <details className="mt-0.5">
+        <summary className="cursor-pointer text-xs text-stone-600">
+          Checklist: {held} of {entries.length} held
+        </summary>
+        <ul className="mt-1 space-y-0.5 text-xs text-stone-800">
+          {entries.map((e) => (
+            <li key={e.item} className="flex gap-1.5">
+              <span aria-hidden="true" className="w-3 shrink-0 text-center font-bold">
+                {e.checked ? "✓" : e.failed ? "✗" : "–"}
+              </span>
+              <span>
+                {e.item}
+                <span className="sr-only">
+                  : {e.checked ? "holds" : e.failed ? "failed" : "not ticked"}
+                </span>
+              </span>
+            </li>
+          ))}
+        </ul>
+      </details>
+    </div>
   );
 }

@@ -83,7 +83,7 @@ export function AuditPage() {
                   ) : null}
                 </td>
                 <td className="max-w-xs px-4 py-2 font-mono text-xs break-words text-stone-700">
-                  {Object.keys(entry.data).length ? JSON.stringify(entry.data) : "–"}
+                  <AuditDetails data={entry.data} />
                 </td>
                 <td className="px-4 py-2 text-xs text-stone-600">
                   {entry.ip ?? "–"}
@@ -117,6 +117,34 @@ export function AuditPage() {
           ) : null}
         </nav>
       </div>
+    </>
+  );
+}
+
+/**
+ * An entry's data as JSON, except a review decision's checklist, which reads as the reviewer left
+ * it: each item held (✓), failed (✗) or not ticked (–).
+ */
+function AuditDetails({ data }: { data: Record<string, unknown> }) {
+  const { checklist, ...rest } = data;
+  const items = Array.isArray(checklist)
+    ? (checklist as { item?: unknown; checked?: unknown; failed?: unknown }[])
+    : null;
+  if (!items) return <>{Object.keys(data).length ? JSON.stringify(data) : "–"}</>;
+  return (
+    <>
+      {Object.keys(rest).length ? JSON.stringify(rest) : null}
+      <ul aria-label="Checklist" className="mt-1 font-sans">
+        {items.map((entry, i) => (
+          <li key={i}>
+            <span aria-hidden="true">{entry.checked ? "✓" : entry.failed ? "✗" : "–"} </span>
+            {String(entry.item)}
+            <span className="sr-only">
+              : {entry.checked ? "holds" : entry.failed ? "failed" : "not ticked"}
+            </span>
+          </li>
+        ))}
+      </ul>
     </>
   );
 }

@@ -1,105 +1,104 @@
-import { useFetcher } from "@remix-run/react";
-import { useEffect, useRef, useState, type RefObject } from "react";
+import { useActionData, useFetcher } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import type { PlayerSnapshot } from "~/components/player";
 import { Button } from "~/components/ui/button";
-import { FormError, TextAreaField } from "~/components/ui/field";
+import { FormError, TextAreaField, TextField } from "~/components/ui/field";
+import { useHydrated } from "~/components/use-hydrated";
 import { errorsFor } from "~/lib/intents";
-import { formatTimecode } from "~/lib/review";
+import { COMMENT_FETCHER } from "./claim-banner";
+
+/** The comment's text field: C in the player puts the cursor here. */
+export const COMMENT_FIELD_ID = "comment-body";
 
 /**
- * A comment at a moment of the clip, sent without leaving the page: the moment is typed, taken
- * from the player by the button, or by pressing C anywhere outside a text field.
+ * A comment on the frame the player shows, or on the loop's range (I and O), with the drawing
+ * made on the paused frame: the player hands over the frame, range and drawing as hidden fields.
+ * Sent without leaving the page; once saved, the form, the drawing and the loop are cleared.
+ * Without JavaScript the player cannot say where it is, so the frames are typed.
  */
 export function CommentForm({
-  video,
+  snapshot,
   version,
   commentKey,
 }: {
-  video: RefObject<HTMLVideoElement>;
+  snapshot: PlayerSnapshot;
   version: number;
   commentKey: string;
 }) {
-  const fetcher = useFetcher<{ ok: boolean }>();
-  // Kept as typed, so the field can be cleared and retyped; the server parses and checks it.
-  const [at, setAt] = useState("0");
-  const seconds = Number(at) >= 0 ? Number(at) : 0;
+  const fetcher = useFetcher<{ ok: boolean }>({ key: COMMENT_FETCHER });
+  const hydrated = useHydrated();
+  const actionData = useActionData();
+  // The fetcher's answer with JavaScript; the page's answer to this form without it.
+  const errors = { ...errorsFor(actionData, { form: "comment" }), ...errorsFor(fetcher.data) };
   const form = useRef<HTMLFormElement>(null);
-  const errors = errorsFor(fetcher.data);
-  const capture = () => {
-    const player = video.current;
-    if (!player) return;
-    player.pause();
-    setAt(String(Math.round(player.currentTime * 10) / 10));
-  };
-  // "C" anywhere outside a text field: comment at the current moment.
+  const reset = useRef(snapshot.reset);
+  reset.current = snapshot.reset;
   useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== "c" && event.key !== "C") return;
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
-      const target = event.target as HTMLElement | null;
-      if (target?.closest("input, textarea, select, [contenteditable=true]")) return;
-      event.preventDefault();
-      capture();
-      document.getElementById("comment-body")?.focus();
-    };
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  });
-  useEffect(() => {
-    if (fetcher.state === "idle" && fetcher.data?.ok) form.current?.reset();
+    if (fetcher.state !== "idle" || !fetcher.data?.ok) return;
+    form.current?.reset();
+    reset.current();
   }, [fetcher.state, fetcher.data]);
+  const where = errors.frame ?? errors.endFrame;
   return (
     <fetcher.Form
       ref={form}
       method="post"
-      className="space-y-3 rounded-lg border border-stone-200 bg-white p-4"
-      aria-label="Comment at a moment in the clip"
+      className="space-y-3"
+      aria-label="Comment on a frame of the clip"
     >
       <input type="hidden" name="intent" value="comment" />
       <input type="hidden" name="version" value={version} />
       <input type="hidden" name="clientKey" value={commentKey} />
-      <div className="flex flex-wrap items-end gap-3">
-        <div>
-          <label htmlFor="comment-at" className="block text-sm font-medium text-stone-800">
-            At (seconds)
-          </label>
-          <input
-            id="comment-at"
-            name="atSeconds"
+      {hydrated ? (
+        <>
+          {snapshot.fields}
+          <p className="text-sm text-stone-800" data-testid="comment-target">
+            {snapshot.range ? "Range " : "Frame "}
+            <strong className="font-mono tabular-nums">{snapshot.timecode}</strong>
+            {snapshot.annotation ? " · with your drawing" : ""}
+          </p>
+          <p className="text-xs text-stone-600">
+            Step with <kbd>,</kbd> and <kbd>.</kbd>, mark a range with <kbd>I</kbd> and <kbd>O</kbd>
+            , and draw on the paused frame with the tools above. <kbd>C</kbd> in the player brings
+            you here.
+          </p>
+          {where ? (
+            <p className="text-sm text-red-700" role="alert">
+              {where}
+            </p>
+          ) : null}
+        </>
+      ) : (
+        <div className="grid gap-3 sm:grid-cols-2">
+          <TextField
+            name="frame"
+            label="At frame (0 is the first)"
             type="number"
             min={0}
-            step={0.1}
-            value={at}
-            onChange={(e) => setAt(e.target.value)}
-            aria-invalid={errors.atSeconds ? true : undefined}
-            aria-describedby={
-              errors.atSeconds ? "comment-at-hint comment-at-error" : "comment-at-hint"
-            }
-            className="mt-1 block w-28 rounded-md border border-stone-300 px-3 py-2 text-sm"
+            step={1}
+            defaultValue="0"
+            error={errors.frame}
+          />
+          <TextField
+            name="endFrame"
+            label="To frame (for a range)"
+            type="number"
+            min={0}
+            step={1}
+            error={errors.endFrame}
           />
         </div>
-        <Button type="button" variant="secondary" onClick={capture}>
-          Use the player&apos;s moment
-        </Button>
-      </div>
-      <p id="comment-at-hint" className="text-xs text-stone-600">
-        Press <kbd className="rounded border border-stone-300 px-1">C</kbd> outside a text field to
-        pause and comment at the current moment.
-      </p>
-      {errors.atSeconds ? (
-        <p id="comment-at-error" className="text-sm text-red-700" role="alert">
-          {errors.atSeconds}
-        </p>
-      ) : null}
+      )}
       <TextAreaField
-        id="comment-body"
+        id={COMMENT_FIELD_ID}
         name="body"
-        label={`Comment at ${formatTimecode(seconds)}`}
+        label={hydrated ? `Comment at ${snapshot.timecode}` : "Comment"}
         rows={3}
         required
         maxLength={2000}
         error={errors.body}
       />
-      <FormError message={errors.form} />
+      <FormError message={errors.annotation ?? errors.form} />
       <Button type="submit" busy={fetcher.state !== "idle"}>
         Add comment
       </Button>

@@ -9,12 +9,12 @@ import type { loader } from "./route";
 
 /**
  * The decision on the current version: the content-policy checklist, approve / request changes /
- * reject, and for the last two a reason and a note the artist reads. It names the version and
- * state the reviewer saw, so a change meanwhile records nothing.
+ * reject, and for the last two a reason, a note the artist reads and the checklist items that
+ * failed. It names the version and state the reviewer saw, so a change meanwhile records nothing.
  */
 export function DecisionForm() {
   const page = useLoaderData<typeof loader>();
-  const errors = useIntentErrors();
+  const errors = useIntentErrors({ form: "decision" });
   const navigation = useNavigation();
   const [decision, setDecision] = useState<string>("");
   const needsReason = decision === "request_changes" || decision === "reject";
@@ -34,7 +34,9 @@ export function DecisionForm() {
         <input type="hidden" name="state" value={page.submission.state} />
         <fieldset aria-describedby={errors.checklist ? "checklist-error" : undefined}>
           <legend className="text-sm font-medium text-stone-800">Content-policy checklist</legend>
-          <p className="text-xs text-stone-600">Every item must hold to approve.</p>
+          <p className="text-xs text-stone-600">
+            Tick what holds. Every item must hold to approve.
+          </p>
           <div className="mt-2 space-y-1">
             {page.checklist.map((item, i) => (
               <label key={item} className="flex items-start gap-2 text-sm">
@@ -94,6 +96,37 @@ export function DecisionForm() {
             ...REASON_CATEGORIES.map((r) => ({ value: r, label: r })),
           ]}
         />
+        <fieldset
+          aria-describedby={errors.failed ? "failed-hint failed-error" : "failed-hint"}
+          hidden={decision === "approve"}
+          disabled={decision === "approve"}
+        >
+          <legend className="text-sm font-medium text-stone-800">
+            {needsReason ? "What failed" : "What failed (for changes or rejection)"}
+          </legend>
+          <p id="failed-hint" className="text-xs text-stone-600">
+            Point at the checklist items that do not hold; the artist sees them with your note.
+          </p>
+          <div className="mt-2 space-y-1">
+            {page.checklist.map((item, i) => (
+              <label key={item} className="flex items-start gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  name="failed"
+                  value={item}
+                  id={`failed-${i}`}
+                  className="mt-0.5"
+                />
+                <span>{item}</span>
+              </label>
+            ))}
+          </div>
+          {errors.failed ? (
+            <p id="failed-error" className="mt-1 text-sm text-red-700" role="alert">
+              {errors.failed}
+            </p>
+          ) : null}
+        </fieldset>
         <TextAreaField
           name="note"
           label={needsReason ? "Note to the artist" : "Note to the artist (optional for approval)"}

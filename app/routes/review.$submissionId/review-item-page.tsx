@@ -1,6 +1,5 @@
 import { Link, useLoaderData } from "@remix-run/react";
 import { formatHours, SubmissionStateBadge } from "~/components/review/submission-state";
-import { FormError } from "~/components/ui/field";
 import { Badge, PageHeader } from "~/components/ui/misc";
 import { USE_LABELS } from "~/lib/review";
 import { ArtistNotes } from "./artist-notes";
@@ -12,13 +11,14 @@ import type { loader } from "./route";
 import { useClaimRenewal } from "./use-claim-renewal";
 
 /**
- * One submission as a reviewer works on it: the clip with its timecoded comments, what the artist
- * says, the decision form while the reviewer holds the claim, and the history.
+ * One submission as a reviewer works on it: the clip in the frame-accurate player with its
+ * comments and threads, what the artist says, the decision form while the reviewer holds the
+ * claim, and the history with each decision's checklist.
  */
 export function ReviewItemPage() {
   const page = useLoaderData<typeof loader>();
   const { submission: s } = page;
-  const claimEnded = useClaimRenewal(page.mine);
+  useClaimRenewal(page.mine);
   return (
     <>
       <p className="mb-2 text-sm">
@@ -45,11 +45,6 @@ export function ReviewItemPage() {
           </div>
         }
       />
-      {claimEnded ? (
-        <div className="mb-3">
-          <FormError message={claimEnded} />
-        </div>
-      ) : null}
       <ClaimBanner />
       <div className="mt-4 grid items-start gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <PlayerArea />

@@ -2,18 +2,25 @@ import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { requireActor } from "~/.server/auth/guards";
 import { intentAction, loadOrRespond, routeHeaders } from "~/.server/http";
-import { waiting } from "~/.server/review/queue";
 import {
   addComment,
-  claimSubmission,
   commentInput,
+  replyInput,
+  replyToComment,
+  setCommentResolved,
+  threadInput,
+} from "~/.server/review/comments";
+import { waiting } from "~/.server/review/queue";
+import {
+  claimSubmission,
   decide,
   decisionInput,
   releaseClaim,
   renewClaim,
   shouldClaimOnOpen,
 } from "~/.server/review/reviewing";
-import { loadSubmissionForReview } from "~/.server/review/views";
+import { loadSubmissionForReview, versionsForPage } from "~/.server/review/views";
+import { threadScope } from "~/components/review/comment-thread";
 import { checklistFrom, type SubmissionState } from "~/lib/review";
 import { ReviewItemPage } from "./review-item-page";
 
@@ -50,37 +57,42 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       approvals: s.approvals,
       approvalsNeeded: s.approvalsNeeded,
       submittedAt: s.submittedAt,
-      claimExpiresAt: s.claimExpiresAt,
-      claimHolder: s.claimHolder,
+      claimExpiresAt: held ? s.claimExpiresAt : null,
+      claimHolder: held ? s.claimHolder : null,
       ...waiting(s.submittedAt, now, context.env.REVIEW_TARGET_HOURS),
     },
+    // An admin released this viewer's claim: it holds until they claim again (ADR 0019).
+    released:
+      s.claimReleasedFrom === user.id && open
+        ? { by: s.claimReleaser ?? "An admin", at: s.claimReleasedAt }
+        : null,
     alreadyApproved: s.approvedBy.includes(user.id) && open,
     claimOnOpen: shouldClaimOnOpen(s, user.id, now),
     mine,
     canRelease: !mine && user.role === "admin" && held,
-    versions: detail.versions.map((v) => ({
-      number: v.number,
-      clipId: v.clipId,
-      note: v.note,
-      createdAt: v.createdAt,
-      prompt: v.prompt,
-      durationSeconds: v.durationSeconds,
-      comments: detail.comments.filter((c) => c.version === v.number),
-    })),
-    current: detail.versions.find((v) => v.number === s.currentVersion)!.number,
+    versions: versionsForPage(detail),
+    current: s.currentVersion,
     timeline: detail.timeline,
     checklist: checklistFrom(context.env.REVIEW_CHECKLIST),
     targetHours: context.env.REVIEW_TARGET_HOURS,
-    // New with every load, so each comment form sends its own key (a resend stores one comment).
+    // New with every load, so each comment and reply sends its own key (a resend stores one).
     commentKey: crypto.randomUUID(),
+    replyKey: crypto.randomUUID(),
   };
 }
 
-/** A background renewal changes nothing on the page: nothing to reload. */
+/**
+ * A background renewal changes nothing on the page: nothing to reload. A refusal over the claim
+ * (409) does: the page must show who holds the item now, not "You are reviewing this".
+ */
 export const shouldRevalidate: ShouldRevalidateFunction = ({
   formData,
+  actionStatus,
   defaultShouldRevalidate,
-}) => (formData?.get("intent") === "renew" ? false : defaultShouldRevalidate);
+}) => {
+  if (actionStatus === 409) return true;
+  return formData?.get("intent") === "renew" ? false : defaultShouldRevalidate;
+};
 
 const DECIDED: Partial<Record<SubmissionState, string>> = {
   in_review: "Approval recorded: 1 of 2. It waits for a second reviewer.",
@@ -90,9 +102,13 @@ const DECIDED: Partial<Record<SubmissionState, string>> = {
 
 export const action = intentAction("review:work", (intent) => {
   const idOf = (params: { submissionId?: string }) => params.submissionId ?? "";
+  const claimScope = () => ({ form: "claim" });
+  const thread = (fields: Record<string, unknown>) => threadScope(String(fields.commentId));
   return {
     claim: intent({
-      run: (_, { db, actor, params }) => claimSubmission(db, actor, idOf(params)),
+      at: claimScope,
+      run: (_, { db, actor, params, fields }) =>
+        claimSubmission(db, actor, idOf(params), { onOpen: fields.onOpen === "1" }),
       then: (_, { params }) => redirect(`/review/${idOf(params)}`),
     }),
     renew: intent({
@@ -101,18 +117,39 @@ export const action = intentAction("review:work", (intent) => {
       then: ({ expiresAt }) => ({ ok: true as const, intent: "renew", expiresAt }),
     }),
     release: intent({
+      at: claimScope,
       run: (_, { db, actor, params }) => releaseClaim(db, actor, idOf(params)),
       then: (_, { flash }) =>
         flash("/review", "Claim released: the item is back in the queue.", "info"),
     }),
     comment: intent({
       input: commentInput,
+      at: () => ({ form: "comment" }),
       run: (input, { db, actor, params, appUrl }) =>
         addComment(db, actor, idOf(params), input, { appUrl }),
     }),
+    reply: intent({
+      input: replyInput,
+      at: thread,
+      run: (input, { db, actor, params, appUrl }) =>
+        replyToComment(db, actor, idOf(params), input, { appUrl }),
+    }),
+    resolve: intent({
+      input: threadInput,
+      at: thread,
+      run: ({ commentId }, { db, actor, params }) =>
+        setCommentResolved(db, actor, idOf(params), commentId, true),
+    }),
+    reopen: intent({
+      input: threadInput,
+      at: thread,
+      run: ({ commentId }, { db, actor, params }) =>
+        setCommentResolved(db, actor, idOf(params), commentId, false),
+    }),
     decide: intent({
       input: decisionInput,
-      lists: ["checklist"],
+      lists: ["checklist", "failed"],
+      at: () => ({ form: "decision" }),
       run: (input, { db, actor, params, appUrl, context }) =>
         decide(db, actor, idOf(params), input, {
           checklist: checklistFrom(context.env.REVIEW_CHECKLIST),

@@ -1,15 +1,16 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { errorsFor } from "~/lib/intents";
 import { CLAIM_RENEW_MINUTES } from "~/lib/review";
+import { RENEW_FETCHER } from "./claim-banner";
 
 /**
  * Keeps the claim while the reviewer is working: every 5 minutes, if they touched the page (a
  * click, a key, the player running) since the last renewal. An idle tab lets the lease run out.
- * Returns why a renewal was refused (the claim was released or ran out), to show.
+ * A refused renewal (the claim was released or ran out) reloads the page's data, and the claim
+ * banner says why and who holds the item now.
  */
 export function useClaimRenewal(mine: boolean) {
-  const fetcher = useFetcher();
+  const fetcher = useFetcher({ key: RENEW_FETCHER });
   const submit = useRef(fetcher.submit);
   submit.current = fetcher.submit;
   useEffect(() => {
@@ -32,6 +33,4 @@ export function useClaimRenewal(mine: boolean) {
       for (const name of events) document.removeEventListener(name, mark, true);
     };
   }, [mine]);
-  // Only the renewal's own answer (the page's forms answer elsewhere).
-  return errorsFor(fetcher.data).form ?? null;
 }

@@ -1,9 +1,13 @@
 import { useLoaderData } from "@remix-run/react";
+import { ChecklistTicks } from "~/components/review/timeline";
 import { Card, formatDateTime } from "~/components/ui/misc";
 import { DECISION_LABELS } from "~/lib/review";
 import type { loader } from "./route";
 
-/** Every decision on the submission, with the reviewer's reason and note. */
+/**
+ * Every decision on the submission, with the reviewer's reason and note, the checklist items that
+ * failed and the checklist as the reviewer left it.
+ */
 export function DecisionsCard() {
   const { submission, decisions } = useLoaderData<typeof loader>();
   return (
@@ -31,6 +35,7 @@ export function DecisionsCard() {
                 </p>
               ) : null}
               {d.note ? <p className="mt-1 whitespace-pre-wrap">{d.note}</p> : null}
+              {d.checklist.length ? <ChecklistTicks entries={d.checklist} /> : null}
             </li>
           ))}
         </ul>

@@ -2,8 +2,20 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { requireActor } from "~/.server/auth/guards";
 import { UserError } from "~/.server/errors";
 import { intentAction, loadOrRespond, routeHeaders } from "~/.server/http";
+import {
+  replyInput,
+  replyToComment,
+  setCommentResolved,
+  threadInput,
+} from "~/.server/review/comments";
 import { resubmit, resubmitInput, withdrawSubmission } from "~/.server/review/submissions";
-import { clipChoices, loadOwnSubmission, publishedReviewTimes } from "~/.server/review/views";
+import {
+  clipChoices,
+  loadOwnSubmission,
+  publishedReviewTimes,
+  versionsForPage,
+} from "~/.server/review/views";
+import { threadScope } from "~/components/review/comment-thread";
 import { SubmissionPage } from "./submission-page";
 
 export const headers = routeHeaders;
@@ -39,20 +51,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       approvalsNeeded: s.approvalsNeeded,
       createdAt: s.createdAt,
     },
-    versions: detail.versions.map((v) => ({
-      number: v.number,
-      clipId: v.clipId,
-      clipDeleted: v.clipDeleted,
-      note: v.note,
-      createdAt: v.createdAt,
-      comments: detail.comments.filter((c) => c.version === v.number),
-    })),
+    versions: versionsForPage(detail),
     decisions: detail.decisions.map((d) => ({
       id: d.id,
       version: d.version,
       decision: d.decision,
       reasonCategory: d.reasonCategory,
       note: d.note,
+      checklist: d.checklist,
       reviewer: d.reviewer,
       createdAt: d.createdAt,
     })),
@@ -60,6 +66,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     times,
     targetHours: context.env.REVIEW_TARGET_HOURS,
     choices,
+    // New with every load, so each reply sends its own key (a resent reply is stored once).
+    replyKey: crypto.randomUUID(),
   };
 }
 
@@ -72,7 +80,26 @@ function revisionSeen(value: unknown) {
 
 export const action = intentAction("studio:use", (intent) => {
   const idOf = (params: { submissionId?: string }) => params.submissionId ?? "";
+  const thread = (fields: Record<string, unknown>) => threadScope(String(fields.commentId));
   return {
+    reply: intent({
+      input: replyInput,
+      at: thread,
+      run: (input, { db, actor, params, appUrl }) =>
+        replyToComment(db, actor, idOf(params), input, { appUrl }),
+    }),
+    resolve: intent({
+      input: threadInput,
+      at: thread,
+      run: ({ commentId }, { db, actor, params }) =>
+        setCommentResolved(db, actor, idOf(params), commentId, true),
+    }),
+    reopen: intent({
+      input: threadInput,
+      at: thread,
+      run: ({ commentId }, { db, actor, params }) =>
+        setCommentResolved(db, actor, idOf(params), commentId, false),
+    }),
     withdraw: intent({
       run: (_, { db, actor, params, fields }) =>
         withdrawSubmission(db, actor, idOf(params), revisionSeen(fields.revision)),

@@ -14,7 +14,7 @@ const commentFor = (user: User) =>
     {
       userId: user.id,
       kind: "review_comment",
-      title: "Comment at 0:03.0 on Salt flats",
+      title: "Comment at 00:00:03:00 on Salt flats",
       body: "Trim the ending.",
       link: "/submissions/s-1#comment-1",
       email: {
@@ -22,7 +22,8 @@ const commentFor = (user: User) =>
         props: {
           submissionTitle: "Salt flats",
           reviewerName: "Remi Reviewer",
-          at: "0:03.0",
+          at: "00:00:03:00",
+          hasDrawing: false,
           body: "Trim the ending.",
         },
       },

@@ -61,7 +61,13 @@ const send = (user: User, kind: NotificationKind, title = `About ${kind}`) =>
         link: "/submissions/s-1",
         email: {
           template: "review-comment",
-          props: { submissionTitle: "Salt flats", reviewerName: "Remi", at: "0:01.0", body: "B" },
+          props: {
+            submissionTitle: "Salt flats",
+            reviewerName: "Remi",
+            at: "00:00:01:00",
+            hasDrawing: false,
+            body: "B",
+          },
         },
       },
       APP_URL,
@@ -220,9 +226,11 @@ describe("saving preferences (domain)", () => {
     );
     expect(artistView.every((p) => p.label && p.description)).toBe(true);
     expect((await emailPreferences(t.db, acting(rae))).map((p) => p.type)).toEqual([
+      "review_threads",
       "overdue_digest",
     ]);
     expect((await emailPreferences(t.db, acting(ada))).map((p) => p.type)).toEqual([
+      "review_threads",
       "overdue_digest",
     ]);
   });
@@ -287,7 +295,7 @@ describe("/settings/notifications", () => {
     expect(preferences).toHaveLength(5);
   });
 
-  it("turns everything off when nothing is ticked, and a reviewer sees only the digest", async () => {
+  it("turns everything off when nothing is ticked, and a reviewer sees only reviewers' types", async () => {
     const rae = await createUser(t.db, { role: "reviewer" });
     const cookie = await sessionCookieFor(t.db, rae);
     const res = await callRoute(
@@ -298,6 +306,7 @@ describe("/settings/notifications", () => {
     expect(res.status).toBe(302);
     const page = await callRoute(t.db, loader, makeRequest("/settings/notifications", { cookie }));
     expect((page.body as { preferences: unknown }).preferences).toMatchObject([
+      { type: "review_threads", label: "Replies in review threads", email: false },
       { type: "overdue_digest", label: "Daily overdue digest", email: false },
     ]);
   });

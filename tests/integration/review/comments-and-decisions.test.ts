@@ -1,13 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import {
-  addComment,
-  claimSubmission,
-  commentInput,
-  decide,
-  decisionInput,
-  releaseClaim,
-} from "~/.server/review/reviewing";
+import { addComment, commentInput } from "~/.server/review/comments";
+import { claimSubmission, decide, decisionInput, releaseClaim } from "~/.server/review/reviewing";
 import { resubmit, submitClip, submitInput } from "~/.server/review/submissions";
 import { DEFAULT_CHECKLIST } from "~/lib/review";
 import {
@@ -49,11 +43,12 @@ async function row(id: string) {
   return s!;
 }
 
-const comment = (atSeconds: number | string, body: string, version = 1) =>
-  commentInput.parse({ atSeconds, body, version });
+// Comments name frames; the test clips are 5 seconds at 24 fps (frames 0..119).
+const comment = (frame: number | string, body: string, version = 1) =>
+  commentInput.parse({ frame, body, version });
 
-const commentAs = (reviewer: User, id: string, atSeconds: number, body: string, version = 1) =>
-  addComment(t.db, acting(reviewer), id, comment(atSeconds, body, version), { appUrl: APP_URL });
+const commentAs = (reviewer: User, id: string, frame: number, body: string, version = 1) =>
+  addComment(t.db, acting(reviewer), id, comment(frame, body, version), { appUrl: APP_URL });
 
 const decideAs = (
   reviewer: User,
@@ -103,7 +98,7 @@ async function emailsTo(user: User) {
     .orderBy(asc(emailOutbox.createdAt));
 }
 
-describe("timecoded comments", () => {
+describe("comments at a frame", () => {
   it("need the reviewer's live claim on the current version; otherwise 409 and nothing saved", async () => {
     const artist = await artistWith(t.db);
     const ana = await createUser(t.db, { role: "reviewer" });
@@ -141,28 +136,26 @@ describe("timecoded comments", () => {
     expect(claimed.audit).toBe(before.audit + 1);
   });
 
-  it("must fall inside the clip: past its end is a 422 on atSeconds", async () => {
+  it("must fall inside the clip: past its last frame is a 422 on frame", async () => {
     const artist = await artistWith(t.db);
     const ana = await createUser(t.db, { role: "reviewer" });
     const s = await submitted(artist);
     await claimSubmission(t.db, acting(ana), s.id);
     const before = await written();
-    await expect(commentAs(ana, s.id, 5.5, "After the end.")).rejects.toMatchObject({
+    await expect(commentAs(ana, s.id, 120, "After the end.")).rejects.toMatchObject({
       status: 422,
-      field: "atSeconds",
+      field: "frame",
+      message: expect.stringMatching(/its last frame is 00:00:04:23/),
     });
     expect(await written()).toEqual(before);
-    // The last moment is allowed, and so is the first.
-    await commentAs(ana, s.id, 5, "The final frame flickers.");
+    // The last frame is allowed, and so is the first.
+    await commentAs(ana, s.id, 119, "The final frame flickers.");
     await commentAs(ana, s.id, 0, "The first frame is black.");
     expect(await t.db.select().from(reviewComments)).toHaveLength(2);
     // Input the form can never send is refused by the schema.
-    expect(commentInput.safeParse({ atSeconds: "-1", body: "x", version: "1" }).success).toBe(
-      false,
-    );
-    expect(commentInput.safeParse({ atSeconds: "1", body: "   ", version: "1" }).success).toBe(
-      false,
-    );
+    for (const frame of ["-1", "1.5", "x"])
+      expect(commentInput.safeParse({ frame, body: "x", version: "1" }).success, frame).toBe(false);
+    expect(commentInput.safeParse({ frame: "1", body: "   ", version: "1" }).success).toBe(false);
   });
 
   it("are stored on the version, notify the artist in-app and by email, and are audited", async () => {
@@ -171,19 +164,21 @@ describe("timecoded comments", () => {
     const s = await submitted(artist);
     await claimSubmission(t.db, acting(ana), s.id);
     const text = "The shop sign at this moment shows a real brand";
-    const { comment: saved, emailIds } = await commentAs(ana, s.id, 3.2, text);
+    const { comment: saved, emailIds } = await commentAs(ana, s.id, 77, text);
     expect(saved).toMatchObject({
       submissionId: s.id,
       versionNumber: 1,
       authorId: ana.id,
       body: text,
+      frame: 77,
+      endFrame: null,
+      annotation: null,
     });
-    expect(saved.atSeconds).toBeCloseTo(3.2, 5);
 
     const [note] = await notificationsOf(artist);
     expect(note).toMatchObject({
       kind: "review_comment",
-      title: "Comment at 0:03.2 on Salt flats",
+      title: "Comment at 00:00:03:05 on Salt flats",
       body: text,
       link: `/submissions/${s.id}#comment-${saved.id}`,
       readAt: null,
@@ -193,7 +188,7 @@ describe("timecoded comments", () => {
     expect(emails[0]!.id).toBe(emailIds[0]);
     expect(emails[0]).toMatchObject({
       template: "review-comment",
-      subject: 'New comment at 0:03.2 on "Salt flats"',
+      subject: 'New comment at 00:00:03:05 on "Salt flats"',
       status: "queued",
     });
     expect(emails[0]!.text).toContain(text);
@@ -211,7 +206,7 @@ describe("timecoded comments", () => {
       actorId: ana.id,
       subjectType: "submission",
       ip: "203.0.113.7",
-      data: { version: 1, commentId: saved.id },
+      data: { version: 1, frame: 77, endFrame: null, drawing: false, commentId: saved.id },
     });
   });
 });
@@ -455,10 +450,12 @@ describe("decisions", () => {
       ["submission.rejected", ana.id],
     ]);
     expect(audit.every((a) => a.ip === "203.0.113.7" && a.userAgent === "vitest")).toBe(true);
+    // The checklist as the reviewer left it is in the audit details too (nothing ticked here).
     expect(audit.at(-1)!.data).toEqual({
       version: 1,
       reasonCategory: "Quality",
       state: "rejected",
+      checklist: CHECKLIST.map((item) => ({ item, checked: false })),
     });
   });
 });

@@ -1,6 +1,7 @@
 import { count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { addComment, claimSubmission, commentInput } from "~/.server/review/reviewing";
+import { addComment, commentInput } from "~/.server/review/comments";
+import { claimSubmission } from "~/.server/review/reviewing";
 import { submitClip, submitInput } from "~/.server/review/submissions";
 import { emailOutbox, reviewComments, submissions } from "~db/schema";
 import { useTestDatabase } from "../../support/db";
@@ -61,7 +62,7 @@ describe("a form sent twice does one thing", () => {
     const reviewer = await createUser(t.db, { role: "reviewer" });
     await claimSubmission(t.db, acting(reviewer), submission.id);
     const input = commentInput.parse({
-      atSeconds: "1.5",
+      frame: "36",
       body: "Lovely light.",
       version: "1",
       clientKey: crypto.randomUUID(),
@@ -84,12 +85,12 @@ describe("a form sent twice does one thing", () => {
     expect((await t.db.select().from(emailOutbox)).length).toBe(emailsBefore + 1);
   });
 
-  it("an emptied comment time is refused, not taken as second 0", () => {
-    const parsed = commentInput.safeParse({ atSeconds: "", body: "x", version: "1" });
+  it("an emptied comment frame is refused, not taken as frame 0", () => {
+    const parsed = commentInput.safeParse({ frame: "", body: "x", version: "1" });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]).toMatchObject({
-      path: ["atSeconds"],
-      message: "Pick a moment in the clip.",
+      path: ["frame"],
+      message: "Pick a frame of the clip.",
     });
   });
 });

@@ -50,7 +50,7 @@ type ReviewPage = {
   claimOnOpen: boolean;
   canRelease: boolean;
   checklist: string[];
-  versions: { number: number; comments: { body: string; atSeconds: number }[] }[];
+  versions: { number: number; comments: { body: string; frame: number }[] }[];
 };
 
 async function row(id: string) {
@@ -311,7 +311,7 @@ describe("opening an item", () => {
     // Ben cannot act on it: no comment and no decision.
     const comment = await act(cookies.ben, id, {
       intent: "comment",
-      atSeconds: "1",
+      frame: "24",
       body: "Hmm.",
       version: "1",
     });
@@ -439,7 +439,7 @@ describe("commenting through the page", () => {
     await open(cookies.ana, id);
     const empty = await act(cookies.ana, id, {
       intent: "comment",
-      atSeconds: "2.5",
+      frame: "60",
       body: "  ",
       version: "1",
     });
@@ -447,17 +447,17 @@ describe("commenting through the page", () => {
     expect(Object.keys((empty.body as Errors).errors)).toEqual(["body"]);
     const late = await act(cookies.ana, id, {
       intent: "comment",
-      atSeconds: "9",
+      frame: "216",
       body: "After the end",
       version: "1",
     });
     expect(late.status).toBe(422);
-    expect(Object.keys((late.body as Errors).errors)).toEqual(["atSeconds"]);
+    expect(Object.keys((late.body as Errors).errors)).toEqual(["frame"]);
     expect(await t.db.select().from(reviewComments)).toEqual([]);
 
     const ok = await act(cookies.ana, id, {
       intent: "comment",
-      atSeconds: "2.5",
+      frame: "60",
       body: "The horizon tilts here",
       version: "1",
     });
@@ -477,7 +477,7 @@ describe("commenting through the page", () => {
       { submissionId: id },
     );
     expect((page.body as ReviewPage).versions[0]!.comments).toMatchObject([
-      { body: "The horizon tilts here", atSeconds: 2.5 },
+      { body: "The horizon tilts here", frame: 60 },
     ]);
   });
 });
