@@ -14,6 +14,7 @@ import type { GenerationService } from "~/.server/generation/setup";
 import type { Mailer } from "~/.server/mail/mailer";
 import { processMetrics, type Metrics } from "~/.server/metrics";
 import { createFiguresCache } from "~/.server/figures-cache";
+import { createLifecycle, type Lifecycle } from "~/.server/operations/lifecycle";
 import { createActivityRecorder } from "~/.server/oversight/activity";
 import { urlHasUnstorable } from "~/.server/http";
 import { redactUrl } from "~/.server/redact";
@@ -28,6 +29,8 @@ export type AppOptions = {
   storage: ObjectStorage;
   generation: GenerationService;
   provenance: ProvenanceKeys;
+  /** Serving or shutting down; /readyz reads it. A fresh one (always serving) by default. */
+  lifecycle?: Lifecycle;
   /** Production: the built server bundle. Development: Vite's dev server loads it per request. */
   build: ServerBuild | (() => Promise<ServerBuild>);
   /** Development only: Vite's middleware for assets and HMR. */
@@ -100,6 +103,7 @@ export function createApp(options: AppOptions) {
   app.use(compression());
 
   // First, so every response is timed, static files and refusals included.
+  const lifecycle = options.lifecycle ?? createLifecycle();
   const metrics = options.metrics ?? processMetrics();
   metrics.collectFrom(db, { providers: [options.generation.provider] });
   app.use(httpMetrics(metrics, options.build, logger));
@@ -247,6 +251,7 @@ export function createApp(options: AppOptions) {
         generation: options.generation,
         provenance: options.provenance,
         figures,
+        lifecycle,
       };
     },
   });

@@ -17,9 +17,12 @@ import {
 import { createMailer } from "~/.server/mail/mailer";
 import { deliverEmails } from "~/.server/mail/send";
 import { sendOverdueDigests } from "~/.server/notifications/digest";
+import { createLifecycle } from "~/.server/operations/lifecycle";
 import { pruneActivity } from "~/.server/oversight/activity";
 import { scanForAnomalies, thresholdsFromEnv } from "~/.server/oversight/flags";
 import { createApp } from "./app";
+import { closeServer, stopOnSignals } from "./shutdown";
+import { sweepOrphansHourly } from "./upkeep";
 
 export function loadDotEnv() {
   // .env is optional; the process environment always wins over it.
@@ -67,7 +70,9 @@ export async function startServer(options: StartOptions = {}) {
     build = (await import(buildPath)) as ServerBuild;
   }
 
+  const lifecycle = createLifecycle();
   const app = createApp({
+    lifecycle,
     db: handle.db,
     env,
     mailer,
@@ -140,6 +145,7 @@ export async function startServer(options: StartOptions = {}) {
     setInterval(sendDigests, 10 * 60_000),
     setTimeout(scanAnomalies, 60_000),
     setInterval(scanAnomalies, 5 * 60_000),
+    ...sweepOrphansHourly(handle.db, storage, logger),
   ];
   for (const timer of timers) timer.unref();
 
@@ -151,31 +157,22 @@ export async function startServer(options: StartOptions = {}) {
   const port = (server.address() as AddressInfo).port;
 
   let stopping: Promise<void> | undefined;
+  /**
+   * Graceful shutdown: /readyz answers 503 from the first moment, the listener closes, requests
+   * in flight get the grace period, render workers in this process hand their jobs back (another
+   * process resumes them), then the database closes.
+   */
   const stop = () => {
     stopping ??= (async () => {
+      lifecycle.beginShutdown();
       // Node's clearTimeout clears intervals too.
       for (const timer of timers) clearTimeout(timer);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await Promise.all([closeServer(server, env.SHUTDOWN_GRACE_SECONDS * 1000), queue.stop()]);
       await closeVite();
-      await queue.stop();
       await handle.close();
     })();
     return stopping;
   };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, "shutting down");
-      stop().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, "shutdown failed");
-          process.exit(1);
-        },
-      );
-    });
-  }
-  return { port, url: `http://localhost:${port}`, env, handle, logger, queue, stop };
+  stopOnSignals(logger, stop, env.SHUTDOWN_GRACE_SECONDS * 1000);
+  return { port, url: `http://localhost:${port}`, env, handle, logger, queue, lifecycle, stop };
 }

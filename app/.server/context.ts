@@ -6,6 +6,7 @@ import type { FiguresCache } from "./figures-cache";
 import type { ProvenanceKeys } from "./generation/provenance";
 import type { GenerationService } from "./generation/setup";
 import type { Mailer } from "./mail/mailer";
+import type { Lifecycle } from "./operations/lifecycle";
 import type { ObjectStorage } from "./storage/storage";
 
 // What the server hands every loader and action (server/app.ts builds it; tests build it with
@@ -26,6 +27,8 @@ declare module "@remix-run/server-runtime" {
     provenance: ProvenanceKeys;
     /** This process's cache of slow-to-compute figures (figures-cache.ts). */
     figures: FiguresCache;
+    /** Serving or shutting down (readiness answers 503 once shutdown begins). */
+    lifecycle: Lifecycle;
   }
 }
 

@@ -111,6 +111,11 @@ const schema = z.object({
     .default("false")
     .transform((v) => v === "true"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // On SIGTERM a process stops taking work at once, then waits this long for requests in flight
+  // before closing their connections; running renders are handed back to other workers.
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  // `npm run worker` only: the port it serves /healthz, /readyz and /metrics on. Unset: none.
+  WORKER_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
 
 export type Env = z.infer<typeof schema> & {

@@ -8,7 +8,7 @@ import { openDatabase, selectRows, wrapPglite, type DatabaseHandle, type Db } fr
 
 export const onPostgres = Boolean(inject("pgTemplateUrl"));
 
-async function copyTemplate(): Promise<DatabaseHandle> {
+async function copyTemplate(): Promise<DatabaseHandle & { url?: string }> {
   const templateUrl = inject("pgTemplateUrl");
   if (templateUrl) {
     const template = new URL(templateUrl);
@@ -25,6 +25,7 @@ async function copyTemplate(): Promise<DatabaseHandle> {
     const handle = await openDatabase({ databaseUrl: url.toString(), dataDir: "" });
     return {
       ...handle,
+      url: url.toString(),
       close: async () => {
         await handle.close();
         await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -52,7 +53,7 @@ async function truncateAll(db: Db) {
  * Runs on PostgreSQL when TEST_DATABASE_URL is set, otherwise on PGlite.
  */
 export function useTestDatabase() {
-  let handle: DatabaseHandle | undefined;
+  let handle: (DatabaseHandle & { url?: string }) | undefined;
   const ref = {
     get db(): Db {
       if (!handle) throw new Error("The test database is not ready yet");
@@ -60,6 +61,10 @@ export function useTestDatabase() {
     },
     get kind() {
       return handle?.kind;
+    },
+    /** On PostgreSQL, the database's address, for a child process to share it. */
+    get url(): string | undefined {
+      return handle?.url;
     },
     /** For libraries that bring their own SQL (pg-boss). */
     get handle(): DatabaseHandle {

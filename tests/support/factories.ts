@@ -10,6 +10,7 @@ import type { Db } from "~/.server/db";
 import { parseEnv } from "~/.server/env";
 import { uncachedFigures, type FiguresCache } from "~/.server/figures-cache";
 import { createMailer, type Mailer } from "~/.server/mail/mailer";
+import { createLifecycle, type Lifecycle } from "~/.server/operations/lifecycle";
 import { createStorage, type ObjectStorage } from "~/.server/storage";
 import { ASPECT_RATIOS, DURATIONS, RESOLUTIONS } from "~/lib/generation";
 import { mkdtempSync } from "node:fs";
@@ -89,6 +90,7 @@ export type ContextOptions = {
   /** Called when a route wakes the generation queue. */
   wake?: () => void;
   figures?: FiguresCache;
+  lifecycle?: Lifecycle;
 };
 
 /** The load context the server would build for this request (server/app.ts does the same). */
@@ -118,6 +120,7 @@ export async function contextFor(
     provenance: testProvenance,
     // Every call computes: a test reads the figures of the data it just wrote.
     figures: options.figures ?? uncachedFigures,
+    lifecycle: options.lifecycle ?? createLifecycle(),
   };
 }
 

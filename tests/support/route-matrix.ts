@@ -127,6 +127,8 @@ export const matrix: Record<string, Entry | Entry[]> = {
     loader: everyone("notFound"),
   },
   healthz: { path: () => "/healthz", loader: everyone("ok") },
+  // Readiness tells nothing about anyone: every visitor gets the same answer.
+  readyz: { path: () => "/readyz", loader: everyone("ok") },
   // The page benchmark's yardstick: static text, no loader and no action, open to everyone
   // (tests/e2e/security.spec.ts renders it signed out).
   "bench.baseline": { path: () => "/bench/baseline" },

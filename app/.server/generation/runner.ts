@@ -185,6 +185,7 @@ export async function runGenerationJob(deps: RunnerDeps, jobId: string, bossJobI
     progress: claimed.job.progress,
     providerJobId: null,
   };
+  deps.logger.info({ jobId, attempt: claimed.job.attempts }, "render started");
   const onShutdown = () => attempt.stop.abort();
   deps.shutdown?.addEventListener("abort", onShutdown, { once: true });
   const stopHeartbeat = startHeartbeat(attempt);
