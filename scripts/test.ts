@@ -64,11 +64,16 @@ run("ESLint", bin("eslint"), [".", "--max-warnings=0"]);
 run("Prettier", bin("prettier"), ["--check", "."]);
 run("TypeScript", bin("tsc"), ["--noEmit"]);
 
-const vitest = (label: string, json: string, env: Record<string, string | undefined>) => {
+const vitest = (
+  label: string,
+  json: string,
+  env: Record<string, string | undefined>,
+  args: string[] = [],
+) => {
   run(
     label,
     bin("vitest"),
-    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${json}`],
+    ["run", ...args, "--reporter=default", "--reporter=json", `--outputFile.json=${json}`],
     env,
   );
   countVitest(json, label);
@@ -92,6 +97,14 @@ if (!existsSync("/usr/bin/chromium")) {
     run(label, bin("playwright"), ["test"], { E2E_JSON_OUTPUT: json, ...env });
     countPlaywright(json, label);
   };
+  // Several real web and worker processes on PostgreSQL and S3 (docs/deploy.md's recipe).
+  if (pgUrl)
+    vitest(
+      "Topology test (PostgreSQL)",
+      path.join(results, "vitest-topology.json"),
+      { TEST_DATABASE_URL: pgUrl },
+      ["--config", "vitest.topology.config.ts"],
+    );
   e2e("End-to-end tests (PGlite)", path.join(results, "e2e-pglite.json"), { E2E_DATABASE_URL: "" });
   if (pgUrl)
     e2e("End-to-end tests (PostgreSQL)", path.join(results, "e2e-postgres.json"), {

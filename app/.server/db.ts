@@ -25,6 +25,12 @@ export type DatabaseHandle = {
    * a text without parameters may hold several statements and goes through `exec`.
    */
   executeSql: (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+  /**
+   * Runs `fn` while holding a lock every process on this database shares (a PostgreSQL advisory
+   * lock on a connection of its own; PGlite admits one process, so there it just runs): setup
+   * that would deadlock or race when several processes start at once takes turns instead.
+   */
+  exclusively: <T>(lockKey: number, fn: () => Promise<T>) => Promise<T>;
 };
 
 export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "db/migrations");
@@ -93,18 +99,26 @@ export function acquireDirectoryLock(dir: string): () => void {
 // migration twice. A session-level advisory lock on one connection makes them take turns.
 const MIGRATION_LOCK_KEY = 7_316_842_001;
 
-async function migratePostgres(databaseUrl: string) {
+async function withAdvisoryLock<T>(
+  databaseUrl: string,
+  lockKey: number,
+  fn: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
-    await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+    await client.query("SELECT pg_advisory_lock($1)", [lockKey]);
+    return await fn(client);
   } finally {
-    await client
-      .query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY])
-      .catch(() => undefined);
+    await client.query("SELECT pg_advisory_unlock($1)", [lockKey]).catch(() => undefined);
     await client.end();
   }
+}
+
+function migratePostgres(databaseUrl: string) {
+  return withAdvisoryLock(databaseUrl, MIGRATION_LOCK_KEY, (client) =>
+    migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
+  );
 }
 
 export async function openDatabase(options: {
@@ -126,6 +140,7 @@ export async function openDatabase(options: {
       migrate: () => migratePostgres(options.databaseUrl!),
       close: () => pool.end(),
       executeSql: (text, values) => pool.query(text, values),
+      exclusively: (lockKey, fn) => withAdvisoryLock(options.databaseUrl!, lockKey, () => fn()),
     };
   }
   const dir = path.resolve(options.dataDir);
@@ -149,6 +164,7 @@ export function wrapPglite(client: PGlite, close?: () => Promise<void>): Databas
     kind: "pglite",
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: close ?? (() => client.close()),
+    exclusively: (_lockKey, fn) => fn(),
     executeSql: async (text, values) => {
       if (values && values.length > 0) {
         return client.query<Record<string, unknown>>(text, values);

@@ -216,7 +216,7 @@ function observed(provider: VideoProvider, changes: { fire(): void }): VideoProv
 export type TestQueue = GenerationQueue & { changes: Changes };
 
 export async function startQueue(
-  handle: Pick<DatabaseHandle, "db" | "executeSql">,
+  handle: Pick<DatabaseHandle, "db" | "executeSql" | "exclusively">,
   providers: VideoProvider | Map<string, VideoProvider>,
   options: { workers?: number; concurrency?: number; storage?: ObjectStorage } = {},
 ): Promise<TestQueue> {

@@ -17,10 +17,13 @@ import { removeAbandonedScratch } from "./scratch";
  * One pg-boss queue per provider, so a process only takes jobs for providers it is configured for,
  * and a slow remote provider never waits behind local renders for a worker.
  */
+/** Any fixed number, distinct from the other advisory locks (migrations, dispatch). */
+const QUEUE_SETUP_LOCK_KEY = 7_316_842_002;
+
 export const renderQueue = (provider: string) => `generation-render-${provider}`;
 
 export type GenerationQueueOptions = {
-  handle: Pick<DatabaseHandle, "db" | "executeSql">;
+  handle: Pick<DatabaseHandle, "db" | "executeSql" | "exclusively">;
   providers: Map<string, VideoProvider>;
   /** Jobs running at once per provider, across every process. */
   concurrency: Record<string, number>;
@@ -146,7 +149,25 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
     tick,
     wake: () => void tick(),
     async start() {
-      await boss.start();
+      // pg-boss installs its schema and creates queues on start: processes starting together
+      // (two web processes, a worker) deadlocked doing so, so they take turns.
+      await handle.exclusively(QUEUE_SETUP_LOCK_KEY, async () => {
+        await boss.start();
+        for (const id of options.providers.keys()) {
+          const name = renderQueue(id);
+          await boss.createQueue(name, {
+            name,
+            policy: "standard",
+            // Only our own bookkeeping failing (say, the database going away mid-write) reaches
+            // these: provider errors are retried by the runner, which counts tries on the job.
+            retryLimit: 2,
+            retryDelay: 2,
+            retryBackoff: true,
+            // Heartbeats detect dead workers; this only bounds a handler pg-boss has lost track of.
+            expireInSeconds: 6 * 3600,
+          });
+        }
+      });
       // A worker killed on this machine left the folders of its tries behind.
       if (options.workers > 0)
         await cleanScratch().catch((err: unknown) =>
@@ -154,17 +175,6 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
         );
       for (const [id, provider] of options.providers) {
         const name = renderQueue(id);
-        await boss.createQueue(name, {
-          name,
-          policy: "standard",
-          // Only our own bookkeeping failing (say, the database going away mid-write) reaches
-          // these: provider errors are retried by the runner, which counts tries on the job.
-          retryLimit: 2,
-          retryDelay: 2,
-          retryBackoff: true,
-          // Heartbeats detect dead workers; this only bounds a handler pg-boss has lost track of.
-          expireInSeconds: 6 * 3600,
-        });
         const count =
           options.workers === 0
             ? 0

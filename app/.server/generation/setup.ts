@@ -91,7 +91,7 @@ export type GenerationService = {
 };
 
 export function generationQueueFromEnv(
-  handle: Pick<DatabaseHandle, "db" | "executeSql">,
+  handle: Pick<DatabaseHandle, "db" | "executeSql" | "exclusively">,
   env: Env,
   logger: Logger,
   options: { workers: number; storage: ObjectStorage; providers: Map<string, VideoProvider> },
