@@ -36,7 +36,7 @@ const ONLY = onlyIndex >= 0 ? new Set(process.argv[onlyIndex + 1]?.split(",")) :
 const LIGHTHOUSE = !process.argv.includes("--no-lighthouse");
 const REBUILD = process.argv.includes("--rebuild");
 
-type Role = "anonymous" | "artist" | "reviewer" | "admin";
+type Role = "anonymous" | "artist" | "reviewer" | "admin" | "earner";
 type Page = {
   name: string;
   path: string;
@@ -54,6 +54,8 @@ export type PageResult = {
   p99Ms: number;
   ratio: number;
   p99Ratio: number;
+  /** The page's HTML, uncompressed, as the check request received it. */
+  bytes: number;
 };
 
 /** The rows the pages are pointed at, chosen the same way on every run. */
@@ -107,12 +109,27 @@ async function pickFixtures(db: Db) {
         LIMIT 1`,
     "submission of the benchmark artist",
   );
+  // The artist whose statement is longest (the seed gives the benchmark artist about 2,000).
+  const earner = await one<{ id: string; n: number }>(
+    sql`SELECT user_id AS id, count(*)::int AS n FROM ledger_entries
+        GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1`,
+    "ledger entries",
+  );
+  // The batch with the most payouts (trigger-kept totals: no scan of the payouts).
+  const batch = await one<{ id: string; n: number }>(
+    sql`SELECT batch_id AS id, sum(payouts)::int AS n FROM payout_batch_totals
+        GROUP BY batch_id ORDER BY sum(payouts) DESC, batch_id LIMIT 1`,
+    "payout batch",
+  );
   const license = await one<{ code: string }>(
     sql`SELECT code FROM licenses WHERE revoked_at IS NULL ORDER BY granted_at DESC, id LIMIT 1`,
     "license",
   );
   return {
-    users: { artist: artist.id, reviewer: reviewer.id, admin: admin.id },
+    users: { artist: artist.id, reviewer: reviewer.id, admin: admin.id, earner: earner.id },
+    earnerEntries: earner.n,
+    batch: batch.id,
+    batchPayouts: batch.n,
     outputs: outputs.n,
     waiting: waiting.n,
     reviewItem: reviewItem.id,
@@ -150,6 +167,32 @@ function pagesFor(f: Awaited<ReturnType<typeof pickFixtures>>): Page[] {
     },
     { name: "admin", path: "/admin", as: "admin", expect: "Dashboard · Admin · Greenroom" },
     { name: "admin-money", path: "/admin/money", as: "admin", expect: "Money · Admin · Greenroom" },
+    { name: "earnings", path: "/earnings", as: "earner", expect: "Earnings · Greenroom" },
+    {
+      name: "admin-payouts",
+      path: "/admin/money/payouts",
+      as: "admin",
+      expect: "Payouts · Money · Admin · Greenroom",
+    },
+    {
+      name: "admin-batch",
+      path: `/admin/money/payouts/${f.batch}`,
+      as: "admin",
+      expect: "Payout batch · Money · Admin · Greenroom",
+    },
+    { name: "admin-audit", path: "/admin/audit", as: "admin", expect: "Audit log · Greenroom" },
+    {
+      name: "admin-flags",
+      path: "/admin/flags",
+      as: "admin",
+      expect: "Anomaly flags · Admin · Greenroom",
+    },
+    {
+      name: "notifications",
+      path: "/notifications",
+      as: "artist",
+      expect: "Notifications · Greenroom",
+    },
     {
       name: "verify",
       path: `/verify/${f.licenseCode}`,
@@ -236,8 +279,9 @@ async function main() {
       artist: {},
       reviewer: {},
       admin: {},
+      earner: {},
     };
-    for (const role of ["artist", "reviewer", "admin"] as const) {
+    for (const role of ["artist", "reviewer", "admin", "earner"] as const) {
       const { session, cookie } = await startSession(handle.db, fixtures.users[role]);
       sessionIds.push(session.id);
       cookies[role] = { cookie: cookie.split(";")[0]! };
@@ -250,13 +294,21 @@ async function main() {
 
     console.log(
       `\nPages at scale: ${fmt(fixtures.outputs)} outputs for the studio's artist, ` +
-        `${fmt(fixtures.waiting)} submissions waiting. ${CONNECTIONS} connections, ` +
+        `${fmt(fixtures.waiting)} submissions waiting, ${fmt(fixtures.earnerEntries)} ledger ` +
+        `entries for the earnings artist, ${fmt(fixtures.batchPayouts)} payouts in the largest ` +
+        `batch. ${CONNECTIONS} connections, ` +
         `${WARMUP} s warm-up, ${DURATION} s measured per page; ${os.cpus().length} cores.`,
     );
     const pages = pagesFor(fixtures).filter(
       (p) => !ONLY || ONLY.has(p.name) || p.name === "baseline",
     );
-    const measured: { page: Page; reqPerSec: number; p50Ms: number; p99Ms: number }[] = [];
+    const measured: {
+      page: Page;
+      reqPerSec: number;
+      p50Ms: number;
+      p99Ms: number;
+      bytes: number;
+    }[] = [];
     const measure = async (page: Page) => {
       const url = server.url + page.path;
       const headers = { ...browserHeaders, ...cookies[page.as] };
@@ -274,9 +326,10 @@ async function main() {
         reqPerSec: result.requests.average,
         p50Ms: result.latency.p50,
         p99Ms: result.latency.p99,
+        bytes: Buffer.byteLength(body, "utf8"),
       };
       console.log(
-        `  ${page.name.padEnd(12)} ${fmt(row.reqPerSec).padStart(6)} req/s  p50 ${fmt(row.p50Ms)} ms  p99 ${fmt(row.p99Ms)} ms`,
+        `  ${page.name.padEnd(13)} ${fmt(row.reqPerSec).padStart(6)} req/s  p50 ${fmt(row.p50Ms)} ms  p99 ${fmt(row.p99Ms)} ms  ${fmt(row.bytes / 1024, 1)} KB`,
       );
       return row;
     };
@@ -290,6 +343,7 @@ async function main() {
       reqPerSec: (first.reqPerSec + last.reqPerSec) / 2,
       p50Ms: (first.p50Ms + last.p50Ms) / 2,
       p99Ms: (first.p99Ms + last.p99Ms) / 2,
+      bytes: first.bytes,
     };
 
     const results: PageResult[] = [{ page: baselinePage!, ...baseline }, ...measured].map((r) => ({
@@ -300,11 +354,12 @@ async function main() {
       p99Ms: r.p99Ms,
       ratio: Math.round((r.reqPerSec / baseline.reqPerSec) * 100) / 100,
       p99Ratio: Math.round((r.p99Ms / baseline.p99Ms) * 100) / 100,
+      bytes: r.bytes,
     }));
 
     console.log("");
     printTable([
-      ["page", "req/s", "p50 ms", "p99 ms", "ratio", "p99 ratio", "targets"],
+      ["page", "req/s", "p50 ms", "p99 ms", "ratio", "p99 ratio", "KB", "targets"],
       ...results.map((r) => [
         r.name,
         fmt(r.reqPerSec),
@@ -312,6 +367,7 @@ async function main() {
         fmt(r.p99Ms),
         fmt(r.ratio, 2),
         fmt(r.p99Ratio, 2),
+        fmt(r.bytes / 1024, 1),
         r.name === "baseline"
           ? ""
           : r.ratio >= TARGET_RATIO && r.p99Ratio <= TARGET_P99_RATIO
@@ -375,6 +431,8 @@ async function main() {
             node: process.version,
             studioOutputs: fixtures.outputs,
             waitingSubmissions: fixtures.waiting,
+            earningsLedgerEntries: fixtures.earnerEntries,
+            largestBatchPayouts: fixtures.batchPayouts,
           },
           targets: { ratio: TARGET_RATIO, p99Ratio: TARGET_P99_RATIO, gzipKb: TARGET_GZIP_KB },
           javascript: weights.map((w) => ({

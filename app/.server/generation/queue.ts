@@ -101,10 +101,26 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
     if (removed > 0) logger.info({ removed }, "removed scratch folders of ended tries");
   }
 
+  /** Whether any process has created the provider's render queue (pg-boss keeps it). */
+  async function hasQueue(provider: string) {
+    if (options.providers.has(provider)) return true;
+    return (await boss.getQueue(renderQueue(provider))) !== null;
+  }
+
   async function dispatchAndSweep() {
     const stale = await reassignStaleJobs(handle.db, options.staleSeconds);
     for (const job of stale) {
       if (job.attempts >= MAX_ATTEMPTS) await failExhaustedJob(handle.db, job.jobId, job.bossJobId);
+      // No process of this program has ever served its provider (its queue does not exist):
+      // nobody will take it, so it fails and its seconds go back, instead of being handed
+      // over every sweep forever (and its send throwing, which stopped the sweep for the rest).
+      else if (!(await hasQueue(job.provider)))
+        await failExhaustedJob(
+          handle.db,
+          job.jobId,
+          job.bossJobId,
+          `No renderer for "${job.provider}" runs on this program, so this clip could not be made. Your seconds were returned.`,
+        );
       else {
         logger.warn({ jobId: job.jobId }, "generation job had no live worker; handing it over");
         await send(job.jobId, job.bossJobId, job.provider);
