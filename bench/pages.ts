@@ -157,13 +157,14 @@ function pagesFor(f: Awaited<ReturnType<typeof pickFixtures>>): Page[] {
       name: "review-item",
       path: `/review/${f.reviewItem}`,
       as: "reviewer",
-      expect: "Your decision",
+      // The review room (ADR 0019) shows the decision form once the page has claimed the item.
+      expect: " · Review · Greenroom",
     },
     {
       name: "submission",
       path: `/submissions/${f.submission}`,
       as: "artist",
-      expect: "History",
+      expect: " · Submissions · Greenroom",
     },
     { name: "admin", path: "/admin", as: "admin", expect: "Dashboard · Admin · Greenroom" },
     { name: "admin-money", path: "/admin/money", as: "admin", expect: "Money · Admin · Greenroom" },

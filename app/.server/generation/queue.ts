@@ -132,7 +132,12 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
         logger.warn({ err }, "could not clean scratch folders"),
       );
     const dispatched = await dispatchQueued(handle.db, options.concurrency);
-    for (const job of dispatched) await send(job.jobId, job.bossJobId, job.provider);
+    for (const job of dispatched)
+      // One send that fails (a provider whose queue no process created) must not keep the others
+      // from theirs; the sweep hands over or fails what was not sent.
+      await send(job.jobId, job.bossJobId, job.provider).catch((err: unknown) =>
+        logger.warn({ err, jobId: job.jobId }, "could not send a dispatched generation job"),
+      );
     if (dispatched.length > 0 || stale.length > 0) {
       for (const id of workerIds) boss.notifyWorker(id);
     }
