@@ -6,7 +6,7 @@
 // Figures are printed and recorded, never asserted.
 //
 //   npm run bench [-- --duration 10] [--connections 10] [--warmup 3] [--only studio,verify]
-//     [--no-lighthouse] [--rebuild]
+//     [--no-lighthouse] [--rebuild] [--paired]
 //
 // Database: DATABASE_URL (PostgreSQL only), by default the scale database on 127.0.0.1:5432 that
 // `npm run seed:scale` fills (bench/seed-scale.ts).
@@ -35,6 +35,12 @@ const onlyIndex = process.argv.indexOf("--only");
 const ONLY = onlyIndex >= 0 ? new Set(process.argv[onlyIndex + 1]?.split(",")) : null;
 const LIGHTHOUSE = !process.argv.includes("--no-lighthouse");
 const REBUILD = process.argv.includes("--rebuild");
+/**
+ * Each page is measured right after a baseline run of its own and compared with it: on a machine
+ * shared with other work, the baseline moved 4× within one run (33 → 126 req/s), which made
+ * ratios against a run-wide mean say more about the neighbours than the page.
+ */
+const PAIRED = process.argv.includes("--paired");
 
 type Role = "anonymous" | "artist" | "reviewer" | "admin" | "earner";
 type Page = {
@@ -56,6 +62,9 @@ export type PageResult = {
   p99Ratio: number;
   /** The page's HTML, uncompressed, as the check request received it. */
   bytes: number;
+  /** With --paired: the baseline run just before this page, which the ratios are against. */
+  baselineReqPerSec?: number;
+  baselineP99Ms?: number;
 };
 
 /** The rows the pages are pointed at, chosen the same way on every run. */
@@ -335,10 +344,15 @@ async function main() {
       return row;
     };
     // The baseline runs first and last; its figures are the mean of both, so a machine that
-    // slows down during the run does not flatter the pages measured late.
+    // slows down during the run does not flatter the pages measured late. With --paired, each
+    // page is also compared with a baseline run measured just before it.
     const [baselinePage, ...rest] = pages;
     const first = await measure(baselinePage!);
-    for (const page of rest) measured.push(await measure(page));
+    const pairs = new Map<string, Awaited<ReturnType<typeof measure>>>();
+    for (const page of rest) {
+      if (PAIRED) pairs.set(page.name, await measure(baselinePage!));
+      measured.push(await measure(page));
+    }
     const last = await measure(baselinePage!);
     const baseline = {
       reqPerSec: (first.reqPerSec + last.reqPerSec) / 2,
@@ -347,16 +361,25 @@ async function main() {
       bytes: first.bytes,
     };
 
-    const results: PageResult[] = [{ page: baselinePage!, ...baseline }, ...measured].map((r) => ({
-      name: r.page.name,
-      path: r.page.path.replace(/\?after=.*/, "?after=<cursor>"),
-      reqPerSec: Math.round(r.reqPerSec * 10) / 10,
-      p50Ms: r.p50Ms,
-      p99Ms: r.p99Ms,
-      ratio: Math.round((r.reqPerSec / baseline.reqPerSec) * 100) / 100,
-      p99Ratio: Math.round((r.p99Ms / baseline.p99Ms) * 100) / 100,
-      bytes: r.bytes,
-    }));
+    const results: PageResult[] = [{ page: baselinePage!, ...baseline }, ...measured].map((r) => {
+      const against = pairs.get(r.page.name) ?? baseline;
+      return {
+        name: r.page.name,
+        path: r.page.path.replace(/\?after=.*/, "?after=<cursor>"),
+        reqPerSec: Math.round(r.reqPerSec * 10) / 10,
+        p50Ms: r.p50Ms,
+        p99Ms: r.p99Ms,
+        ratio: Math.round((r.reqPerSec / against.reqPerSec) * 100) / 100,
+        p99Ratio: Math.round((r.p99Ms / against.p99Ms) * 100) / 100,
+        bytes: r.bytes,
+        ...(pairs.has(r.page.name)
+          ? {
+              baselineReqPerSec: Math.round(against.reqPerSec * 10) / 10,
+              baselineP99Ms: against.p99Ms,
+            }
+          : {}),
+      };
+    });
 
     console.log("");
     printTable([
@@ -429,6 +452,7 @@ async function main() {
             durationSeconds: DURATION,
             warmupSeconds: WARMUP,
             cores: os.cpus().length,
+            paired: PAIRED,
             node: process.version,
             studioOutputs: fixtures.outputs,
             waitingSubmissions: fixtures.waiting,
