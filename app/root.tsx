@@ -36,8 +36,12 @@ export const meta: MetaFunction = () => [{ title: "Greenroom" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { flash, setCookie } = await readFlash(request, context);
   const user = context.auth.user;
+  // The session's own query read the count (server/app.ts); it is dropped for a request that
+  // posts (an action may change it before this loader runs), and then counted again.
   const unreadNotifications =
-    user && can(user.role, "notifications:view") ? await unreadCount(context.db, user.id) : 0;
+    user && can(user.role, "notifications:view")
+      ? (context.auth.unreadNotifications ?? (await unreadCount(context.db, user.id)))
+      : 0;
   return data(
     {
       user: user ? { displayName: user.displayName, email: user.email, role: user.role } : null,

@@ -6,7 +6,7 @@
 // Figures are printed and recorded, never asserted.
 //
 //   npm run bench [-- --duration 10] [--connections 10] [--warmup 3] [--only studio,verify]
-//     [--no-lighthouse] [--rebuild]
+//     [--no-lighthouse] [--rebuild] [--paired]
 //
 // Database: DATABASE_URL (PostgreSQL only), by default the scale database on 127.0.0.1:5432 that
 // `npm run seed:scale` fills (bench/seed-scale.ts).
@@ -35,8 +35,14 @@ const onlyIndex = process.argv.indexOf("--only");
 const ONLY = onlyIndex >= 0 ? new Set(process.argv[onlyIndex + 1]?.split(",")) : null;
 const LIGHTHOUSE = !process.argv.includes("--no-lighthouse");
 const REBUILD = process.argv.includes("--rebuild");
+/**
+ * Each page is measured right after a baseline run of its own and compared with it: on a machine
+ * shared with other work, the baseline moved 4× within one run (33 → 126 req/s), which made
+ * ratios against a run-wide mean say more about the neighbours than the page.
+ */
+const PAIRED = process.argv.includes("--paired");
 
-type Role = "anonymous" | "artist" | "reviewer" | "admin";
+type Role = "anonymous" | "artist" | "reviewer" | "admin" | "earner";
 type Page = {
   name: string;
   path: string;
@@ -54,6 +60,11 @@ export type PageResult = {
   p99Ms: number;
   ratio: number;
   p99Ratio: number;
+  /** The page's HTML, uncompressed, as the check request received it. */
+  bytes: number;
+  /** With --paired: the baseline run just before this page, which the ratios are against. */
+  baselineReqPerSec?: number;
+  baselineP99Ms?: number;
 };
 
 /** The rows the pages are pointed at, chosen the same way on every run. */
@@ -107,12 +118,27 @@ async function pickFixtures(db: Db) {
         LIMIT 1`,
     "submission of the benchmark artist",
   );
+  // The artist whose statement is longest (the seed gives the benchmark artist about 2,000).
+  const earner = await one<{ id: string; n: number }>(
+    sql`SELECT user_id AS id, count(*)::int AS n FROM ledger_entries
+        GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1`,
+    "ledger entries",
+  );
+  // The batch with the most payouts (trigger-kept totals: no scan of the payouts).
+  const batch = await one<{ id: string; n: number }>(
+    sql`SELECT batch_id AS id, sum(payouts)::int AS n FROM payout_batch_totals
+        GROUP BY batch_id ORDER BY sum(payouts) DESC, batch_id LIMIT 1`,
+    "payout batch",
+  );
   const license = await one<{ code: string }>(
     sql`SELECT code FROM licenses WHERE revoked_at IS NULL ORDER BY granted_at DESC, id LIMIT 1`,
     "license",
   );
   return {
-    users: { artist: artist.id, reviewer: reviewer.id, admin: admin.id },
+    users: { artist: artist.id, reviewer: reviewer.id, admin: admin.id, earner: earner.id },
+    earnerEntries: earner.n,
+    batch: batch.id,
+    batchPayouts: batch.n,
     outputs: outputs.n,
     waiting: waiting.n,
     reviewItem: reviewItem.id,
@@ -140,16 +166,43 @@ function pagesFor(f: Awaited<ReturnType<typeof pickFixtures>>): Page[] {
       name: "review-item",
       path: `/review/${f.reviewItem}`,
       as: "reviewer",
-      expect: "Your decision",
+      // The review room (ADR 0019) shows the decision form once the page has claimed the item.
+      expect: " · Review · Greenroom",
     },
     {
       name: "submission",
       path: `/submissions/${f.submission}`,
       as: "artist",
-      expect: "History",
+      expect: " · Submissions · Greenroom",
     },
     { name: "admin", path: "/admin", as: "admin", expect: "Dashboard · Admin · Greenroom" },
     { name: "admin-money", path: "/admin/money", as: "admin", expect: "Money · Admin · Greenroom" },
+    { name: "earnings", path: "/earnings", as: "earner", expect: "Earnings · Greenroom" },
+    {
+      name: "admin-payouts",
+      path: "/admin/money/payouts",
+      as: "admin",
+      expect: "Payouts · Money · Admin · Greenroom",
+    },
+    {
+      name: "admin-batch",
+      path: `/admin/money/payouts/${f.batch}`,
+      as: "admin",
+      expect: "Payout batch · Money · Admin · Greenroom",
+    },
+    { name: "admin-audit", path: "/admin/audit", as: "admin", expect: "Audit log · Greenroom" },
+    {
+      name: "admin-flags",
+      path: "/admin/flags",
+      as: "admin",
+      expect: "Anomaly flags · Admin · Greenroom",
+    },
+    {
+      name: "notifications",
+      path: "/notifications",
+      as: "artist",
+      expect: "Notifications · Greenroom",
+    },
     {
       name: "verify",
       path: `/verify/${f.licenseCode}`,
@@ -236,8 +289,9 @@ async function main() {
       artist: {},
       reviewer: {},
       admin: {},
+      earner: {},
     };
-    for (const role of ["artist", "reviewer", "admin"] as const) {
+    for (const role of ["artist", "reviewer", "admin", "earner"] as const) {
       const { session, cookie } = await startSession(handle.db, fixtures.users[role]);
       sessionIds.push(session.id);
       cookies[role] = { cookie: cookie.split(";")[0]! };
@@ -250,13 +304,21 @@ async function main() {
 
     console.log(
       `\nPages at scale: ${fmt(fixtures.outputs)} outputs for the studio's artist, ` +
-        `${fmt(fixtures.waiting)} submissions waiting. ${CONNECTIONS} connections, ` +
+        `${fmt(fixtures.waiting)} submissions waiting, ${fmt(fixtures.earnerEntries)} ledger ` +
+        `entries for the earnings artist, ${fmt(fixtures.batchPayouts)} payouts in the largest ` +
+        `batch. ${CONNECTIONS} connections, ` +
         `${WARMUP} s warm-up, ${DURATION} s measured per page; ${os.cpus().length} cores.`,
     );
     const pages = pagesFor(fixtures).filter(
       (p) => !ONLY || ONLY.has(p.name) || p.name === "baseline",
     );
-    const measured: { page: Page; reqPerSec: number; p50Ms: number; p99Ms: number }[] = [];
+    const measured: {
+      page: Page;
+      reqPerSec: number;
+      p50Ms: number;
+      p99Ms: number;
+      bytes: number;
+    }[] = [];
     const measure = async (page: Page) => {
       const url = server.url + page.path;
       const headers = { ...browserHeaders, ...cookies[page.as] };
@@ -274,37 +336,54 @@ async function main() {
         reqPerSec: result.requests.average,
         p50Ms: result.latency.p50,
         p99Ms: result.latency.p99,
+        bytes: Buffer.byteLength(body, "utf8"),
       };
       console.log(
-        `  ${page.name.padEnd(12)} ${fmt(row.reqPerSec).padStart(6)} req/s  p50 ${fmt(row.p50Ms)} ms  p99 ${fmt(row.p99Ms)} ms`,
+        `  ${page.name.padEnd(13)} ${fmt(row.reqPerSec).padStart(6)} req/s  p50 ${fmt(row.p50Ms)} ms  p99 ${fmt(row.p99Ms)} ms  ${fmt(row.bytes / 1024, 1)} KB`,
       );
       return row;
     };
     // The baseline runs first and last; its figures are the mean of both, so a machine that
-    // slows down during the run does not flatter the pages measured late.
+    // slows down during the run does not flatter the pages measured late. With --paired, each
+    // page is also compared with a baseline run measured just before it.
     const [baselinePage, ...rest] = pages;
     const first = await measure(baselinePage!);
-    for (const page of rest) measured.push(await measure(page));
+    const pairs = new Map<string, Awaited<ReturnType<typeof measure>>>();
+    for (const page of rest) {
+      if (PAIRED) pairs.set(page.name, await measure(baselinePage!));
+      measured.push(await measure(page));
+    }
     const last = await measure(baselinePage!);
     const baseline = {
       reqPerSec: (first.reqPerSec + last.reqPerSec) / 2,
       p50Ms: (first.p50Ms + last.p50Ms) / 2,
       p99Ms: (first.p99Ms + last.p99Ms) / 2,
+      bytes: first.bytes,
     };
 
-    const results: PageResult[] = [{ page: baselinePage!, ...baseline }, ...measured].map((r) => ({
-      name: r.page.name,
-      path: r.page.path.replace(/\?after=.*/, "?after=<cursor>"),
-      reqPerSec: Math.round(r.reqPerSec * 10) / 10,
-      p50Ms: r.p50Ms,
-      p99Ms: r.p99Ms,
-      ratio: Math.round((r.reqPerSec / baseline.reqPerSec) * 100) / 100,
-      p99Ratio: Math.round((r.p99Ms / baseline.p99Ms) * 100) / 100,
-    }));
+    const results: PageResult[] = [{ page: baselinePage!, ...baseline }, ...measured].map((r) => {
+      const against = pairs.get(r.page.name) ?? baseline;
+      return {
+        name: r.page.name,
+        path: r.page.path.replace(/\?after=.*/, "?after=<cursor>"),
+        reqPerSec: Math.round(r.reqPerSec * 10) / 10,
+        p50Ms: r.p50Ms,
+        p99Ms: r.p99Ms,
+        ratio: Math.round((r.reqPerSec / against.reqPerSec) * 100) / 100,
+        p99Ratio: Math.round((r.p99Ms / against.p99Ms) * 100) / 100,
+        bytes: r.bytes,
+        ...(pairs.has(r.page.name)
+          ? {
+              baselineReqPerSec: Math.round(against.reqPerSec * 10) / 10,
+              baselineP99Ms: against.p99Ms,
+            }
+          : {}),
+      };
+    });
 
     console.log("");
     printTable([
-      ["page", "req/s", "p50 ms", "p99 ms", "ratio", "p99 ratio", "targets"],
+      ["page", "req/s", "p50 ms", "p99 ms", "ratio", "p99 ratio", "KB", "targets"],
       ...results.map((r) => [
         r.name,
         fmt(r.reqPerSec),
@@ -312,6 +391,7 @@ async function main() {
         fmt(r.p99Ms),
         fmt(r.ratio, 2),
         fmt(r.p99Ratio, 2),
+        fmt(r.bytes / 1024, 1),
         r.name === "baseline"
           ? ""
           : r.ratio >= TARGET_RATIO && r.p99Ratio <= TARGET_P99_RATIO
@@ -372,9 +452,12 @@ async function main() {
             durationSeconds: DURATION,
             warmupSeconds: WARMUP,
             cores: os.cpus().length,
+            paired: PAIRED,
             node: process.version,
             studioOutputs: fixtures.outputs,
             waitingSubmissions: fixtures.waiting,
+            earningsLedgerEntries: fixtures.earnerEntries,
+            largestBatchPayouts: fixtures.batchPayouts,
           },
           targets: { ratio: TARGET_RATIO, p99Ratio: TARGET_P99_RATIO, gzipKb: TARGET_GZIP_KB },
           javascript: weights.map((w) => ({

@@ -226,7 +226,13 @@ export function createApp(options: AppOptions) {
     build: options.build,
     mode: dev ? "development" : "production",
     getLoadContext: async (req, res) => {
-      const auth = await resolveSession(db, req.get("cookie") ?? null);
+      const resolved = await resolveSession(db, req.get("cookie") ?? null);
+      // The unread count read with the session holds for a page view; an action may change it
+      // before the loaders run, so a request that posts counts again (root loader).
+      const auth =
+        req.method === "GET" || req.method === "HEAD"
+          ? resolved
+          : { ...resolved, unreadNotifications: undefined };
       for (const cookie of auth.setCookies) res.append("Set-Cookie", cookie);
       const requestId = res.locals.requestId as string;
       const ip = clientIp(req, env);

@@ -55,3 +55,40 @@ export function requireTimeCursor(
   if (!cursor) throw new UserError(message, 400, "cursor");
   return cursor;
 }
+
+// Keyset cursors over (name, id) pairs: lists in name order (the payout preview, a batch's
+// payouts). Opaque in the address bar (base64url of a two-string JSON array).
+
+export type NameCursor = { name: string; id: string };
+
+export function encodeNameCursor(name: string, id: string) {
+  return Buffer.from(JSON.stringify([name, id]), "utf8").toString("base64url");
+}
+
+/** A (name, id) cursor from the address bar; one that is there and wrong is a 400. */
+export function requireNameCursor(
+  value: string | null | undefined,
+  message = "That page link is not valid.",
+): NameCursor | null {
+  if (!value) return null;
+  const bad = () => new UserError(message, 400, "cursor");
+  if (value.length > 700 || !/^[A-Za-z0-9_-]+$/.test(value)) throw bad();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
+  } catch {
+    throw bad();
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 2 ||
+    typeof parsed[0] !== "string" ||
+    typeof parsed[1] !== "string" ||
+    parsed[0].length > 300 ||
+    parsed[1].length < 1 ||
+    parsed[1].length > 64 ||
+    parsed.some((p) => (p as string).includes("\0"))
+  )
+    throw bad();
+  return { name: parsed[0], id: parsed[1] };
+}

@@ -17,6 +17,9 @@ export const SCALE = {
   submissions: 200_000,
   /** Submissions of the benchmark artist (numbers 1..n). */
   benchmarkSubmissions: 80,
+  /** Approved contributions of the benchmark artist: with stipends and payouts, about 2,000
+   * ledger entries, the statement the earnings benchmark pages through. */
+  benchmarkContributions: 1_960,
   rightsRequests: 20_000,
   ledgerEntries: 1_000_000,
   grants: 1_200,

@@ -333,7 +333,7 @@ export async function seedMoney(ctx: SeedContext) {
            SELECT c, (case when c <= ${approvedContributions} then 'approved'
                when c <= ${approvedContributions + rejectedContributions} then 'rejected'
                else 'pending' end)::contribution_state AS state,
-             (case when c <= 60 or c = ${approvedContributions + rejectedContributions + 1} then 1
+             (case when c <= ${SCALE.benchmarkContributions} or c = ${approvedContributions + rejectedContributions + 1} then 1
               else 2 + floor(${SCALE.artists - 1} * power(${frac("c", 207)}, 1.2))::int end) AS owner
            FROM generate_series(1, ${approvedContributions + rejectedContributions + pending}) AS c
          ) AS a

@@ -221,6 +221,24 @@ export const payoutBatches = pgTable(
   ],
 );
 
+/**
+ * The next batch of a currency is a draft every admin shares: everyone owed is in it unless an
+ * admin left them out here ("untick"). Creating the batch empties the currency's exclusions.
+ * Rows instead of a 10,000-checkbox form (ADR 0024).
+ */
+export const payoutDraftExclusions = pgTable(
+  "payout_draft_exclusions",
+  {
+    currency: text("currency").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    excludedBy: text("excluded_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.currency, t.userId] })],
+);
+
 export const payouts = pgTable(
   "payouts",
   {

@@ -27,6 +27,8 @@ export const users = pgTable(
     uniqueIndex("users_email_lower_unique").on(sql`lower(${t.email})`),
     index("users_role_status_idx").on(t.role, t.status),
     index("users_created_at_idx").on(t.createdAt, t.id),
+    // Lists of people in name order, a keyset page at a time (payout preview, batch pages).
+    index("users_display_name_idx").on(t.displayName, t.id),
   ],
 );
 

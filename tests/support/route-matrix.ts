@@ -453,8 +453,23 @@ export const matrix: Record<string, Entry | Entry[]> = {
       loader: adminOnly("ok"),
       // Nobody is owed euros: the admin is told so (409), nothing is made.
       action: {
-        form: (w) => ({ currency: "EUR", batchKey: randomUUID(), userIds: w.artist.id }),
+        form: () => ({
+          currency: "EUR",
+          batchKey: randomUUID(),
+          payees: "0",
+          totalMinor: "0",
+          through: "0",
+        }),
         expect: adminOnly("invalid"),
+      },
+    },
+    {
+      // Leaving an artist out of the next batch (the draft): a change only an admin makes.
+      path: () => "/admin/money/payouts?currency=USD",
+      loader: adminOnly("ok"),
+      action: {
+        form: (w) => ({ intent: "exclude", currency: "USD", userId: w.artist.id }),
+        expect: adminOnly("home"),
       },
     },
   ],

@@ -117,6 +117,9 @@ describe("/admin/money/payouts/<id>", () => {
     ui.loaderData = {
       batch,
       payouts: [payoutRow("p1", "created", "Ines Okafor"), payoutRow("p2", "sent", "Jun Park")],
+      next: null,
+      // The whole batch's figures, kept by the database (the page shows a page of its payouts).
+      totals: { count: 2, totalMinor: 13_000, toSend: 1, sent: 1 },
     };
   });
 

@@ -1,6 +1,13 @@
-import { eq, lt } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import type { Session } from "lucia";
-import { endedSessions, sessions, type Role, type TrustTier } from "~db/schema";
+import {
+  endedSessions,
+  notifications,
+  sessions,
+  users,
+  type Role,
+  type TrustTier,
+} from "~db/schema";
 import type { Db, DbOrTx } from "../db";
 import { hashToken } from "../tokens";
 import { getLucia, SESSION_COOKIE_NAME } from "./lucia";
@@ -23,6 +30,11 @@ export type RequestAuth = {
   ended: EndedReason | null;
   /** Set-Cookie headers to send: a renewed session cookie, or a blank one for a dead session. */
   setCookies: string[];
+  /**
+   * The person's unread notifications, read in the same query as the session (the header's
+   * badge), as of the start of the request. Absent when not read that way.
+   */
+  unreadNotifications?: number;
 };
 
 export const anonymous: RequestAuth = { user: null, sessionId: null, ended: null, setCookies: [] };
@@ -36,36 +48,91 @@ function readCookie(cookieHeader: string | null, name: string): string | null {
   return null;
 }
 
+const DAY_MS = 86_400_000;
+/** Sessions last 30 days and are extended once half of that has passed (as lucia does). */
+const SESSION_DAYS = 30;
+
+/**
+ * The session, its user and the header's unread count in one prepared statement: every signed-in
+ * request pays this, so it is one round trip (ADR 0024), not lucia's lookup plus a count.
+ */
+function sessionLookup(db: Db) {
+  let prepared = lookups.get(db);
+  if (!prepared) {
+    prepared = db
+      .select({
+        expiresAt: sessions.expiresAt,
+        id: users.id,
+        email: users.email,
+        displayName: users.displayName,
+        role: users.role,
+        status: users.status,
+        trustTier: users.trustTier,
+        unread: sql<number>`(SELECT count(*) FROM ${notifications}
+          WHERE ${notifications.userId} = ${users.id} AND ${notifications.readAt} IS NULL)::int`,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, sql.placeholder("id")))
+      .prepare("greenroom_session_lookup");
+    lookups.set(db, prepared);
+  }
+  return prepared;
+}
+const lookups = new WeakMap<Db, { execute: (values: { id: string }) => Promise<unknown> }>();
+
 export async function resolveSession(db: Db, cookieHeader: string | null): Promise<RequestAuth> {
   const sessionId = readCookie(cookieHeader, SESSION_COOKIE_NAME);
   if (!sessionId) return anonymous;
   const lucia = getLucia(db);
-  const { session, user } = await lucia.validateSession(sessionId);
-  if (!session || !user || user.status !== "active") {
-    if (session) await lucia.invalidateSession(session.id);
+  const hashed = hashToken(sessionId);
+  const [found] = (await sessionLookup(db).execute({ id: hashed })) as {
+    expiresAt: Date;
+    id: string;
+    email: string;
+    displayName: string;
+    role: Role;
+    status: string;
+    trustTier: TrustTier;
+    unread: number;
+  }[];
+  const now = Date.now();
+  const expired = found && new Date(found.expiresAt).getTime() <= now;
+  if (!found || expired || found.status !== "active") {
+    if (found) await db.delete(sessions).where(eq(sessions.id, hashed));
     const [ended] = await db
       .select({ reason: endedSessions.reason })
       .from(endedSessions)
-      .where(eq(endedSessions.id, hashToken(sessionId)));
+      .where(eq(endedSessions.id, hashed));
     return {
       user: null,
       sessionId: null,
-      ended: ended?.reason ?? (user?.status === "suspended" ? "suspended" : null),
+      ended:
+        ended?.reason ?? (found && !expired && found.status === "suspended" ? "suspended" : null),
       setCookies: [lucia.createBlankSessionCookie().serialize()],
     };
   }
+  // Past half its life: extend it and send the new expiry (lucia's "fresh" session).
+  let fresh = false;
+  if (new Date(found.expiresAt).getTime() - now < (SESSION_DAYS / 2) * DAY_MS) {
+    await db
+      .update(sessions)
+      .set({ expiresAt: new Date(now + SESSION_DAYS * DAY_MS) })
+      .where(eq(sessions.id, hashed));
+    fresh = true;
+  }
   return {
     user: {
-      id: user.id,
-      email: user.email,
-      displayName: user.displayName,
-      role: user.role,
-      trustTier: user.trustTier,
+      id: found.id,
+      email: found.email,
+      displayName: found.displayName,
+      role: found.role,
+      trustTier: found.trustTier,
     },
-    sessionId: session.id,
+    sessionId,
     ended: null,
-    // lucia marks a session fresh when it has just extended it: send the new expiry.
-    setCookies: session.fresh ? [lucia.createSessionCookie(session.id).serialize()] : [],
+    setCookies: fresh ? [lucia.createSessionCookie(sessionId).serialize()] : [],
+    unreadNotifications: found.unread,
   };
 }
 

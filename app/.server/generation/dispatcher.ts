@@ -145,6 +145,14 @@ export async function reassignStaleJobs(db: Db, staleSeconds: number): Promise<R
       sql`SELECT id, status, provider, attempts FROM generation_jobs
           WHERE ${statusAllows("hand_over", sql`status`)}
             AND coalesce(heartbeat_at, dispatched_at) < now() - make_interval(secs => ${staleSeconds})
+            -- Never claimed, and its pg-boss job is still waiting for a free worker: it is in
+            -- line, not lost. Handing it over again would only put a twin behind it, every
+            -- sweep, for as long as no worker is free (or none runs at all).
+            AND NOT (heartbeat_at IS NULL AND EXISTS (
+              SELECT 1 FROM pgboss.job b
+              WHERE b.name = 'generation-render-' || generation_jobs.provider
+                AND b.id::text = generation_jobs.boss_job_id
+                AND b.state IN ('created', 'retry')))
           FOR UPDATE SKIP LOCKED`,
     );
     const out: Reassigned[] = [];

@@ -104,10 +104,26 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
     if (removed > 0) logger.info({ removed }, "removed scratch folders of ended tries");
   }
 
+  /** Whether any process has created the provider's render queue (pg-boss keeps it). */
+  async function hasQueue(provider: string) {
+    if (options.providers.has(provider)) return true;
+    return (await boss.getQueue(renderQueue(provider))) !== null;
+  }
+
   async function dispatchAndSweep() {
     const stale = await reassignStaleJobs(handle.db, options.staleSeconds);
     for (const job of stale) {
       if (job.attempts >= MAX_ATTEMPTS) await failExhaustedJob(handle.db, job.jobId, job.bossJobId);
+      // No process of this program has ever served its provider (its queue does not exist):
+      // nobody will take it, so it fails and its seconds go back, instead of being handed
+      // over every sweep forever (and its send throwing, which stopped the sweep for the rest).
+      else if (!(await hasQueue(job.provider)))
+        await failExhaustedJob(
+          handle.db,
+          job.jobId,
+          job.bossJobId,
+          `No renderer for "${job.provider}" runs on this program, so this clip could not be made. Your seconds were returned.`,
+        );
       else {
         logger.warn({ jobId: job.jobId }, "generation job had no live worker; handing it over");
         await send(job.jobId, job.bossJobId, job.provider);
@@ -119,7 +135,12 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
         logger.warn({ err }, "could not clean scratch folders"),
       );
     const dispatched = await dispatchQueued(handle.db, options.concurrency);
-    for (const job of dispatched) await send(job.jobId, job.bossJobId, job.provider);
+    for (const job of dispatched)
+      // One send that fails (a provider whose queue no process created) must not keep the others
+      // from theirs; the sweep hands over or fails what was not sent.
+      await send(job.jobId, job.bossJobId, job.provider).catch((err: unknown) =>
+        logger.warn({ err, jobId: job.jobId }, "could not send a dispatched generation job"),
+      );
     if (dispatched.length > 0 || stale.length > 0) {
       for (const id of workerIds) boss.notifyWorker(id);
     }

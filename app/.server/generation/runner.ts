@@ -122,15 +122,15 @@ async function failJob(db: Db, job: GenerationJob, bossJobId: string, message: s
 }
 
 /** Fails a job that has used up its tries (from the stale-job sweep). */
-export async function failExhaustedJob(db: Db, jobId: string, bossJobId: string) {
+export async function failExhaustedJob(
+  db: Db,
+  jobId: string,
+  bossJobId: string,
+  message = `The renderer stopped ${MAX_ATTEMPTS} times while making this clip. Your seconds were returned.`,
+) {
   const [job] = await db.select().from(generationJobs).where(eq(generationJobs.id, jobId));
   if (!job) return;
-  await failJob(
-    db,
-    job,
-    bossJobId,
-    `The renderer stopped ${MAX_ATTEMPTS} times while making this clip. Your seconds were returned.`,
-  );
+  await failJob(db, job, bossJobId, message);
 }
 
 /** One try of a job on this worker: what every step reads, and the little they write back. */

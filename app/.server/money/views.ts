@@ -125,18 +125,21 @@ export async function loadMoneyOverview(
   options: {
     balancesAfter?: string | null;
     pendingAfter?: string | null;
+    grantsAfter?: string | null;
     figures?: FiguresCache;
   } = {},
 ) {
   assertCan(admin, "money:manage");
   const pendingAfter = requireTimeCursor(options.pendingAfter);
+  const grantsAfter = requireTimeCursor(options.grantsAfter);
   const figures = options.figures ?? uncachedFigures;
   const [
     totalsByState,
     ledgerTotals,
     pendingRows,
     pendingCount,
-    awaitingGrants,
+    awaitingGrantRows,
+    awaitingGrantTotals,
     askedPromotions,
     balances,
     batches,
@@ -199,17 +202,36 @@ export async function loadMoneyOverview(
       },
       COUNTS_BESIDE_A_LIVE_LIST,
     ),
+    // Oldest first, a page at a time (grants_awaiting_idx), with the totals of them all beside.
     db
       .select({
         grant: grants,
+        cursorAt: sql<string>`${grants.createdAt}::text`,
         artist: artistUser.displayName,
         awardedByName: awarder.displayName,
       })
       .from(grants)
       .innerJoin(artistUser, eq(artistUser.id, grants.userId))
       .leftJoin(awarder, eq(awarder.id, grants.awardedBy))
+      .where(
+        and(
+          eq(grants.state, "awarded"),
+          grantsAfter
+            ? sql`(${grants.createdAt}, ${grants.id}) > (${grantsAfter.at}::timestamptz, ${grantsAfter.id})`
+            : undefined,
+        ),
+      )
+      .orderBy(asc(grants.createdAt), asc(grants.id))
+      .limit(AWAITING_GRANTS_PAGE_SIZE + 1),
+    db
+      .select({
+        currency: grants.currency,
+        count: sql<number>`count(*)::int`,
+        total: sql<string>`sum(${grants.amountMinor})::bigint::text`,
+      })
+      .from(grants)
       .where(eq(grants.state, "awarded"))
-      .orderBy(asc(grants.createdAt)),
+      .groupBy(grants.currency),
     db
       .select({
         count: sql<number>`count(*)::int`,
@@ -239,11 +261,13 @@ export async function loadMoneyOverview(
       sent: of("sent"),
       paid: of("paid"),
       failed: of("failed"),
-      awaitingGrantsMinor: awaitingGrants
-        .filter((g) => g.grant.currency === currency)
-        .reduce((s, g) => s + g.grant.amountMinor, 0),
+      awaitingGrantsMinor: Number(
+        awaitingGrantTotals.find((g) => g.currency === currency)?.total ?? 0,
+      ),
     };
   });
+  const awaitingPage = awaitingGrantRows.slice(0, AWAITING_GRANTS_PAGE_SIZE);
+  const lastAwaiting = awaitingPage.at(-1);
   return {
     totals,
     pendingCount: pendingCount.value,
@@ -259,7 +283,12 @@ export async function loadMoneyOverview(
       estimateMinor: r.rate ? priceOf(r.contribution, r.rate) : null,
       estimateCurrency: r.rate?.currency ?? null,
     })),
-    awaitingGrants,
+    awaitingGrants: awaitingPage.map(({ cursorAt: _, ...g }) => g),
+    awaitingGrantsCount: awaitingGrantTotals.reduce((n, g) => n + g.count, 0),
+    awaitingGrantsNext:
+      awaitingGrantRows.length > AWAITING_GRANTS_PAGE_SIZE && lastAwaiting
+        ? encodeTimeCursor(lastAwaiting.cursorAt, lastAwaiting.grant.id)
+        : null,
     askedPromotions: askedPromotions.map((p) => ({ ...p, total: Number(p.total) })),
     balances,
     batches: batches.rows,
@@ -267,6 +296,8 @@ export async function loadMoneyOverview(
 }
 
 export const BALANCES_PAGE_SIZE = 25;
+/** Grants awaiting a second approval, oldest first: each is a card with two forms. */
+export const AWAITING_GRANTS_PAGE_SIZE = 10;
 /** Contributions to decide, oldest first, a page at a time: each is a card with two forms. */
 export const PENDING_PAGE_SIZE = 10;
 

@@ -529,37 +529,40 @@ export async function listFlags(
 ) {
   assertCan(admin, "oversight:view");
   const after = requireTimeCursor(options.after);
-  const rows = await db
-    .select({
-      flag: anomalyFlags,
-      cursorAt: sql<string>`${anomalyFlags.createdAt}::text`,
-      account: {
-        id: users.id,
-        email: users.email,
-        displayName: users.displayName,
-        role: users.role,
-        status: users.status,
-      },
-      decidedByName: decider.displayName,
-      decidedByEmail: decider.email,
-    })
-    .from(anomalyFlags)
-    .innerJoin(users, eq(users.id, anomalyFlags.userId))
-    .leftJoin(decider, eq(decider.id, anomalyFlags.decidedBy))
-    .where(
-      and(
-        eq(anomalyFlags.state, options.state),
-        after
-          ? sql`(${anomalyFlags.createdAt}, ${anomalyFlags.id}) < (${after.at}::timestamptz, ${after.id})`
-          : undefined,
-      ),
-    )
-    .orderBy(desc(anomalyFlags.createdAt), desc(anomalyFlags.id))
-    .limit(FLAGS_PAGE_SIZE + 1);
-  const byState = await db
-    .select({ state: anomalyFlags.state, n: count() })
-    .from(anomalyFlags)
-    .groupBy(anomalyFlags.state);
+  // The page and the tab counts in parallel on the pool: one round trip of waiting, not two.
+  const [rows, byState] = await Promise.all([
+    db
+      .select({
+        flag: anomalyFlags,
+        cursorAt: sql<string>`${anomalyFlags.createdAt}::text`,
+        account: {
+          id: users.id,
+          email: users.email,
+          displayName: users.displayName,
+          role: users.role,
+          status: users.status,
+        },
+        decidedByName: decider.displayName,
+        decidedByEmail: decider.email,
+      })
+      .from(anomalyFlags)
+      .innerJoin(users, eq(users.id, anomalyFlags.userId))
+      .leftJoin(decider, eq(decider.id, anomalyFlags.decidedBy))
+      .where(
+        and(
+          eq(anomalyFlags.state, options.state),
+          after
+            ? sql`(${anomalyFlags.createdAt}, ${anomalyFlags.id}) < (${after.at}::timestamptz, ${after.id})`
+            : undefined,
+        ),
+      )
+      .orderBy(desc(anomalyFlags.createdAt), desc(anomalyFlags.id))
+      .limit(FLAGS_PAGE_SIZE + 1),
+    db
+      .select({ state: anomalyFlags.state, n: count() })
+      .from(anomalyFlags)
+      .groupBy(anomalyFlags.state),
+  ]);
   const counts = Object.fromEntries(FLAG_STATES.map((s) => [s, 0])) as Record<FlagState, number>;
   for (const row of byState) counts[row.state] = Number(row.n);
   const hasMore = rows.length > FLAGS_PAGE_SIZE;

@@ -94,7 +94,7 @@ export function MoneyOverview() {
 
       <section aria-labelledby="grants-waiting" className="mb-8">
         <h2 id="grants-waiting" className="mb-3 text-lg font-semibold">
-          Grants awaiting a second approval ({data.awaitingGrants.length})
+          Grants awaiting a second approval ({data.awaitingGrantsCount})
         </h2>
         {data.awaitingGrants.length === 0 ? (
           <p className="text-sm text-stone-600">
@@ -109,6 +109,17 @@ export function MoneyOverview() {
             ))}
           </ul>
         )}
+        {data.awaitingGrantsNext ? (
+          <nav aria-label="Awaiting grant pages" className="mt-2 flex justify-end text-sm">
+            <Link
+              className="text-brand-800 underline"
+              to={`?grants=${encodeURIComponent(data.awaitingGrantsNext)}#grants-waiting`}
+              rel="next"
+            >
+              Later grants →
+            </Link>
+          </nav>
+        ) : null}
         {data.askedPromotions.length > 0 ? (
           <p className="mt-3 text-sm text-stone-600">
             {data.askedPromotions

@@ -18,6 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     loadMoneyOverview(context.db, admin, {
       balancesAfter: params.get("balances"),
       pendingAfter: params.get("pending"),
+      grantsAfter: params.get("grants"),
       figures: context.figures,
     }),
   );

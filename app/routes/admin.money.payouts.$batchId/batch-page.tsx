@@ -1,4 +1,4 @@
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { MoneyNav } from "~/components/money/admin-nav";
 import { Money } from "~/components/money/money";
 import { Button, buttonClass } from "~/components/ui/button";
@@ -11,12 +11,11 @@ import type { loader } from "./route";
 
 /** One batch: mark all sent or paid at once, or each payout sent, paid or failed. */
 export function PayoutBatch() {
-  const { batch, payouts } = useLoaderData<typeof loader>();
+  const { batch, payouts, next, totals } = useLoaderData<typeof loader>();
   const result = useActionData();
   const navigation = useNavigation();
-  const total = payouts.reduce((s, p) => s + p.payout.amountMinor, 0);
-  const toSend = payouts.filter((p) => p.payout.state === "created").length;
-  const sent = payouts.filter((p) => p.payout.state === "sent").length;
+  // The whole batch's figures (kept by the database), not this page's.
+  const { count, totalMinor: total, toSend, sent } = totals;
   // A failure about one payout shows on its row; anything else (the batch, or a payout that is
   // not on this page) shows above the table.
   const batchError =
@@ -29,7 +28,7 @@ export function PayoutBatch() {
         title={`Payout batch of ${formatDateTime(batch.createdAt)}`}
         description={
           <>
-            {payouts.length} payout{payouts.length === 1 ? "" : "s"} ·{" "}
+            {count} payout{count === 1 ? "" : "s"} ·{" "}
             <Money minor={total} currency={batch.currency} />
             {batch.note ? ` · ${batch.note}` : ""}
           </>
@@ -76,6 +75,17 @@ export function PayoutBatch() {
           />
         ))}
       </DataTable>
+      {next ? (
+        <nav aria-label="Payout pages" className="mt-2 flex justify-end text-sm">
+          <Link
+            className="text-brand-800 underline"
+            to={`?after=${encodeURIComponent(next)}`}
+            rel="next"
+          >
+            Next payouts →
+          </Link>
+        </nav>
+      ) : null}
     </>
   );
 }

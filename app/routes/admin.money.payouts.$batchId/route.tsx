@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { z } from "zod";
 import { requireActor } from "~/.server/auth/guards";
-import { intentAction, loadOrRespond, routeHeaders } from "~/.server/http";
+import { intentAction, loadOrRespond, readQuery, routeHeaders } from "~/.server/http";
 import { loadBatch, markBatch, markInput, markPayout } from "~/.server/money/payouts";
 import { PayoutBatch } from "./batch-page";
 
@@ -8,9 +9,12 @@ export const headers = routeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Payout batch · Money · Admin · Greenroom" }];
 
+const querySchema = z.object({ after: z.string().optional() });
+
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const admin = requireActor(request, context, "money:manage");
-  return loadOrRespond(() => loadBatch(context.db, admin, params.batchId!));
+  const { after } = readQuery(request, querySchema);
+  return loadOrRespond(() => loadBatch(context.db, admin, params.batchId!, { after }));
 }
 
 const batchPage = (params: { batchId?: string }) => `/admin/money/payouts/${params.batchId}`;

@@ -1,4 +1,4 @@
-import { Form, type useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, type useLoaderData, useActionData, useNavigation } from "@remix-run/react";
 import { Money } from "~/components/money/money";
 import { Button } from "~/components/ui/button";
 import { FormError, TextField } from "~/components/ui/field";
@@ -6,18 +6,23 @@ import { FilterTabs } from "~/components/ui/filters";
 import { Card, EmptyState } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
 import { useIntentErrors } from "~/components/use-intent-errors";
+import { errorsFor, isFailure } from "~/lib/intents";
 import { CURRENCIES } from "~/lib/money";
 import type { loader } from "./route";
 
 type Preview = ReturnType<typeof useLoaderData<typeof loader>>["preview"];
 
 /**
- * Who the next batch in a currency would pay, each ticked with the amount the preview showed:
- * the form that creates it. A refusal shows under the note.
+ * Who the next batch in a currency would pay, a page at a time: everyone owed, less those an
+ * admin left out (stored on the draft, so it holds across pages and admins). The batch pays the
+ * count and total shown, or nothing. A refusal shows under the note, or on the artist's row.
  */
 export function NextBatch({ preview, batchKey }: { preview: Preview; batchKey: string }) {
   const errors = useIntentErrors();
+  const result = useActionData();
   const navigation = useNavigation();
+  const owed = preview.payees + preview.excludedCount;
+  const rowError = isFailure(result) && result.id ? Object.values(result.errors)[0] : null;
   return (
     <section aria-labelledby="preview" className="mb-8">
       <h2 id="preview" className="mb-3 text-lg font-semibold">
@@ -32,72 +37,117 @@ export function NextBatch({ preview, batchKey }: { preview: Preview; batchKey: s
           allLabel={null}
         />
       </div>
-      {preview.rows.length === 0 ? (
+      {owed === 0 ? (
         <EmptyState title={`Nobody is owed anything in ${preview.currency}`}>
           Approved contributions, accepted promotions and approved grants make balances.
         </EmptyState>
       ) : (
-        <Form method="post" className="space-y-4">
-          <input type="hidden" name="batchKey" value={batchKey} />
-          <input type="hidden" name="currency" value={preview.currency} />
-          <DataTable
-            caption={`Balances in ${preview.currency} the batch would pay`}
-            columns={["Include", "Artist", "Amount"]}
-          >
-            {preview.rows.map((row) => (
-              <tr key={row.userId} className={rowClass}>
-                <td className={cellClass}>
-                  <input type="hidden" name={`expected.${row.userId}`} value={row.balanceMinor} />
-                  <input
-                    type="checkbox"
-                    name="userIds"
-                    value={row.userId}
-                    defaultChecked
-                    aria-label={`Include ${row.name || row.email}`}
-                    className="size-4"
-                  />
-                </td>
-                <td className={cellClass}>
-                  {row.name || row.email}
-                  <span className="block text-xs text-stone-600">{row.email}</span>
-                </td>
-                <td className={cellClass}>
-                  <Money minor={row.balanceMinor} currency={preview.currency} />
-                </td>
-              </tr>
-            ))}
-          </DataTable>
+        <div className="space-y-4">
           <p className="text-sm text-stone-700">
             Total:{" "}
             <strong>
               <Money minor={preview.totalMinor} currency={preview.currency} />
             </strong>{" "}
-            to {preview.rows.length} artist{preview.rows.length === 1 ? "" : "s"} (untick anyone to
-            leave out).
+            to {preview.payees} artist{preview.payees === 1 ? "" : "s"}
+            {preview.excludedCount > 0
+              ? `; ${preview.excludedCount} left out of this batch`
+              : " (leave anyone out with their row's button)"}
+            .
           </p>
-          <Card>
-            <TextField
-              label="Note (optional)"
-              name="note"
-              placeholder="November payouts"
-              error={errors.note}
-            />
-            <FormError
-              message={
-                errors.form ??
-                errors.userIds ??
-                errors.currency ??
-                errors.batchKey ??
-                errors.expected
-              }
-            />
-            <div className="mt-3">
-              <Button type="submit" busy={navigation.state === "submitting"}>
-                Create batch
+          {preview.excludedCount > 0 ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="include-all" />
+              <input type="hidden" name="currency" value={preview.currency} />
+              <Button type="submit" variant="secondary">
+                Put everyone back
               </Button>
-            </div>
-          </Card>
-        </Form>
+            </Form>
+          ) : null}
+          <FormError message={rowError} />
+          <DataTable
+            caption={`Balances in ${preview.currency} the batch would pay`}
+            columns={["Artist", "Amount", "In this batch"]}
+          >
+            {preview.rows.map((row) => {
+              const refused = errorsFor(result, { id: row.userId });
+              return (
+                <tr key={row.userId} className={rowClass}>
+                  <td className={cellClass}>
+                    {row.name || row.email}
+                    <span className="block text-xs text-stone-600">{row.email}</span>
+                  </td>
+                  <td className={cellClass}>
+                    <Money minor={row.balanceMinor} currency={preview.currency} />
+                  </td>
+                  <td className={cellClass}>
+                    <Form method="post" className="flex items-center gap-2">
+                      <input
+                        type="hidden"
+                        name="intent"
+                        value={row.excluded ? "include" : "exclude"}
+                      />
+                      <input type="hidden" name="currency" value={preview.currency} />
+                      <input type="hidden" name="userId" value={row.userId} />
+                      <span className="text-sm">{row.excluded ? "Left out" : "Included"}</span>
+                      <Button
+                        type="submit"
+                        variant="secondary"
+                        aria-label={`${row.excluded ? "Put back" : "Leave out"} ${row.name || row.email}`}
+                      >
+                        {row.excluded ? "Put back" : "Leave out"}
+                      </Button>
+                    </Form>
+                    {refused.userId ? (
+                      <p className="text-sm text-red-700">{refused.userId}</p>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
+          {preview.next ? (
+            <nav aria-label="Preview pages" className="flex justify-end text-sm">
+              <Link
+                className="text-brand-800 underline"
+                to={`?currency=${preview.currency}&payees=${encodeURIComponent(preview.next)}#preview`}
+                rel="next"
+              >
+                More artists →
+              </Link>
+            </nav>
+          ) : null}
+          {preview.payees > 0 ? (
+            <Form method="post">
+              <input type="hidden" name="batchKey" value={batchKey} />
+              <input type="hidden" name="currency" value={preview.currency} />
+              <input type="hidden" name="payees" value={preview.payees} />
+              <input type="hidden" name="totalMinor" value={preview.totalMinor} />
+              <input type="hidden" name="through" value={preview.through} />
+              <Card>
+                <TextField
+                  label="Note (optional)"
+                  name="note"
+                  placeholder="November payouts"
+                  error={errors.note}
+                />
+                <FormError
+                  message={
+                    errors.form ??
+                    errors.currency ??
+                    errors.batchKey ??
+                    errors.previewed ??
+                    errors.userIds
+                  }
+                />
+                <div className="mt-3">
+                  <Button type="submit" busy={navigation.state === "submitting"}>
+                    Create batch
+                  </Button>
+                </div>
+              </Card>
+            </Form>
+          ) : null}
+        </div>
       )}
     </section>
   );

@@ -9,7 +9,15 @@ import {
   routeHeaders,
 } from "~/.server/http";
 import { todayUtc } from "~/.server/money/dates";
-import { batchInput, createBatch, previewBatch } from "~/.server/money/payouts";
+import { currencyField } from "~/.server/money/rates";
+import {
+  batchInput,
+  clearDraftExclusions,
+  createBatch,
+  draftArtistInput,
+  previewBatch,
+  setDraftExclusion,
+} from "~/.server/money/payouts";
 import { listBatches } from "~/.server/money/views";
 import { CURRENCIES, DEFAULT_CURRENCY, formatMoney } from "~/lib/money";
 import { PayoutsPage } from "./payouts-page";
@@ -21,14 +29,16 @@ export const meta: MetaFunction = () => [{ title: "Payouts · Money · Admin · 
 const querySchema = z.object({
   currency: z.enum(CURRENCIES).catch(DEFAULT_CURRENCY),
   after: z.string().optional(),
+  // The preview's own page (in name order); `after` pages the batch list.
+  payees: z.string().optional(),
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const admin = requireActor(request, context, "money:manage");
-  const { currency, after } = readQuery(request, querySchema);
+  const { currency, after, payees } = readQuery(request, querySchema);
   const [preview, batches] = await loadOrRespond(() =>
     Promise.all([
-      previewBatch(context.db, admin, currency),
+      previewBatch(context.db, admin, currency, { after: payees }),
       listBatches(context.db, admin, { after }),
     ]),
   );
@@ -44,27 +54,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 /**
- * The preview's form. Its ticks are always a list, so unticking everyone pays nobody rather than
- * everybody; beside each, the amount the preview showed (expected.<userId>): the batch pays it or
- * nothing.
+ * The preview's form: the batch pays everyone owed but those left out of the draft (each row's
+ * "Leave out" is stored on the draft, not ticked in a form of every artist). Beside it, what the
+ * preview promised (payees, total, the newest entry it had seen): the batch pays that or nothing.
  */
 const batchForm = z.preprocess((value) => {
-  const fields = value as Record<string, unknown>;
-  const expected: Record<string, number> = {};
-  for (const [name, field] of Object.entries(fields))
-    if (name.startsWith("expected.") && typeof field === "string" && /^\d{1,15}$/.test(field))
-      expected[name.slice("expected.".length)] = Number(field);
-  return {
-    ...fields,
-    userIds: fields.userIds ?? [],
-    expected: Object.keys(expected).length ? expected : undefined,
-  };
+  const { payees, totalMinor, through, ...fields } = value as Record<string, unknown>;
+  return { ...fields, previewed: { payees, totalMinor, through } };
 }, batchInput);
+
+const HERE = "/admin/money/payouts";
+const previewOf = (currency: string) => `${HERE}?currency=${currency}#preview`;
 
 export const action = intentAction("money:manage", (intent) => ({
   [DEFAULT_INTENT]: intent({
     input: batchForm,
-    lists: ["userIds"],
     run: (input, { db, actor }) => createBatch(db, actor, input),
     then: ({ batch, payouts, created }, { flash }) => {
       const count = `${payouts.length} payout${payouts.length === 1 ? "" : "s"}`;
@@ -79,6 +83,29 @@ export const action = intentAction("money:manage", (intent) => ({
           : "This batch was already created; here it is.",
       );
     },
+  }),
+  exclude: intent({
+    input: draftArtistInput,
+    at: (fields) => ({ id: String(fields.userId ?? "") }),
+    run: (input, { db, actor }) => setDraftExclusion(db, actor, input, true),
+    then: ({ name }, { flash, fields }) =>
+      flash(previewOf(String(fields.currency)), `${name} is left out of the next batch.`),
+  }),
+  include: intent({
+    input: draftArtistInput,
+    at: (fields) => ({ id: String(fields.userId ?? "") }),
+    run: (input, { db, actor }) => setDraftExclusion(db, actor, input, false),
+    then: ({ name }, { flash, fields }) =>
+      flash(previewOf(String(fields.currency)), `${name} is back in the next batch.`),
+  }),
+  "include-all": intent({
+    input: z.object({ currency: currencyField }),
+    run: ({ currency }, { db, actor }) => clearDraftExclusions(db, actor, currency),
+    then: ({ count }, { flash, fields }) =>
+      flash(
+        previewOf(String(fields.currency)),
+        `${count} artist${count === 1 ? " is" : "s are"} back in the next batch.`,
+      ),
   }),
 }));
 

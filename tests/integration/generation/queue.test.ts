@@ -253,4 +253,54 @@ describe("the queue, end to end", { timeout: 180_000 }, () => {
       .where(and(eq(auditLog.action, "generation.succeeded"), eq(auditLog.subjectId, job.id)));
     expect(succeeded).toHaveLength(1);
   });
+
+  it("a running job of a provider no process serves is failed once, not handed over forever", async () => {
+    const artist = await artistWith(t.db);
+    const job = await queueJob(t.db, artist);
+    // As the scale seed left it: running on Replicate, which nothing here renders.
+    await t.db
+      .update(generationJobs)
+      .set({
+        status: "running",
+        provider: "replicate",
+        attempts: 1,
+        bossJobId: crypto.randomUUID(),
+        dispatchedAt: sql`now() - interval '1 minute'`,
+        startedAt: sql`now() - interval '1 minute'`,
+        heartbeatAt: sql`now() - interval '1 minute'`,
+      })
+      .where(eq(generationJobs.id, job.id));
+    queue = await startQueue(t.handle, localProvider(), { workers: 0 });
+    const done = await waitFor(finished(job.id), "the job to end", queue.changes);
+    expect(done).toMatchObject({ status: "failed", attempts: 1 });
+    expect(done.error).toBe(
+      'No renderer for "replicate" runs on this program, so this clip could not be made. Your seconds were returned.',
+    );
+    expect(await movements(t.db, job.id)).toEqual(["reserve", "release"]);
+  });
+
+  it("a dispatched job waiting in pg-boss for a free worker stays in line, however long it waits", async () => {
+    const artist = await artistWith(t.db);
+    const job = await queueJob(t.db, artist);
+    // No workers: the first dispatch gives it a slot and sends it; nobody takes it.
+    queue = await startQueue(t.handle, localProvider(), { workers: 0 });
+    const sent = await jobRow(t.db, job.id);
+    expect(sent).toMatchObject({ status: "running", heartbeatAt: null });
+    // Longer than the stale interval ago: before, every sweep handed it over again.
+    await t.db
+      .update(generationJobs)
+      .set({ dispatchedAt: sql`now() - interval '10 minutes'` })
+      .where(eq(generationJobs.id, job.id));
+    await queue.tick();
+    await queue.tick();
+    const after = await jobRow(t.db, job.id);
+    expect(after).toMatchObject({ status: "running", bossJobId: sent.bossJobId, attempts: 0 });
+    // One pg-boss job for it, the first one, still waiting: no twin was sent behind it.
+    const inBoss = await t.handle.executeSql(
+      `SELECT id::text AS id, state FROM pgboss.job
+       WHERE name = 'generation-render-local' AND data->>'jobId' = $1`,
+      [job.id],
+    );
+    expect(inBoss.rows).toEqual([{ id: sent.bossJobId, state: "created" }]);
+  });
 });

@@ -399,31 +399,69 @@ describe("/admin/money: deciding contributions", () => {
 });
 
 describe("/admin/money/payouts: making a batch", () => {
-  /** The preview's form as the browser sends it: one `userIds` per ticked artist. */
-  const create = (cookie: string, fields: Record<string, string>, ticked: string[] = []) => {
-    const form = new FormData();
-    for (const [name, value] of Object.entries(fields)) form.append(name, value);
-    for (const id of ticked) form.append("userIds", id);
-    return callRoute(t.db, payoutsAction, makeRequest("/admin/money/payouts", { cookie, form }));
+  type Preview = {
+    currency: string;
+    payees: number;
+    totalMinor: number;
+    excludedCount: number;
+    through: number;
+    next: string | null;
+    rows: { userId: string; balanceMinor: number; excluded: boolean }[];
   };
+  const previewOf = async (cookie: string, query = "currency=USD") => {
+    const res = await callRoute(
+      t.db,
+      payoutsLoader,
+      makeRequest(`/admin/money/payouts?${query}`, { cookie }),
+    );
+    expect(res.status).toBe(200);
+    return (res.body as { preview: Preview }).preview;
+  };
+  /** The preview's form as the browser sends it: what the preview promised, no list of artists. */
+  const create = (cookie: string, fields: Record<string, string>, preview?: Preview) =>
+    callRoute(
+      t.db,
+      payoutsAction,
+      makeRequest("/admin/money/payouts", {
+        cookie,
+        form: {
+          ...(preview
+            ? {
+                payees: String(preview.payees),
+                totalMinor: String(preview.totalMinor),
+                through: String(preview.through),
+              }
+            : {}),
+          ...fields,
+        },
+      }),
+    );
+  /** A row's "Leave out" / "Put back" button. */
+  const toggle = (cookie: string, intent: string, userId: string) =>
+    callRoute(
+      t.db,
+      payoutsAction,
+      makeRequest("/admin/money/payouts", {
+        cookie,
+        form: { intent, currency: "USD", userId },
+      }),
+    );
 
   it("previews who would be paid, then makes the batch once per key", async () => {
     const { admin, artist, adminCookie } = await program();
     await approvedHours(admin, artist, "2");
-    const preview = await callRoute(
-      t.db,
-      payoutsLoader,
-      makeRequest("/admin/money/payouts?currency=USD", { cookie: adminCookie }),
-    );
-    expect(preview.status).toBe(200);
-    expect((preview.body as { preview: unknown }).preview).toMatchObject({
+    const preview = await previewOf(adminCookie);
+    expect(preview).toMatchObject({
       currency: "USD",
       totalMinor: 8000,
-      rows: [{ userId: artist.id, balanceMinor: 8000 }],
+      payees: 1,
+      excludedCount: 0,
+      next: null,
+      rows: [{ userId: artist.id, balanceMinor: 8000, excluded: false }],
     });
 
     const form = { currency: "USD", batchKey: randomUUID(), note: "June payouts" };
-    const first = await create(adminCookie, form, [artist.id]);
+    const first = await create(adminCookie, form, preview);
     expect(first.status).toBe(302);
     const [batch] = await rowsOf.batches();
     expect(batch).toMatchObject({ currency: "USD", note: "June payouts", createdBy: admin.id });
@@ -433,7 +471,7 @@ describe("/admin/money/payouts: making a batch", () => {
     );
 
     // The same form again (a double click, a resend after a timeout): the same batch, no more.
-    const second = await create(adminCookie, form, [artist.id]);
+    const second = await create(adminCookie, form, preview);
     expect(second.status).toBe(302);
     expect(second.headers.get("location")).toBe(`/admin/money/payouts/${batch!.id}`);
     expect((await flashOf(second))?.message).toBe("This batch was already created; here it is.");
@@ -446,9 +484,13 @@ describe("/admin/money/payouts: making a batch", () => {
     ]);
 
     // A new key now finds nobody owed: said next to the currency, nothing made.
-    const empty = await create(adminCookie, { currency: "USD", batchKey: randomUUID() }, [
-      artist.id,
-    ]);
+    const emptyPreview = await previewOf(adminCookie);
+    expect(emptyPreview).toMatchObject({ payees: 0, totalMinor: 0, rows: [] });
+    const empty = await create(
+      adminCookie,
+      { currency: "USD", batchKey: randomUUID() },
+      emptyPreview,
+    );
     expect(empty.status).toBe(409);
     expect((empty.body as Failure).errors).toEqual({
       currency: "Nobody has an approved, unpaid USD balance right now.",
@@ -456,27 +498,91 @@ describe("/admin/money/payouts: making a batch", () => {
     expect(await rowsOf.batches()).toHaveLength(1);
   });
 
-  it("pays only the artists left ticked, and nobody when none is", async () => {
+  it("pays everyone but those left out of the draft; the next batch starts with everyone again", async () => {
     const { admin, artist, adminCookie } = await program();
     const other = await createUser(t.db, { role: "artist", displayName: "Bo Other" });
     await approvedHours(admin, artist, "2");
     await approvedHours(admin, other, "1");
-    const none = await create(adminCookie, { currency: "USD", batchKey: randomUUID() });
-    expect(none.status).toBe(422);
-    expect((none.body as Failure).errors).toEqual({ userIds: "Tick at least one artist to pay." });
-    expect(await rowsOf.batches()).toEqual([]);
 
-    const res = await create(adminCookie, { currency: "USD", batchKey: randomUUID() }, [other.id]);
+    // Untick Bo: stored on the draft, so the preview (any page, any admin) shows it.
+    const out = await toggle(adminCookie, "exclude", other.id);
+    expect(out.status).toBe(302);
+    expect((await flashOf(out))?.message).toBe("Bo Other is left out of the next batch.");
+    const preview = await previewOf(adminCookie);
+    expect(preview).toMatchObject({ payees: 1, totalMinor: 8000, excludedCount: 1 });
+    expect(preview.rows).toMatchObject([
+      { userId: artist.id, excluded: false },
+      { userId: other.id, excluded: true },
+    ]);
+
+    // Put back, then out again: the same row, nothing twice.
+    expect((await toggle(adminCookie, "include", other.id)).status).toBe(302);
+    expect(await previewOf(adminCookie)).toMatchObject({ payees: 2, excludedCount: 0 });
+    await toggle(adminCookie, "exclude", other.id);
+    await toggle(adminCookie, "exclude", other.id);
+    expect(await previewOf(adminCookie)).toMatchObject({ payees: 1, excludedCount: 1 });
+
+    const res = await create(adminCookie, { currency: "USD", batchKey: randomUUID() }, preview);
     expect(res.status).toBe(302);
-    expect(await rowsOf.payouts()).toMatchObject([{ userId: other.id, amountMinor: 4000 }]);
+    expect(await rowsOf.payouts()).toMatchObject([{ userId: artist.id, amountMinor: 8000 }]);
+
+    // The batch spent the draft: Bo is in the next one.
+    expect(await previewOf(adminCookie)).toMatchObject({
+      payees: 1,
+      totalMinor: 4000,
+      excludedCount: 0,
+      rows: [{ userId: other.id, excluded: false }],
+    });
+
+    // Everyone left out: nothing to pay, said plainly; "Put everyone back" undoes it.
+    await toggle(adminCookie, "exclude", other.id);
+    const none = await previewOf(adminCookie);
+    expect(none).toMatchObject({ payees: 0, totalMinor: 0, excludedCount: 1 });
+    const refused = await create(adminCookie, { currency: "USD", batchKey: randomUUID() }, none);
+    expect(refused.status).toBe(409);
+    expect((refused.body as Failure).errors).toEqual({
+      form: "Everyone owed in USD is left out of this batch. Put someone back to pay them.",
+    });
+    const back = await callRoute(
+      t.db,
+      payoutsAction,
+      makeRequest("/admin/money/payouts", {
+        cookie: adminCookie,
+        form: { intent: "include-all", currency: "USD" },
+      }),
+    );
+    expect(back.status).toBe(302);
+    expect((await flashOf(back))?.message).toBe("1 artist is back in the next batch.");
+    expect(await previewOf(adminCookie)).toMatchObject({ payees: 1, excludedCount: 0 });
   });
 
-  it("refuses a malformed form with field errors", async () => {
+  it("refuses leaving out someone who is not an artist, next to their row", async () => {
+    const { admin, adminCookie } = await program();
+    for (const id of [admin.id, "no-such-user"]) {
+      const res = await toggle(adminCookie, "exclude", id);
+      expect(res.status, id).toBe(404);
+      expect(res.body).toMatchObject({ id, errors: { userId: "That artist does not exist." } });
+    }
+  });
+
+  it("refuses a malformed form, and a bad page link, with a message", async () => {
     const { adminCookie } = await program();
     const res = await create(adminCookie, { currency: "XYZ", batchKey: "not-a-uuid" });
     expect(res.status).toBe(422);
-    expect(Object.keys((res.body as Failure).errors).sort()).toEqual(["batchKey", "currency"]);
+    expect(Object.keys((res.body as Failure).errors)).toEqual(
+      expect.arrayContaining(["batchKey", "currency"]),
+    );
     expect(await rowsOf.batches()).toEqual([]);
+    for (const cursor of ["garbage!", "bm90LWpzb24", Buffer.from("[1,2]").toString("base64url")]) {
+      const page = await callRoute(
+        t.db,
+        payoutsLoader,
+        makeRequest(`/admin/money/payouts?currency=USD&payees=${cursor}`, {
+          cookie: adminCookie,
+        }),
+      );
+      expect(page.status, cursor).toBe(400);
+    }
   });
 });
 
@@ -728,29 +834,42 @@ describe("/admin/money/artists/<id>", () => {
 });
 
 describe("the money pages when something changed or went wrong", () => {
-  it("/admin/money/payouts: the batch pays the previewed amounts, or is refused naming the change", async () => {
+  it("/admin/money/payouts: the batch pays the previewed count and total, or is refused naming the change", async () => {
     const { admin, artist, adminCookie } = await program();
-    await approvedHours(admin, artist, "2");
-    const post = (expected: string) => {
-      const form = new FormData();
-      form.append("currency", "USD");
-      form.append("batchKey", randomUUID());
-      form.append("userIds", artist.id);
-      form.append(`expected.${artist.id}`, expected);
-      return callRoute(
+    await approvedHours(admin, artist, "1");
+    const res = await callRoute(
+      t.db,
+      payoutsLoader,
+      makeRequest("/admin/money/payouts?currency=USD", { cookie: adminCookie }),
+    );
+    const preview = (
+      res.body as { preview: { payees: number; totalMinor: number; through: number } }
+    ).preview;
+    expect(preview).toMatchObject({ payees: 1, totalMinor: 4000 });
+    // Another hour is approved after the admin looked: the balance is 80.00 now.
+    await approvedHours(admin, artist, "1");
+    const post = (totalMinor: number) =>
+      callRoute(
         t.db,
         payoutsAction,
-        makeRequest("/admin/money/payouts", { cookie: adminCookie, form }),
+        makeRequest("/admin/money/payouts", {
+          cookie: adminCookie,
+          form: {
+            currency: "USD",
+            batchKey: randomUUID(),
+            payees: "1",
+            totalMinor: String(totalMinor),
+            through: String(preview.through),
+          },
+        }),
       );
-    };
-    // The preview said 60.00; the balance is 80.00 now.
-    const stale = await post("6000");
+    const stale = await post(preview.totalMinor);
     expect(stale.status).toBe(409);
     expect((stale.body as Failure).errors).toEqual({
-      form: "Ari Artist: $60.00 → $80.00; review the new totals.",
+      form: "The preview showed 1 artist and $40.00; it is now 1 and $80.00. Changed since: Ari Artist. Review the new totals.",
     });
     expect(await rowsOf.batches()).toEqual([]);
-    const fresh = await post("8000");
+    const fresh = await post(8000);
     expect(fresh.status).toBe(302);
     expect(await rowsOf.payouts()).toMatchObject([{ userId: artist.id, amountMinor: 8000 }]);
   });
