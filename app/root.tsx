@@ -73,6 +73,7 @@ function Shell({ children }: { children: ReactNode }) {
   const root = useRouteLoaderData<typeof loader>("root");
   const user = root?.user ?? null;
   const navigation = useNavigation();
+  const [menuOpen, setMenuOpen] = useState(false);
   return (
     <div className="flex min-h-screen flex-col">
       <a
@@ -83,33 +84,53 @@ function Shell({ children }: { children: ReactNode }) {
       </a>
       {user ? (
         <header className="border-b border-stone-200 bg-white">
-          <div className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">
-            <Link to="/" className="text-lg font-black tracking-tight text-brand-800">
+          <div className="mx-auto flex max-w-[90rem] flex-wrap items-center gap-x-3 gap-y-2 px-4 py-2 xl:flex-nowrap">
+            <Link
+              to="/"
+              className="flex min-h-11 items-center text-lg font-black tracking-tight text-brand-800"
+            >
               Greenroom
             </Link>
-            <nav aria-label="Main" className="flex flex-1 flex-wrap gap-1">
+            <button
+              type="button"
+              aria-expanded={menuOpen}
+              aria-controls="main-nav"
+              onClick={() => setMenuOpen((open) => !open)}
+              className="touch-target order-last ml-auto rounded-md border border-stone-300 px-3 text-sm font-semibold text-stone-800 hover:bg-stone-100 xl:hidden"
+            >
+              Menu
+            </button>
+            {/* Below 1280 px the links fold into the menu; from there they fit one row. */}
+            <nav
+              id="main-nav"
+              aria-label="Main"
+              className={`${menuOpen ? "flex" : "hidden"} order-last w-full flex-col gap-0.5 xl:order-none xl:flex xl:w-auto xl:flex-1 xl:flex-row xl:flex-nowrap`}
+            >
               {NAV.filter((item) => can(user.role, item.permission)).map((item) => (
                 <NavLink
                   key={item.to}
                   to={item.to}
                   end={item.end}
+                  onClick={() => setMenuOpen(false)}
                   className={({ isActive }) =>
-                    `rounded-md px-3 py-1.5 text-sm font-medium ${isActive ? "bg-brand-100 text-brand-900" : "text-stone-700 hover:bg-stone-100"}`
+                    `nav-link flex items-center whitespace-nowrap rounded-md px-2.5 text-sm font-medium ${isActive ? "bg-brand-100 text-brand-900" : "text-stone-700 hover:bg-stone-100"}`
                   }
                 >
                   {item.label}
                 </NavLink>
               ))}
             </nav>
-            {can(user.role, "notifications:view") ? (
-              <NotificationsLink unread={root?.unreadNotifications ?? 0} />
-            ) : null}
-            <UserMenu
-              displayName={user.displayName || user.email}
-              email={user.email}
-              role={user.role}
-              notificationSettings={can(user.role, "notifications:view")}
-            />
+            <div className="ml-auto flex items-center gap-1 xl:ml-0">
+              {can(user.role, "notifications:view") ? (
+                <NotificationsLink unread={root?.unreadNotifications ?? 0} />
+              ) : null}
+              <UserMenu
+                displayName={user.displayName || user.email}
+                email={user.email}
+                role={user.role}
+                notificationSettings={can(user.role, "notifications:view")}
+              />
+            </div>
           </div>
           <div
             aria-hidden="true"
@@ -118,7 +139,10 @@ function Shell({ children }: { children: ReactNode }) {
         </header>
       ) : null}
       <FlashMessage />
-      <main id="main" className={user ? "mx-auto w-full max-w-6xl flex-1 px-4 py-8" : "flex-1"}>
+      <main
+        id="main"
+        className={user ? "mx-auto w-full min-w-0 max-w-6xl flex-1 px-4 py-6 sm:py-8" : "flex-1"}
+      >
         {children}
       </main>
     </div>
@@ -131,10 +155,13 @@ function NotificationsLink({ unread }: { unread: number }) {
       to="/notifications"
       aria-label={unread > 0 ? `Notifications, ${unread} unread` : "Notifications"}
       className={({ isActive }) =>
-        `flex items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium ${isActive ? "bg-brand-100 text-brand-900" : "text-stone-700 hover:bg-stone-100"}`
+        `touch-target flex items-center gap-1.5 rounded-md px-2.5 text-sm font-medium ${isActive ? "bg-brand-100 text-brand-900" : "text-stone-700 hover:bg-stone-100"}`
       }
     >
-      Notifications
+      <span aria-hidden="true" className="sm:hidden">
+        🔔
+      </span>
+      <span className="hidden sm:inline">Notifications</span>
       {unread > 0 ? (
         <span
           aria-hidden="true"
@@ -183,17 +210,17 @@ function UserMenu({
   }, []);
   return (
     <details ref={ref} className="relative">
-      <summary className="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1.5 text-sm hover:bg-stone-100">
+      <summary className="touch-target flex cursor-pointer list-none items-center gap-2 rounded-md px-2 text-sm hover:bg-stone-100">
         <span
           aria-hidden="true"
           className="flex h-7 w-7 items-center justify-center rounded-full bg-brand-800 text-xs font-bold text-white"
         >
           {displayName.slice(0, 1).toUpperCase()}
         </span>
-        <span className="font-medium">{displayName}</span>
+        <span className="sr-only 2xl:not-sr-only 2xl:font-medium">{displayName}</span>
         <span className="sr-only">, account menu</span>
       </summary>
-      <div className="absolute right-0 z-20 mt-2 w-60 rounded-md border border-stone-200 bg-white p-3 text-sm shadow-lg">
+      <div className="absolute right-0 z-20 mt-2 w-60 max-w-[calc(100vw-2rem)] rounded-md border border-stone-200 bg-white p-3 text-sm shadow-lg">
         <p className="font-medium">{displayName}</p>
         <p className="truncate text-stone-600">{email}</p>
         <p className="mt-1 text-xs uppercase tracking-wide text-stone-600">{role}</p>

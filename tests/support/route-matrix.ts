@@ -181,6 +181,7 @@ export const matrix: Record<string, Entry | Entry[]> = {
     },
   },
   "admin.audit": { path: () => "/admin/audit", loader: adminOnly("ok") },
+  "admin.audit[.csv]": { path: () => "/admin/audit.csv", loader: adminOnly("ok") },
   "admin.outbox": { path: () => "/admin/outbox", loader: adminOnly("ok") },
   "admin.flags": {
     path: () => "/admin/flags",
