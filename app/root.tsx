@@ -16,6 +16,7 @@ import {
   ScrollRestoration,
   useLoaderData,
   useNavigation,
+  useFetcher,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -24,6 +25,7 @@ import { readFlash } from "~/.server/flash";
 import { unreadCount } from "~/.server/notifications/inbox";
 import { useNonce } from "~/components/nonce";
 import { can, type Permission } from "~/lib/permissions";
+import { browserTimeZone, setTimeZoneResolver } from "~/lib/time-zone";
 import stylesheet from "~/styles.css?url";
 
 export const links: LinksFunction = () => [
@@ -40,7 +42,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     user && can(user.role, "notifications:view") ? await unreadCount(context.db, user.id) : 0;
   return data(
     {
-      user: user ? { displayName: user.displayName, email: user.email, role: user.role } : null,
+      user: user
+        ? {
+            displayName: user.displayName,
+            email: user.email,
+            role: user.role,
+            timeZone: user.timeZone ?? null,
+          }
+        : null,
       unreadNotifications,
       flash,
     },
@@ -69,9 +78,29 @@ const NAV: NavItem[] = [
   { to: "/admin/outbox", label: "Outbox", permission: "outbox:read" },
 ];
 
+// In the browser there is one viewer: times render in the zone stored on their account (the same
+// the server rendered with, so hydration agrees) until the browser's own zone is remembered.
+let viewerZone = "UTC";
+if (typeof document !== "undefined") setTimeZoneResolver(() => viewerZone);
+
+/** Remembers the browser's time zone on the account when it differs; once per page load. */
+function useRememberTimeZone(stored: string | null | undefined, signedIn: boolean) {
+  const fetcher = useFetcher();
+  const asked = useRef(false);
+  useEffect(() => {
+    if (!signedIn || asked.current) return;
+    const zone = browserTimeZone();
+    if (zone === stored) return;
+    asked.current = true;
+    fetcher.submit({ timeZone: zone }, { method: "post", action: "/settings/time-zone" });
+  }, [stored, signedIn, fetcher]);
+}
+
 function Shell({ children }: { children: ReactNode }) {
   const root = useRouteLoaderData<typeof loader>("root");
   const user = root?.user ?? null;
+  if (typeof document !== "undefined") viewerZone = user?.timeZone ?? "UTC";
+  useRememberTimeZone(user?.timeZone, Boolean(user));
   const navigation = useNavigation();
   const [menuOpen, setMenuOpen] = useState(false);
   return (

@@ -11,6 +11,8 @@ export type SessionUser = {
   displayName: string;
   role: Role;
   trustTier: TrustTier;
+  /** The IANA zone the person's pages show times in (null: not reported yet, so UTC). */
+  timeZone?: string | null;
 };
 
 export type EndedReason = (typeof endedSessions.$inferSelect)["reason"];
@@ -61,6 +63,7 @@ export async function resolveSession(db: Db, cookieHeader: string | null): Promi
       displayName: user.displayName,
       role: user.role,
       trustTier: user.trustTier,
+      timeZone: user.timeZone,
     },
     sessionId: session.id,
     ended: null,
