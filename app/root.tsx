@@ -187,9 +187,19 @@ function NotificationsLink({ unread }: { unread: number }) {
         `touch-target flex items-center gap-1.5 rounded-md px-2.5 text-sm font-medium ${isActive ? "bg-brand-100 text-brand-900" : "text-stone-700 hover:bg-stone-100"}`
       }
     >
-      <span aria-hidden="true" className="sm:hidden">
-        🔔
-      </span>
+      <svg
+        aria-hidden="true"
+        viewBox="0 0 24 24"
+        className="size-5 sm:hidden"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      >
+        <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+        <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+      </svg>
       <span className="hidden sm:inline">Notifications</span>
       {unread > 0 ? (
         <span

@@ -52,7 +52,7 @@ export function labelStride(n: number, plotWidth: number, labelWidth: number) {
   return Math.max(1, Math.ceil(n / fits));
 }
 
-/** The width a label of 11 px text takes, near enough for layout: no fonts on the server. */
-export function textWidth(text: string, fontSize = 11) {
+/** The width a label of 12 px text takes, near enough for layout: no fonts on the server. */
+export function textWidth(text: string, fontSize = 12) {
   return Math.ceil(text.length * fontSize * 0.6);
 }

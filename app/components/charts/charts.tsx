@@ -18,7 +18,7 @@ export type Reference = { value: number; label: string };
 
 const WIDTH = 640;
 const HEIGHT = 240;
-const FONT = 11;
+const FONT = 12;
 
 /** What every chart shares: its name and numbers, how values read, and optional extras. */
 type ChartProps = {
@@ -103,14 +103,17 @@ function ChartFrame({
   return (
     <figure className="min-w-0 rounded-lg border border-stone-200 bg-white p-4 shadow-sm">
       <figcaption className="mb-2 font-semibold text-stone-900">{title}</figcaption>
-      <svg
-        viewBox={`0 0 ${WIDTH} ${height}`}
-        className="chart h-auto w-full"
-        role="img"
-        aria-label={`${title}. ${summarise(series, format)}${reference ? ` ${reference.label}: ${format(reference.value)}.` : ""} The numbers are in the table below the chart.`}
-      >
-        {children}
-      </svg>
+      {/* On a phone the chart keeps a readable size and scrolls inside its own box. */}
+      <div className="overflow-x-auto">
+        <svg
+          viewBox={`0 0 ${WIDTH} ${height}`}
+          className="chart h-auto w-full min-w-[30rem]"
+          role="img"
+          aria-label={`${title}. ${summarise(series, format)}${reference ? ` ${reference.label}: ${format(reference.value)}.` : ""} The numbers are in the table below the chart.`}
+        >
+          {children}
+        </svg>
+      </div>
       <Legend series={series} reference={reference} />
       <details className="mt-2 text-sm">
         <summary className="cursor-pointer text-brand-800 underline">Show the numbers</summary>

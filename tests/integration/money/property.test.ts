@@ -580,7 +580,7 @@ async function step(world: World, op: Op) {
 /** Every page of an artist's statement, in the small pages a long statement is read in. */
 async function allItems(viewer: ActingUser, userId: string) {
   const items: StatementItem[] = [];
-  let before: number | undefined;
+  let before: string | undefined;
   for (let page = 0; page < 100; page++) {
     const result = await statementItems(t.db, viewer, userId, { before, limit: 4 });
     items.push(...result.items);
