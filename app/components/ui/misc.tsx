@@ -29,6 +29,7 @@ const badgeTones = {
   red: "bg-red-100 text-red-900",
   stone: "bg-stone-200 text-stone-800",
   blue: "bg-sky-100 text-sky-900",
+  violet: "bg-violet-100 text-violet-900",
 } as const;
 
 export function Badge({
