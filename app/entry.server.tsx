@@ -32,7 +32,6 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
-  const nonce = loadContext.cspNonce;
   keepPrivate(responseHeaders, loadContext);
   const stored = loadContext.auth?.user?.timeZone;
   const zone = stored && isTimeZone(stored) ? stored : "UTC";

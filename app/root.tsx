@@ -271,7 +271,7 @@ function UserMenu({
               onClick={() => {
                 if (ref.current) ref.current.open = false;
               }}
-              className="block rounded-md px-2 py-1.5 font-medium text-stone-800 hover:bg-stone-100"
+              className="flex min-h-11 items-center rounded-md px-2 font-medium text-stone-800 hover:bg-stone-100"
             >
               Notification settings
             </Link>
@@ -280,7 +280,7 @@ function UserMenu({
         <Form method="post" action="/logout" className="mt-3 border-t border-stone-200 pt-3">
           <button
             type="submit"
-            className="w-full rounded-md px-2 py-1.5 text-left font-medium text-red-800 hover:bg-red-50"
+            className="min-h-11 w-full rounded-md px-2 text-left font-medium text-red-800 hover:bg-red-50"
           >
             Sign out
           </button>

@@ -120,7 +120,7 @@ test("the navigation collapses into a menu on a phone and fits one row on a lapt
   // Following a link closes the menu.
   await expect(nav).toBeHidden();
   const targets = await page
-    .locator("main a, main button, header button, header summary")
+    .locator("main button, main nav a, main summary, header a, header button, header summary")
     .evaluateAll((els) =>
       els
         .filter((el) => (el as HTMLElement).offsetParent !== null)

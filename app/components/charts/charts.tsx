@@ -104,7 +104,8 @@ function ChartFrame({
     <figure className="min-w-0 rounded-lg border border-stone-200 bg-white p-4 shadow-sm">
       <figcaption className="mb-2 font-semibold text-stone-900">{title}</figcaption>
       {/* On a phone the chart keeps a readable size and scrolls inside its own box. */}
-      <div className="overflow-x-auto">
+      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex */}
+      <div className="overflow-x-auto" role="region" aria-label={`${title}: chart`} tabIndex={0}>
         <svg
           viewBox={`0 0 ${WIDTH} ${height}`}
           className="chart h-auto w-full min-w-[30rem]"
