@@ -21,8 +21,14 @@ const DECISION_LABEL: Record<string, string> = {
 
 /** The program's health over a range of days: charts with their numbers, and the range's form. */
 export function DashboardPage() {
-  const { dashboard: d, computedAt, asked, error, today, reviewTargetHours } =
-    useLoaderData<typeof loader>();
+  const {
+    dashboard: d,
+    computedAt,
+    asked,
+    error,
+    today,
+    reviewTargetHours,
+  } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const short = (day: string) => formatDay(day).replace(/ \d{4}$/, "");
   const dayLabels = d.activeArtists.map((a) => short(a.day));
