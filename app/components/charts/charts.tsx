@@ -50,22 +50,40 @@ function layoutFor(tickLabels: string[], bottomRoom = 30): Layout {
   return { left, right, top: 14, bottom: HEIGHT - bottomRoom, plotW: WIDTH - left - right };
 }
 
-function Legend({ series, reference }: { series: Series[]; reference?: Reference }) {
+function Legend({
+  series,
+  reference,
+  bars,
+}: {
+  series: Series[];
+  reference?: Reference;
+  bars?: boolean;
+}) {
   if (series.length < 2 && !reference) return null;
   return (
     <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-stone-700">
       {series.map((s, i) => (
         <li key={s.name} className="flex items-center gap-1.5">
           <svg aria-hidden="true" width="24" height="10" viewBox="0 0 24 10">
-            <line
-              x1="0"
-              x2="24"
-              y1="5"
-              y2="5"
-              stroke={SERIES_COLOURS[i % SERIES_COLOURS.length]}
-              strokeWidth="3"
-              strokeDasharray={SERIES_DASHES[i % SERIES_DASHES.length]}
-            />
+            {bars ? (
+              <rect
+                x="7"
+                y="0"
+                width="10"
+                height="10"
+                fill={SERIES_COLOURS[i % SERIES_COLOURS.length]}
+              />
+            ) : (
+              <line
+                x1="0"
+                x2="24"
+                y1="5"
+                y2="5"
+                stroke={SERIES_COLOURS[i % SERIES_COLOURS.length]}
+                strokeWidth="3"
+                strokeDasharray={SERIES_DASHES[i % SERIES_DASHES.length]}
+              />
+            )}
           </svg>
           {s.name}
         </li>
@@ -98,8 +116,9 @@ function ChartFrame({
   format = defaultFormat,
   reference,
   height = HEIGHT,
+  bars = false,
   children,
-}: ChartProps & { children: ReactNode; height?: number }) {
+}: ChartProps & { children: ReactNode; height?: number; bars?: boolean }) {
   return (
     <figure className="min-w-0 rounded-lg border border-stone-200 bg-white p-4 shadow-sm">
       <figcaption className="mb-2 font-semibold text-stone-900">{title}</figcaption>
@@ -115,7 +134,7 @@ function ChartFrame({
           {children}
         </svg>
       </div>
-      <Legend series={series} reference={reference} />
+      <Legend series={series} reference={reference} bars={bars} />
       <details className="mt-2 text-sm">
         <summary className="cursor-pointer text-brand-800 underline">Show the numbers</summary>
         <div className="mt-2">
@@ -353,7 +372,7 @@ export function BarChart({
   const barW = Math.max(2, slot * 0.72);
   const x = (i: number) => layout.left + slot * (i + 0.5);
   return (
-    <ChartFrame {...props} reference={reference}>
+    <ChartFrame {...props} reference={reference} bars>
       <ValueGrid ticks={ticks} y={y} layout={layout} format={format} reference={reference} />
       <CategoryLabels labels={labels} x={x} layout={layout} />
       {labels.map((label, i) => {
