@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { Writable } from "node:stream";
 import type {
   AppLoadContext,
@@ -9,6 +10,12 @@ import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { redactUrl } from "./.server/redact";
 import { NonceProvider } from "./components/nonce";
+import { isTimeZone, setTimeZoneResolver } from "./lib/time-zone";
+
+// Each request renders in its viewer's time zone; renders interleave, so the zone travels with
+// the request's async context rather than in a shared variable.
+const viewerZone = new AsyncLocalStorage<string>();
+setTimeZoneResolver(() => viewerZone.getStore() ?? "UTC");
 
 export const streamTimeout = 5_000;
 
@@ -25,8 +32,22 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
-  const nonce = loadContext.cspNonce;
   keepPrivate(responseHeaders, loadContext);
+  const stored = loadContext.auth?.user?.timeZone;
+  const zone = stored && isTimeZone(stored) ? stored : "UTC";
+  return viewerZone.run(zone, () =>
+    render(request, responseStatusCode, responseHeaders, remixContext, loadContext),
+  );
+}
+
+function render(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  loadContext: AppLoadContext,
+) {
+  const nonce = loadContext.cspNonce;
   return new Promise<Response>((resolve, reject) => {
     let shellReady = false;
     let shellFailed = false;

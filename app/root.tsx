@@ -16,6 +16,7 @@ import {
   ScrollRestoration,
   useLoaderData,
   useNavigation,
+  useFetcher,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -24,6 +25,7 @@ import { readFlash } from "~/.server/flash";
 import { unreadCount } from "~/.server/notifications/inbox";
 import { useNonce } from "~/components/nonce";
 import { can, type Permission } from "~/lib/permissions";
+import { browserTimeZone, setTimeZoneResolver } from "~/lib/time-zone";
 import stylesheet from "~/styles.css?url";
 
 export const links: LinksFunction = () => [
@@ -44,7 +46,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       : 0;
   return data(
     {
-      user: user ? { displayName: user.displayName, email: user.email, role: user.role } : null,
+      user: user
+        ? {
+            displayName: user.displayName,
+            email: user.email,
+            role: user.role,
+            timeZone: user.timeZone ?? null,
+          }
+        : null,
       unreadNotifications,
       flash,
     },
@@ -73,10 +82,31 @@ const NAV: NavItem[] = [
   { to: "/admin/outbox", label: "Outbox", permission: "outbox:read" },
 ];
 
+// In the browser there is one viewer: times render in the zone stored on their account (the same
+// the server rendered with, so hydration agrees) until the browser's own zone is remembered.
+let viewerZone = "UTC";
+if (typeof document !== "undefined") setTimeZoneResolver(() => viewerZone);
+
+/** Remembers the browser's time zone on the account when it differs; once per page load. */
+function useRememberTimeZone(stored: string | null | undefined, signedIn: boolean) {
+  const fetcher = useFetcher();
+  const asked = useRef(false);
+  useEffect(() => {
+    if (!signedIn || asked.current) return;
+    const zone = browserTimeZone();
+    if (zone === stored) return;
+    asked.current = true;
+    fetcher.submit({ timeZone: zone }, { method: "post", action: "/settings/time-zone" });
+  }, [stored, signedIn, fetcher]);
+}
+
 function Shell({ children }: { children: ReactNode }) {
   const root = useRouteLoaderData<typeof loader>("root");
   const user = root?.user ?? null;
+  if (typeof document !== "undefined") viewerZone = user?.timeZone ?? "UTC";
+  useRememberTimeZone(user?.timeZone, Boolean(user));
   const navigation = useNavigation();
+  const [menuOpen, setMenuOpen] = useState(false);
   return (
     <div className="flex min-h-screen flex-col">
       <a
@@ -87,33 +117,53 @@ function Shell({ children }: { children: ReactNode }) {
       </a>
       {user ? (
         <header className="border-b border-stone-200 bg-white">
-          <div className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">
-            <Link to="/" className="text-lg font-black tracking-tight text-brand-800">
+          <div className="mx-auto flex max-w-[90rem] flex-wrap items-center gap-x-3 gap-y-2 px-4 py-2 xl:flex-nowrap">
+            <Link
+              to="/"
+              className="flex min-h-11 items-center text-lg font-black tracking-tight text-brand-800"
+            >
               Greenroom
             </Link>
-            <nav aria-label="Main" className="flex flex-1 flex-wrap gap-1">
+            <button
+              type="button"
+              aria-expanded={menuOpen}
+              aria-controls="main-nav"
+              onClick={() => setMenuOpen((open) => !open)}
+              className="touch-target order-last ml-auto rounded-md border border-stone-300 px-3 text-sm font-semibold text-stone-800 hover:bg-stone-100 xl:hidden"
+            >
+              Menu
+            </button>
+            {/* Below 1280 px the links fold into the menu; from there they fit one row. */}
+            <nav
+              id="main-nav"
+              aria-label="Main"
+              className={`${menuOpen ? "flex" : "hidden"} order-last w-full flex-col gap-0.5 xl:order-none xl:flex xl:w-auto xl:flex-1 xl:flex-row xl:flex-nowrap`}
+            >
               {NAV.filter((item) => can(user.role, item.permission)).map((item) => (
                 <NavLink
                   key={item.to}
                   to={item.to}
                   end={item.end}
+                  onClick={() => setMenuOpen(false)}
                   className={({ isActive }) =>
-                    `rounded-md px-3 py-1.5 text-sm font-medium ${isActive ? "bg-brand-100 text-brand-900" : "text-stone-700 hover:bg-stone-100"}`
+                    `nav-link flex items-center whitespace-nowrap rounded-md px-2.5 text-sm font-medium ${isActive ? "bg-brand-100 text-brand-900" : "text-stone-700 hover:bg-stone-100"}`
                   }
                 >
                   {item.label}
                 </NavLink>
               ))}
             </nav>
-            {can(user.role, "notifications:view") ? (
-              <NotificationsLink unread={root?.unreadNotifications ?? 0} />
-            ) : null}
-            <UserMenu
-              displayName={user.displayName || user.email}
-              email={user.email}
-              role={user.role}
-              notificationSettings={can(user.role, "notifications:view")}
-            />
+            <div className="ml-auto flex items-center gap-1 xl:ml-0">
+              {can(user.role, "notifications:view") ? (
+                <NotificationsLink unread={root?.unreadNotifications ?? 0} />
+              ) : null}
+              <UserMenu
+                displayName={user.displayName || user.email}
+                email={user.email}
+                role={user.role}
+                notificationSettings={can(user.role, "notifications:view")}
+              />
+            </div>
           </div>
           <div
             aria-hidden="true"
@@ -122,7 +172,10 @@ function Shell({ children }: { children: ReactNode }) {
         </header>
       ) : null}
       <FlashMessage />
-      <main id="main" className={user ? "mx-auto w-full max-w-6xl flex-1 px-4 py-8" : "flex-1"}>
+      <main
+        id="main"
+        className={user ? "mx-auto w-full min-w-0 max-w-6xl flex-1 px-4 py-6 sm:py-8" : "flex-1"}
+      >
         {children}
       </main>
     </div>
@@ -135,10 +188,23 @@ function NotificationsLink({ unread }: { unread: number }) {
       to="/notifications"
       aria-label={unread > 0 ? `Notifications, ${unread} unread` : "Notifications"}
       className={({ isActive }) =>
-        `flex items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium ${isActive ? "bg-brand-100 text-brand-900" : "text-stone-700 hover:bg-stone-100"}`
+        `touch-target flex items-center gap-1.5 rounded-md px-2.5 text-sm font-medium ${isActive ? "bg-brand-100 text-brand-900" : "text-stone-700 hover:bg-stone-100"}`
       }
     >
-      Notifications
+      <svg
+        aria-hidden="true"
+        viewBox="0 0 24 24"
+        className="size-5 sm:hidden"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      >
+        <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+        <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+      </svg>
+      <span className="hidden sm:inline">Notifications</span>
       {unread > 0 ? (
         <span
           aria-hidden="true"
@@ -187,17 +253,17 @@ function UserMenu({
   }, []);
   return (
     <details ref={ref} className="relative">
-      <summary className="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1.5 text-sm hover:bg-stone-100">
+      <summary className="touch-target flex cursor-pointer list-none items-center gap-2 rounded-md px-2 text-sm hover:bg-stone-100">
         <span
           aria-hidden="true"
           className="flex h-7 w-7 items-center justify-center rounded-full bg-brand-800 text-xs font-bold text-white"
         >
           {displayName.slice(0, 1).toUpperCase()}
         </span>
-        <span className="font-medium">{displayName}</span>
+        <span className="sr-only 2xl:not-sr-only 2xl:font-medium">{displayName}</span>
         <span className="sr-only">, account menu</span>
       </summary>
-      <div className="absolute right-0 z-20 mt-2 w-60 rounded-md border border-stone-200 bg-white p-3 text-sm shadow-lg">
+      <div className="absolute right-0 z-20 mt-2 w-60 max-w-[calc(100vw-2rem)] rounded-md border border-stone-200 bg-white p-3 text-sm shadow-lg">
         <p className="font-medium">{displayName}</p>
         <p className="truncate text-stone-600">{email}</p>
         <p className="mt-1 text-xs uppercase tracking-wide text-stone-600">{role}</p>
@@ -209,7 +275,7 @@ function UserMenu({
               onClick={() => {
                 if (ref.current) ref.current.open = false;
               }}
-              className="block rounded-md px-2 py-1.5 font-medium text-stone-800 hover:bg-stone-100"
+              className="flex min-h-11 items-center rounded-md px-2 font-medium text-stone-800 hover:bg-stone-100"
             >
               Notification settings
             </Link>
@@ -218,7 +284,7 @@ function UserMenu({
         <Form method="post" action="/logout" className="mt-3 border-t border-stone-200 pt-3">
           <button
             type="submit"
-            className="w-full rounded-md px-2 py-1.5 text-left font-medium text-red-800 hover:bg-red-50"
+            className="min-h-11 w-full rounded-md px-2 text-left font-medium text-red-800 hover:bg-red-50"
           >
             Sign out
           </button>

@@ -16,6 +16,10 @@ const tones = {
   canceled: "stone",
 } as const;
 
+/** One spelling (British, as the rest of the product) and a capital, whatever the state's code. */
+const labels: Partial<Record<keyof typeof tones, string>> = { canceled: "Cancelled" };
+
 export function StatusBadge({ status }: { status: keyof typeof tones }) {
-  return <Badge tone={tones[status]}>{status}</Badge>;
+  const label = labels[status] ?? status.charAt(0).toUpperCase() + status.slice(1);
+  return <Badge tone={tones[status]}>{label}</Badge>;
 }

@@ -306,6 +306,8 @@ export const ledgerEntries = pgTable(
   },
   (t) => [
     index("ledger_entries_user_idx").on(t.userId, t.currency, t.id),
+    // The statement's keyset: an artist's entries in date order.
+    index("ledger_entries_user_occurred_idx").on(t.userId, t.occurredOn, t.id),
     index("ledger_entries_occurred_idx").on(t.occurredOn, t.id),
     uniqueIndex("ledger_one_earning_per_contribution")
       .on(t.contributionId)

@@ -19,6 +19,9 @@ export const users = pgTable(
     status: userStatus("status").notNull().default("invited"),
     trustTier: trustTier("trust_tier").notNull().default("standard"),
     statusReason: text("status_reason"),
+    // The IANA time zone the person's browser reported last (e.g. "Europe/Paris"); pages show
+    // times in it. Null until their first signed-in page load: UTC meanwhile.
+    timeZone: text("time_zone"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -183,6 +183,7 @@ export const matrix: Record<string, Entry | Entry[]> = {
     },
   },
   "admin.audit": { path: () => "/admin/audit", loader: adminOnly("ok") },
+  "admin.audit[.csv]": { path: () => "/admin/audit.csv", loader: adminOnly("ok") },
   "admin.outbox": { path: () => "/admin/outbox", loader: adminOnly("ok") },
   "admin.flags": {
     path: () => "/admin/flags",
@@ -412,6 +413,17 @@ export const matrix: Record<string, Entry | Entry[]> = {
       expect: { ...signedIn("invalid"), reviewer: "home", admin: "home" },
     },
   },
+  // Each person remembers their own browser's time zone; a name no zone has is refused.
+  "settings.time-zone": [
+    {
+      path: () => "/settings/time-zone",
+      action: { form: () => ({ timeZone: "Europe/Paris" }), expect: signedIn("ok") },
+    },
+    {
+      path: () => "/settings/time-zone",
+      action: { form: () => ({ timeZone: "Mars/Olympus_Mons" }), expect: signedIn("invalid") },
+    },
+  ],
   // Money: artists see and log only their own; reviewers never see money; admins run it.
   "earnings._index": {
     path: () => "/earnings",

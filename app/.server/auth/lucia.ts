@@ -48,6 +48,7 @@ function createLucia(db: Db) {
       role: attributes.role,
       status: attributes.status,
       trustTier: attributes.trustTier,
+      timeZone: attributes.timeZone,
     }),
   });
 }
@@ -72,6 +73,7 @@ declare module "lucia" {
       role: Role;
       status: UserStatus;
       trustTier: TrustTier;
+      timeZone: string | null;
     };
   }
 }

@@ -18,6 +18,8 @@ export type SessionUser = {
   displayName: string;
   role: Role;
   trustTier: TrustTier;
+  /** The IANA zone the person's pages show times in (null: not reported yet, so UTC). */
+  timeZone?: string | null;
 };
 
 export type EndedReason = (typeof endedSessions.$inferSelect)["reason"];
@@ -68,6 +70,7 @@ function sessionLookup(db: Db) {
         role: users.role,
         status: users.status,
         trustTier: users.trustTier,
+        timeZone: users.timeZone,
         unread: sql<number>`(SELECT count(*) FROM ${notifications}
           WHERE ${notifications.userId} = ${users.id} AND ${notifications.readAt} IS NULL)::int`,
       })
@@ -94,6 +97,7 @@ export async function resolveSession(db: Db, cookieHeader: string | null): Promi
     role: Role;
     status: string;
     trustTier: TrustTier;
+    timeZone: string | null;
     unread: number;
   }[];
   const now = Date.now();
@@ -128,6 +132,7 @@ export async function resolveSession(db: Db, cookieHeader: string | null): Promi
       displayName: found.displayName,
       role: found.role,
       trustTier: found.trustTier,
+      timeZone: found.timeZone,
     },
     sessionId,
     ended: null,

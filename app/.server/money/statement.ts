@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { LedgerKind, PayoutState } from "~/lib/money";
 import {
   contributions,
@@ -30,6 +30,8 @@ export type StatementItem = {
   occurredOn: string;
   description: string;
   amountMinor: number;
+  /** The balance in this currency after this item, in statement order. */
+  balanceMinor: number;
   status: ItemStatus | null;
 };
 
@@ -154,19 +156,34 @@ async function pendingFor(db: DbOrTx, userId: string) {
 
 export const STATEMENT_PAGE_SIZE = 25;
 
+/** A statement page's keyset position: the date and id of the last item shown ("2026-11-03.42"). */
+export function encodeStatementCursor(item: { occurredOn: string; id: number }) {
+  return `${item.occurredOn}.${item.id}`;
+}
+
+export function decodeStatementCursor(cursor: string | null | undefined) {
+  const match = /^(\d{4}-\d{2}-\d{2})\.(\d{1,15})$/.exec(cursor ?? "");
+  if (!match || Number.isNaN(Date.parse(`${match[1]}T00:00:00Z`))) return undefined;
+  return { occurredOn: match[1]!, id: Number(match[2]) };
+}
+
 /**
- * The statement's items, newest first, keyed by entry id. Each credit's status comes from the
- * allocation of credits to payouts (allocation.ts), which reads every entry of the artist: their
- * few small columns, whatever page is shown. Only the page's rows are read in full.
+ * The statement's items in date order, newest first (ties by entry id), paged by keyset on
+ * (date, id), each with the running balance of its currency after it. Each credit's status comes
+ * from the allocation of credits to payouts (allocation.ts), which reads every entry of the
+ * artist: their few small columns, whatever page is shown; the running balances come from the same
+ * read, so a page deep in the statement carries the balance of everything before it. Only the
+ * page's rows are read in full.
  */
 export async function statementItems(
   db: DbOrTx,
   viewer: SessionUser,
   userId: string,
-  options: { before?: number; limit?: number } = {},
-): Promise<{ items: StatementItem[]; nextBefore: number | null }> {
+  options: { before?: string; limit?: number } = {},
+): Promise<{ items: StatementItem[]; nextBefore: string | null }> {
   assertMayRead(viewer, userId);
   const limit = options.limit ?? STATEMENT_PAGE_SIZE;
+  const after = decodeStatementCursor(options.before);
   const [all, rows, artistPayouts] = await Promise.all([
     db
       .select({
@@ -176,6 +193,8 @@ export async function statementItems(
         kind: ledgerEntries.kind,
         payoutId: ledgerEntries.payoutId,
         reversesEntryId: ledgerEntries.reversesEntryId,
+        amountMinor: ledgerEntries.amountMinor,
+        occurredOn: ledgerEntries.occurredOn,
       })
       .from(ledgerEntries)
       .where(eq(ledgerEntries.userId, userId))
@@ -186,10 +205,12 @@ export async function statementItems(
       .where(
         and(
           eq(ledgerEntries.userId, userId),
-          options.before ? lt(ledgerEntries.id, options.before) : undefined,
+          after
+            ? sql`(${ledgerEntries.occurredOn}, ${ledgerEntries.id}) < (${after.occurredOn}::date, ${after.id})`
+            : undefined,
         ),
       )
-      .orderBy(desc(ledgerEntries.id))
+      .orderBy(desc(ledgerEntries.occurredOn), desc(ledgerEntries.id))
       .limit(limit + 1),
     db
       .select({ id: payouts.id, state: payouts.state })
@@ -198,6 +219,7 @@ export async function statementItems(
   ]);
   const page = rows.slice(0, limit);
   const allocation = allocateCredits(all);
+  const balanceAfter = runningBalances(all);
   const payoutState = new Map(artistPayouts.map((p) => [p.id, p.state]));
   const items = page.map((entry: LedgerEntry): StatementItem => {
     let status: ItemStatus | null = null;
@@ -220,13 +242,32 @@ export async function statementItems(
       occurredOn: entry.occurredOn,
       description: entry.description,
       amountMinor: entry.amountMinor,
+      balanceMinor: balanceAfter.get(entry.id) ?? 0,
       status,
     };
   });
+  const last = page.at(-1);
   return {
     items,
-    nextBefore: rows.length > limit ? page[page.length - 1]!.id : null,
+    nextBefore: rows.length > limit && last ? encodeStatementCursor(last) : null,
   };
+}
+
+/** Each entry's currency balance after it, in statement order (date, then id). */
+export function runningBalances(
+  entries: readonly { id: number; currency: string; amountMinor: number; occurredOn: string }[],
+) {
+  const ordered = [...entries].sort((a, b) =>
+    a.occurredOn === b.occurredOn ? a.id - b.id : a.occurredOn < b.occurredOn ? -1 : 1,
+  );
+  const totals = new Map<string, number>();
+  const after = new Map<number, number>();
+  for (const e of ordered) {
+    const total = (totals.get(e.currency) ?? 0) + e.amountMinor;
+    totals.set(e.currency, total);
+    after.set(e.id, total);
+  }
+  return after;
 }
 
 /** The database's own balance rows (kept by the trigger), for checks and the admin overview. */

@@ -32,7 +32,7 @@ export const CONTRIBUTIONS_PAGE_SIZE = 20;
 export async function loadEarnings(
   db: Db,
   artist: SessionUser,
-  options: { itemsBefore?: number; contributionsAfter?: string | null } = {},
+  options: { itemsBefore?: string; contributionsAfter?: string | null } = {},
   now = new Date(),
 ) {
   assertCan(artist, "money:earn");
@@ -446,7 +446,7 @@ export async function loadArtistStatement(
   db: Db,
   admin: ActingUser,
   userId: string,
-  options: { before?: number } = {},
+  options: { before?: string } = {},
 ) {
   assertCan(admin, "money:manage");
   const [artist] = await db

@@ -220,10 +220,15 @@ export type StatementItemView = {
   occurredOn: string;
   description: string;
   amountMinor: number;
+  /** The currency's balance after this item. */
+  balanceMinor: number;
   status: string | null;
 };
 
-/** The ledger's entries for one artist, newest first, with "older items" as a keyset link. */
+/**
+ * The ledger's entries for one artist in date order, newest first, each with the balance after
+ * it (carried across pages), with "older items" as a keyset link.
+ */
 export function StatementTable({
   items,
   olderHref,
@@ -236,11 +241,12 @@ export function StatementTable({
   return (
     <>
       <DataTable
-        caption="Statement items, newest first"
+        caption="Statement items by date, newest first, with the balance after each"
         columns={[
           "Date",
           "Item",
           "Amount",
+          "Balance",
           "Status",
           ...(actions
             ? [
@@ -265,6 +271,9 @@ export function StatementTable({
               className={`${cellClass} whitespace-nowrap text-right tabular-nums ${item.amountMinor < 0 ? "text-stone-600" : "font-semibold"}`}
             >
               {formatMoney(item.amountMinor, item.currency)}
+            </td>
+            <td className={`${cellClass} whitespace-nowrap text-right tabular-nums`}>
+              {formatMoney(item.balanceMinor, item.currency)}
             </td>
             <td className={cellClass}>
               {item.status ? <StateBadge of="item" state={item.status} /> : null}

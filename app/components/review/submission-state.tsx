@@ -5,7 +5,8 @@ const TONES = {
   pending: "amber",
   in_review: "blue",
   approved: "green",
-  changes_requested: "amber",
+  // Not the amber of "Waiting": the artist has something to do.
+  changes_requested: "violet",
   rejected: "red",
   withdrawn: "stone",
 } as const;

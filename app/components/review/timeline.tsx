@@ -18,7 +18,7 @@ const DOTS: Record<TimelineEvent["kind"], string> = {
   claimed: "bg-sky-500",
   approved: "bg-green-600",
   first_approval: "bg-green-400",
-  changes_requested: "bg-amber-500",
+  changes_requested: "bg-violet-600",
   rejected: "bg-red-600",
   withdrawn: "bg-stone-400",
 };

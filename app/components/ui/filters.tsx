@@ -27,9 +27,12 @@ export function FilterInput(props: {
   label: string;
   defaultValue?: string | null;
   placeholder?: string;
-  type?: "text" | "search";
+  type?: "text" | "search" | "date";
   wide?: boolean;
+  /** A refusal of this filter's value, shown under it. */
+  error?: string | null;
 }) {
+  const errorId = `filter-${props.name}-error`;
   return (
     <div className={props.wide ? "min-w-56 flex-1" : "min-w-40"}>
       <label htmlFor={`filter-${props.name}`} className="block text-sm font-medium">
@@ -41,8 +44,15 @@ export function FilterInput(props: {
         type={props.type ?? "text"}
         defaultValue={props.defaultValue ?? ""}
         placeholder={props.placeholder}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={props.error ? errorId : undefined}
         className={controlClass}
       />
+      {props.error ? (
+        <p id={errorId} className="mt-1 text-sm text-red-800">
+          {props.error}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -29,6 +29,7 @@ const badgeTones = {
   red: "bg-red-100 text-red-900",
   stone: "bg-stone-200 text-stone-800",
   blue: "bg-sky-100 text-sky-900",
+  violet: "bg-violet-100 text-violet-900",
 } as const;
 
 export function Badge({
@@ -113,29 +114,6 @@ export function Pagination({
   );
 }
 
-const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZone: "UTC",
-  timeZoneName: "short",
-});
-const timeOfDayFormat = new Intl.DateTimeFormat("en-GB", {
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  timeZone: "UTC",
-  timeZoneName: "short",
-});
-
-// Made once (see app/lib/dates.ts): tables call these for every row.
-export function formatDateTime(value: string | Date) {
-  return dateTimeFormat.format(new Date(value));
-}
-
-/** "14:03:05 UTC": when a figure was computed, for figures that may be seconds or a minute old. */
-export function formatTimeOfDay(value: string | Date) {
-  return timeOfDayFormat.format(new Date(value));
-}
+// Times are formatted in the viewer's time zone (app/lib/time-zone.ts); kept exported here, where
+// every page already imports them from.
+export { formatDateTime, formatTimeOfDay } from "~/lib/time-zone";

@@ -21,7 +21,14 @@ const DECISION_LABEL: Record<string, string> = {
 
 /** The program's health over a range of days: charts with their numbers, and the range's form. */
 export function DashboardPage() {
-  const { dashboard: d, computedAt, asked, error, today } = useLoaderData<typeof loader>();
+  const {
+    dashboard: d,
+    computedAt,
+    asked,
+    error,
+    today,
+    reviewTargetHours,
+  } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const short = (day: string) => formatDay(day).replace(/ \d{4}$/, "");
   const dayLabels = d.activeArtists.map((a) => short(a.day));
@@ -79,18 +86,20 @@ export function DashboardPage() {
           labels={dayLabels}
           series={[{ name: "Artists", values: d.activeArtists.map((a) => a.artists) }]}
           format={(v) => String(Math.round(v))}
+          integer
         />
         <LineChart
           title="Generation queue: jobs waiting at the end of each day"
           labels={d.queue.map((q) => short(q.day))}
           series={[{ name: "Waiting", values: d.queue.map((q) => q.depth) }]}
           format={(v) => String(Math.round(v))}
+          integer
         />
         <LineChart
           title="Generation queue: wait for a slot (minutes)"
           labels={d.queue.map((q) => short(q.day))}
           series={[
-            { name: "p50", values: d.queue.map((q) => q.waitP50Minutes) },
+            { name: "Median", values: d.queue.map((q) => q.waitP50Minutes) },
             { name: "p90", values: d.queue.map((q) => q.waitP90Minutes) },
           ]}
           format={(v) => `${Math.round(v * 10) / 10} min`}
@@ -107,6 +116,7 @@ export function DashboardPage() {
               { name: "p90", values: d.reviewTimes.map((w) => w.p90Hours) },
             ]}
             format={(v) => `${Math.round(v * 10) / 10} h`}
+            reference={{ value: reviewTargetHours, label: `Target ${reviewTargetHours} h` }}
           />
         )}
         {d.decisions.length === 0 ? (
@@ -121,6 +131,8 @@ export function DashboardPage() {
             )}
             series={[{ name: "Decisions", values: d.decisions.map((r) => r.count) }]}
             format={(v) => String(Math.round(v))}
+            integer
+            horizontal
           />
         )}
         {d.money.length === 0 ? (

@@ -30,6 +30,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       asked: { from: String(asked.from), to: String(asked.to) },
       error: parsed.success ? null : parsed.error.issues[0]!.message,
       today,
+      reviewTargetHours: context.env.REVIEW_TARGET_HOURS,
     };
   });
 }

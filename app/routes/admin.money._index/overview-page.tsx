@@ -6,6 +6,7 @@ import { cellClass, DataTable, rowClass } from "~/components/ui/table";
 import { ContributionCard } from "./contribution-card";
 import { GrantCard } from "./grant-card";
 import type { loader } from "./route";
+import { plural } from "~/lib/plural";
 
 /** Totals, what waits for an admin (contributions, grants), balances and recent batches. */
 export function MoneyOverview() {
@@ -45,12 +46,16 @@ export function MoneyOverview() {
                 </th>
                 <td className={cellClass}>
                   <Money minor={t.payableMinor} currency={t.currency} />
-                  <span className="block text-xs text-stone-600">{t.artistsOwed} artists</span>
+                  <span className="block text-xs text-stone-600">
+                    {plural(t.artistsOwed, "artist")}
+                  </span>
                 </td>
                 {(["created", "sent", "paid", "failed"] as const).map((state) => (
                   <td key={state} className={cellClass}>
                     <Money minor={t[state].minor} currency={t.currency} />
-                    <span className="block text-xs text-stone-600">{t[state].count} payouts</span>
+                    <span className="block text-xs text-stone-600">
+                      {plural(t[state].count, "payout")}
+                    </span>
                   </td>
                 ))}
                 <td className={cellClass}>
@@ -125,7 +130,7 @@ export function MoneyOverview() {
             {data.askedPromotions
               .map(
                 (p) =>
-                  `${p.count} promotion request${p.count === 1 ? "" : "s"} (${p.currency}) await the artists' answer`,
+                  `${plural(p.count, "promotion request")} (${p.currency}) await the artists' answer`,
               )
               .join("; ")}
             .{" "}

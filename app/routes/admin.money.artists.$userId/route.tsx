@@ -14,7 +14,7 @@ export const headers = routeHeaders;
 export const meta: MetaFunction = () => [{ title: "Artist statement · Money · Admin · Greenroom" }];
 
 const querySchema = z.object({
-  before: z.coerce.number().int().positive().optional().catch(undefined),
+  before: z.string().max(40).optional().catch(undefined),
 });
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

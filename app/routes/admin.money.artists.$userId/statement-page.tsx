@@ -41,7 +41,9 @@ export function ArtistStatement() {
           {statement.items.length > 0 ? (
             <StatementTable
               items={statement.items}
-              olderHref={statement.nextBefore ? `?before=${statement.nextBefore}` : null}
+              olderHref={
+                statement.nextBefore ? `?before=${encodeURIComponent(statement.nextBefore)}` : null
+              }
               actions={(item) => {
                 if (!reversible(item)) return null;
                 const errors = errorsFor(result, { id: String(item.id) });

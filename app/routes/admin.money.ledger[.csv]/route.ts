@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireActor } from "~/.server/auth/guards";
-import { csvResponse, readQuery, sendOrRefuse } from "~/.server/http";
+import { redirectWithFlash } from "~/.server/flash";
+import { csvResponse, sendOrRefuse } from "~/.server/http";
 import { isoDay } from "~/.server/money/dates";
 import { ledgerCsv } from "~/.server/money/exports";
 
@@ -10,16 +11,17 @@ const period = z
   .object({ from: isoDay, to: isoDay })
   .refine((p) => p.from <= p.to, { message: "The period ends before it starts.", path: ["to"] });
 
-/** A period that does not parse: how to ask for one, in plain text. */
-const badPeriod = (error: z.ZodError) =>
-  new Response(`Give the period as ?from=YYYY-MM-DD&to=YYYY-MM-DD. ${error.issues[0]!.message}`, {
-    status: 400,
-    headers: { "Content-Type": "text/plain; charset=utf-8" },
-  });
+/** Where the export form is: a refused period goes back there, told why (never a bare text page). */
+const FORM_PAGE = "/admin/money/payouts#ledger-export";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const admin = requireActor(request, context, "money:manage");
-  const query = readQuery(request, period, badPeriod);
+  const asked = period.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!asked.success) {
+    const message = `The ledger was not exported: ${asked.error.issues[0]!.message} Give both dates of the period.`;
+    return redirectWithFlash(context, FORM_PAGE, { kind: "error", message });
+  }
+  const query = asked.data;
   return sendOrRefuse(
     () => ledgerCsv(context.db, admin, query),
     (csv) => csvResponse(csv.filename, csv.body),

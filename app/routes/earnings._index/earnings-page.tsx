@@ -28,7 +28,7 @@ export function EarningsPage() {
       ? Object.values(result.errors)[0]
       : null;
   const olderHref = data.statement.nextBefore
-    ? `?before=${data.statement.nextBefore}#statement`
+    ? `?before=${encodeURIComponent(data.statement.nextBefore)}#statement`
     : null;
   return (
     <>
@@ -145,8 +145,9 @@ export function EarningsPage() {
           Statement
         </h2>
         <p className="mb-3 text-sm text-stone-600">
-          Item by item, as recorded in the ledger. Earnings and grants are added; a payout takes the
-          balance out; a correction is a reversal, never an edit.
+          Item by item, as recorded in the ledger, by date with the newest first, and your balance
+          after each. Earnings and grants are added; a payout takes the balance out; a correction is
+          a reversal, never an edit.
         </p>
         {data.statement.items.length === 0 ? (
           <EmptyState title="No items yet">Approved items appear here.</EmptyState>

@@ -20,7 +20,7 @@ export const headers = routeHeaders;
 export const meta: MetaFunction = () => [{ title: "Earnings · Greenroom" }];
 
 const querySchema = z.object({
-  before: z.coerce.number().int().positive().optional().catch(undefined),
+  before: z.string().max(40).optional().catch(undefined),
   contributions: z.string().optional(),
 });
 

@@ -580,7 +580,7 @@ async function step(world: World, op: Op) {
 /** Every page of an artist's statement, in the small pages a long statement is read in. */
 async function allItems(viewer: ActingUser, userId: string) {
   const items: StatementItem[] = [];
-  let before: number | undefined;
+  let before: string | undefined;
   for (let page = 0; page < 100; page++) {
     const result = await statementItems(t.db, viewer, userId, { before, limit: 4 });
     items.push(...result.items);
@@ -629,8 +629,20 @@ async function checkInvariants(world: World) {
     expect(await statementTotals(t.db, acting(artist), artist.id)).toEqual(asAdmin);
     const items = await allItems(acting(artist), artist.id);
     const mine = entries.filter((e) => e.userId === artist.id);
-    // Every entry once, newest first, across all pages.
-    expect(items.map((i) => i.id)).toEqual(mine.map((e) => e.id).reverse());
+    // Every entry once, in date order with the newest first (ties: the later entry first), across
+    // all pages; each with its currency's balance after it, carried from page to page.
+    const byDate = [...mine].sort((a, b) =>
+      a.occurredOn === b.occurredOn ? b.id - a.id : a.occurredOn < b.occurredOn ? 1 : -1,
+    );
+    expect(items.map((i) => i.id)).toEqual(byDate.map((e) => e.id));
+    for (const item of items) {
+      const before = byDate.filter(
+        (e) =>
+          e.currency === item.currency &&
+          (e.occurredOn < item.occurredOn || (e.occurredOn === item.occurredOn && e.id <= item.id)),
+      );
+      expect(item.balanceMinor).toBe(before.reduce((sum, e) => sum + e.amountMinor, 0));
+    }
 
     for (const currency of MONEY_CURRENCIES) {
       const inCurrency = mine.filter((e) => e.currency === currency);

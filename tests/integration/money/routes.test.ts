@@ -780,7 +780,7 @@ describe("CSV exports", () => {
     expect(csvLines(none.body)).toEqual([LEDGER_HEADER]);
   });
 
-  it("a bad period is a 400 that says how to ask, never a 500", async () => {
+  it("a bad period goes back to the export form with the reason, never a 500 or a bare text page", async () => {
     const { adminCookie } = await program();
     const cases: [string, string][] = [
       ["", "Choose a date."],
@@ -796,9 +796,11 @@ describe("CSV exports", () => {
         ledgerCsvLoader,
         makeRequest(`/admin/money/ledger.csv${query}`, { cookie: adminCookie }),
       );
-      expect(res.status, query).toBe(400);
-      expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
-      expect(res.body).toBe(`Give the period as ?from=YYYY-MM-DD&to=YYYY-MM-DD. ${reason}`);
+      // Back to the export form, told why there (a flash message), never a bare text page.
+      expect(res.status, query).toBe(302);
+      expect(res.headers.get("location")).toBe("/admin/money/payouts#ledger-export");
+      const flash = res.headers.get("set-cookie") ?? "";
+      expect(flash, `${query}: ${reason}`).toMatch(/^greenroom_flash=[^;]+/);
     }
   });
 });
