@@ -3,7 +3,7 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
 import { frameSize, type AspectRatio, type Resolution, type StylePreset } from "~/lib/generation";
-import { clips, generationJobs, type GenerationJob } from "~db/schema";
+import { clips, generationJobs, generationModels, type GenerationJob } from "~db/schema";
 import { recordAudit, SYSTEM_ACTOR } from "../audit/audit-log";
 import type { Db, DbOrTx } from "../db";
 import { recordJobFinished } from "../metrics";
@@ -140,6 +140,8 @@ type Attempt = {
   job: GenerationJob;
   bossJobId: string;
   provider: VideoProvider;
+  /** The model asked of the provider: the catalog entry's, or the provider's own. */
+  model: string;
   /** This try's scratch folder (scratch.ts), removed when it ends. */
   dir: string;
   /** Aborted when the job is cancelled or handed to another worker, or this process stops. */
@@ -216,7 +218,15 @@ async function claim(deps: RunnerDeps, jobId: string, bossJobId: string) {
     await failJob(deps.db, job, bossJobId, `The provider "${job.provider}" is not configured.`);
     return null;
   }
-  return { job, provider };
+  let model = provider.model;
+  if (job.modelId) {
+    const [entry] = await deps.db
+      .select({ model: generationModels.model, provider: generationModels.provider })
+      .from(generationModels)
+      .where(eq(generationModels.id, job.modelId));
+    if (entry?.provider === provider.id) model = entry.model;
+  }
+  return { job, provider, model };
 }
 
 /**
@@ -240,7 +250,7 @@ function startHeartbeat(attempt: Attempt) {
 
 /** The output this try must make, under this try's provider and model. */
 function askedOutput(attempt: Attempt): Asked {
-  const { job, provider } = attempt;
+  const { job } = attempt;
   const { width, height } = frameSize(job.resolution as Resolution, job.aspectRatio as AspectRatio);
   return {
     width,
@@ -250,8 +260,8 @@ function askedOutput(attempt: Attempt): Asked {
     record: {
       clipId: job.id,
       accountId: job.userId,
-      provider: provider.id,
-      model: provider.model,
+      provider: attempt.provider.id,
+      model: attempt.model,
       promptSha256: hashPrompt(job.prompt),
       createdAt: new Date().toISOString(),
     },
@@ -270,7 +280,10 @@ async function render(attempt: Attempt, asked: Asked): Promise<FetchedOutput> {
   // for instead of starting another.
   attempt.providerJobId = provider.resumable ? job.providerJobId : null;
   if (!attempt.providerJobId) {
+    const referenceImagePath = await fetchReferenceImage(attempt);
     ({ providerJobId: attempt.providerJobId } = await provider.submit({
+      model: attempt.model,
+      referenceImagePath,
       jobId: job.id,
       workDir: attempt.dir,
       prompt: job.prompt,
@@ -300,6 +313,17 @@ async function render(attempt: Attempt, asked: Asked): Promise<FetchedOutput> {
   const fetched = await provider.fetchResult(providerJobId, attempt.dir);
   if (stop.signal.aborted) throw new Cancelled();
   return fetched;
+}
+
+/** The job's reference image, fetched into the try's folder; null when it has none. */
+async function fetchReferenceImage(attempt: Attempt) {
+  const key = attempt.job.referenceImageKey;
+  if (!key) return null;
+  if (!attempt.provider.takesImage)
+    throw new ProviderError("This model cannot start from a reference image.", false);
+  const file = path.join(attempt.dir, "reference.png");
+  await attempt.deps.storage.download(key, file);
+  return file;
 }
 
 /**
@@ -384,7 +408,7 @@ async function store(attempt: Attempt, output: Output) {
       height: output.probe.height,
       frameRate: clipFrameRate(output.probe.frameRate),
       provider: provider.id,
-      model: provider.model,
+      model: attempt.model,
       provenance: output.provenance,
     });
     await settleReservation(tx, job.id, "commit");

@@ -9,6 +9,7 @@ import { createGenerationQueue, type GenerationQueue } from "./queue";
 import type { ProvenanceKeys } from "./provenance";
 import { createLocalProvider } from "./providers/local";
 import type { ProviderCapabilities, VideoProvider } from "./providers/provider";
+import { createOpenAIProvider } from "./providers/openai";
 import { createReplicateProvider } from "./providers/replicate";
 
 // Builds storage, providers and the queue from the environment, the same way in the web process
@@ -71,6 +72,19 @@ export function providersFromEnv(env: Env): Map<string, VideoProvider> {
       }),
     );
   }
+  if (env.OPENAI_BASE_URL) {
+    providers.set(
+      "openai",
+      createOpenAIProvider({
+        baseUrl: env.OPENAI_BASE_URL,
+        apiKey: env.OPENAI_API_KEY,
+        model: env.OPENAI_VIDEO_MODEL,
+        seconds: env.OPENAI_VIDEO_SECONDS,
+        sizes: env.OPENAI_VIDEO_SIZES,
+        pollIntervalMs: env.OPENAI_POLL_INTERVAL_MS,
+      }),
+    );
+  }
   return providers;
 }
 
@@ -78,6 +92,8 @@ export function concurrencyFromEnv(env: Env): Record<string, number> {
   return {
     local: env.GENERATION_CONCURRENCY_LOCAL,
     replicate: env.GENERATION_CONCURRENCY_REPLICATE,
+    openai: env.GENERATION_CONCURRENCY_OPENAI,
+    fal: env.GENERATION_CONCURRENCY_FAL,
   };
 }
 
@@ -88,6 +104,10 @@ export type GenerationService = {
   capabilities: ProviderCapabilities;
   concurrency: Record<string, number>;
   wake: () => void;
+  /** The providers this server runs (catalog entries of others are not offered); [provider] if unset. */
+  configured?: readonly string[];
+  /** Which of them take a reference image. */
+  takesImage?: readonly string[];
 };
 
 export function generationQueueFromEnv(
