@@ -193,7 +193,9 @@ export function createApp(options: AppOptions) {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const declared = Number(req.get("content-length") ?? 0);
     const upload = req.path === "/provenance" || req.path === "/provenance.data";
-    if (!upload && declared > 1024 * 1024) {
+    // The studio's form may carry a reference image (at most 8 MB, reference-images.ts).
+    const studio = req.path === "/studio" || req.path === "/studio.data";
+    if (!upload && declared > (studio ? 9 : 1) * 1024 * 1024) {
       res.status(413).type("text/plain").send("This request is too large.");
       return;
     }

@@ -182,6 +182,15 @@ export const matrix: Record<string, Entry | Entry[]> = {
   },
   "admin.audit": { path: () => "/admin/audit", loader: adminOnly("ok") },
   "admin.outbox": { path: () => "/admin/outbox", loader: adminOnly("ok") },
+  "admin.models": {
+    path: () => "/admin/models",
+    loader: adminOnly("ok"),
+    // A model without a name: only admins get as far as being told what is missing.
+    action: {
+      form: () => ({ intent: "create", provider: "openai", model: "sora-2", displayName: "" }),
+      expect: adminOnly("invalid"),
+    },
+  },
   "admin.flags": {
     path: () => "/admin/flags",
     loader: adminOnly("ok"),

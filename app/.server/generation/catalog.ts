@@ -85,6 +85,32 @@ export async function modelsForArtist(
   return rows.filter((m) => configured.includes(m.provider));
 }
 
+/** Every choice some of these models can make (the form offers them; the server checks each). */
+export function unionCapabilities(models: GenerationModel[]): ProviderCapabilities {
+  const has = (pick: (c: GenerationModel["capabilities"]) => readonly (string | number)[]) =>
+    new Set(models.flatMap((m) => pick(m.capabilities)));
+  const durations = has((c) => c.durations);
+  const resolutions = has((c) => c.resolutions);
+  const aspectRatios = has((c) => c.aspectRatios);
+  return {
+    durations: DURATIONS.filter((d) => durations.has(d)),
+    resolutions: RESOLUTIONS.filter((r) => resolutions.has(r)),
+    aspectRatios: ASPECT_RATIOS.filter((a) => aspectRatios.has(a)),
+  };
+}
+
+/** What the studio's picker shows of a model (model-picker.tsx). */
+export function pickable(models: GenerationModel[]) {
+  return models.map((m) => ({
+    id: m.id,
+    displayName: m.displayName,
+    capabilities: m.capabilities,
+    takesImage: m.takesImage,
+    costMultiplier: m.costMultiplier,
+    isDefault: m.isDefault,
+  }));
+}
+
 /**
  * The model the artist asked for (the default entry when none was named), or a 422 next to the
  * model field: unknown, off, not open to their cohort, or of a provider this server does not run
