@@ -159,6 +159,8 @@ export function createApp(options: AppOptions) {
   app.get("/metrics", metricsEndpoint(metrics, env.METRICS_TOKEN, logger));
 
   app.use((req: Request, res: Response, next: NextFunction) => {
+    // Provider webhooks come from no page: their signature is checked instead (webhooks.ts).
+    if (req.path === "/webhooks/replicate" || req.path === "/webhooks/fal") return next();
     const allowed = [env.APP_URL, expectedOrigin(req, env)];
     if (!isAllowedOrigin(req.method, req.get("origin"), allowed)) {
       res

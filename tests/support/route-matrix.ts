@@ -191,6 +191,17 @@ export const matrix: Record<string, Entry | Entry[]> = {
       expect: adminOnly("invalid"),
     },
   },
+  // Provider webhooks: no page, no session; a delivery without its signature headers is a 400.
+  "webhooks.replicate": {
+    path: () => "/webhooks/replicate",
+    loader: everyone("notFound"),
+    action: { form: () => ({ id: "x" }), expect: everyone("invalid") },
+  },
+  "webhooks.fal": {
+    path: () => "/webhooks/fal",
+    loader: everyone("notFound"),
+    action: { form: () => ({ request_id: "x" }), expect: everyone("invalid") },
+  },
   "admin.flags": {
     path: () => "/admin/flags",
     loader: adminOnly("ok"),

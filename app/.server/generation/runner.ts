@@ -16,6 +16,7 @@ import { sealOutput, type SealRequest } from "./sealing";
 import { runnerFolderName } from "./scratch";
 import { ProviderError, type FetchedOutput, type VideoProvider } from "./providers/provider";
 import { settleReservation } from "./quota";
+import { runNudges } from "./webhooks";
 
 // Runs one try of a generation job on the worker that pg-boss handed it to, in four steps:
 //   claim   take the job under this pg-boss job (and find its provider);
@@ -64,6 +65,22 @@ const sleep = (ms: number, signal: AbortSignal) =>
     const timer = setTimeout(done, ms);
     signal.addEventListener("abort", done, { once: true });
   });
+
+/** The provider's poll interval, cut short by a signed webhook about this run (webhooks.ts). */
+async function untilNextPoll(provider: VideoProvider, providerJobId: string, signal: AbortSignal) {
+  const event = `${provider.id}:${providerJobId}`;
+  const nudged = new AbortController();
+  const onNudge = () => nudged.abort();
+  const onStop = () => nudged.abort();
+  runNudges.once(event, onNudge);
+  signal.addEventListener("abort", onStop, { once: true });
+  try {
+    await sleep(provider.pollIntervalMs, nudged.signal);
+  } finally {
+    runNudges.off(event, onNudge);
+    signal.removeEventListener("abort", onStop);
+  }
+}
 
 /**
  * Worth another try: what the provider calls transient, ffmpeg trouble and our own hiccups; not an
@@ -307,7 +324,7 @@ async function render(attempt: Attempt, asked: Asked): Promise<FetchedOutput> {
       throw new ProviderError(state.error ?? "The provider could not make this clip.", false);
     if (state.status === "canceled")
       throw new ProviderError("The provider cancelled this clip.", false);
-    await sleep(provider.pollIntervalMs, stop.signal);
+    await untilNextPoll(provider, providerJobId, stop.signal);
   }
 
   const fetched = await provider.fetchResult(providerJobId, attempt.dir);

@@ -9,8 +9,10 @@ import { createGenerationQueue, type GenerationQueue } from "./queue";
 import type { ProvenanceKeys } from "./provenance";
 import { createLocalProvider } from "./providers/local";
 import type { ProviderCapabilities, VideoProvider } from "./providers/provider";
+import { createFalProvider } from "./providers/fal";
 import { createOpenAIProvider } from "./providers/openai";
 import { createReplicateProvider } from "./providers/replicate";
+import { webhooksEnabled } from "./webhooks";
 
 // Builds storage, providers and the queue from the environment, the same way in the web process
 // and in `npm run worker`.
@@ -69,6 +71,22 @@ export function providersFromEnv(env: Env): Map<string, VideoProvider> {
         apiToken: env.REPLICATE_API_TOKEN,
         model: env.REPLICATE_MODEL,
         baseUrl: env.REPLICATE_BASE_URL,
+        webhookUrl: webhooksEnabled(env.GENERATION_WEBHOOKS, env.APP_URL)
+          ? `${env.APP_URL}/webhooks/replicate`
+          : undefined,
+      }),
+    );
+  }
+  if (env.FAL_KEY && env.FAL_MODEL) {
+    providers.set(
+      "fal",
+      createFalProvider({
+        apiKey: env.FAL_KEY,
+        model: env.FAL_MODEL,
+        queueUrl: env.FAL_QUEUE_URL,
+        webhookUrl: webhooksEnabled(env.GENERATION_WEBHOOKS, env.APP_URL)
+          ? `${env.APP_URL}/webhooks/fal`
+          : undefined,
       }),
     );
   }
