@@ -1,6 +1,6 @@
 import { createHash, createHmac, createPublicKey, timingSafeEqual, verify } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, like, or } from "drizzle-orm";
 import { generationJobs, webhookDeliveries } from "~db/schema";
 import type { Db } from "../db";
 
@@ -178,18 +178,25 @@ export async function acceptWebhook(
     .onConflictDoNothing()
     .returning({ id: webhookDeliveries.deliveryId });
   if (inserted.length === 0) return "replayed";
+  // fal's run ids are stored as "{model}|{request id}" (providers/fal.ts); its delivery names the
+  // request id alone.
   const [job] = await db
-    .select({ id: generationJobs.id })
+    .select({ id: generationJobs.id, run: generationJobs.providerJobId })
     .from(generationJobs)
     .where(
       and(
         eq(generationJobs.provider, provider),
-        eq(generationJobs.providerJobId, providerJobId),
+        provider === "fal"
+          ? or(
+              eq(generationJobs.providerJobId, providerJobId),
+              like(generationJobs.providerJobId, `%|${providerJobId.replace(/[%_\\]/g, "\\$&")}`),
+            )
+          : eq(generationJobs.providerJobId, providerJobId),
         inArray(generationJobs.status, ["running"]),
       ),
     );
   if (!job) return "unknown-run";
-  runNudges.emit(`${provider}:${providerJobId}`);
+  runNudges.emit(`${provider}:${job.run}`);
   return "nudged";
 }
 
