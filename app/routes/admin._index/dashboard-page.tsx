@@ -5,6 +5,7 @@ import { FormError, TextField } from "~/components/ui/field";
 import { EmptyState, formatTimeOfDay, PageHeader } from "~/components/ui/misc";
 import { formatDay } from "~/lib/dates";
 import { formatMoney } from "~/lib/money";
+import { ModelBreakdown } from "./model-breakdown";
 import type { loader } from "./route";
 
 const PRESETS = [
@@ -21,7 +22,7 @@ const DECISION_LABEL: Record<string, string> = {
 
 /** The program's health over a range of days: charts with their numbers, and the range's form. */
 export function DashboardPage() {
-  const { dashboard: d, computedAt, asked, error, today } = useLoaderData<typeof loader>();
+  const { dashboard: d, computedAt, asked, error, today, byModel } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const short = (day: string) => formatDay(day).replace(/ \d{4}$/, "");
   const dayLabels = d.activeArtists.map((a) => short(a.day));
@@ -144,6 +145,7 @@ export function DashboardPage() {
           ))
         )}
       </div>
+      <ModelBreakdown rows={byModel} />
     </>
   );
 }

@@ -7,6 +7,7 @@ import { accessSettingsInput, updateAccessSettings } from "~/.server/access/sett
 import {
   createModel,
   DEFAULT_MODEL_ID,
+  deliveredByModel,
   modelInput,
   modelsForArtist,
   setModelEnabled,
@@ -279,6 +280,12 @@ describe("the model catalog", () => {
     expect(fake.requests.find((r) => r.method === "POST")?.fields?.model).toBe("sora-2-pro-run");
     const [clip] = await t.db.select().from(clips).where(eq(clips.id, job!.id));
     expect(clip).toMatchObject({ provider: "openai", model: "sora-2-pro-run" });
+    // The dashboard's breakdown names it by its catalog name.
+    expect(await deliveredByModel(t.db)).toContainEqual({
+      model: "Sora 2 Pro",
+      clips: 1,
+      seconds: 5,
+    });
   }, 60_000);
 });
 
