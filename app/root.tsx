@@ -78,6 +78,7 @@ const NAV: NavItem[] = [
   { to: "/admin/rights", label: "Rights", permission: "rights:manage" },
   { to: "/admin/money", label: "Money", permission: "money:manage" },
   { to: "/admin/flags", label: "Flags", permission: "oversight:view" },
+  { to: "/admin/models", label: "Models", permission: "people:manage" },
   { to: "/admin/audit", label: "Audit log", permission: "audit:read" },
   { to: "/admin/outbox", label: "Outbox", permission: "outbox:read" },
 ];

@@ -163,6 +163,8 @@ export function createApp(options: AppOptions) {
   app.get("/metrics", metricsEndpoint(metrics, env.METRICS_TOKEN, logger));
 
   app.use((req: Request, res: Response, next: NextFunction) => {
+    // Provider webhooks come from no page: their signature is checked instead (webhooks.ts).
+    if (req.path === "/webhooks/replicate" || req.path === "/webhooks/fal") return next();
     const allowed = [env.APP_URL, expectedOrigin(req, env)];
     if (!isAllowedOrigin(req.method, req.get("origin"), allowed)) {
       res
@@ -197,7 +199,9 @@ export function createApp(options: AppOptions) {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const declared = Number(req.get("content-length") ?? 0);
     const upload = req.path === "/provenance" || req.path === "/provenance.data";
-    if (!upload && declared > 1024 * 1024) {
+    // The studio's form may carry a reference image (at most 8 MB, reference-images.ts).
+    const studio = req.path === "/studio" || req.path === "/studio.data";
+    if (!upload && declared > (studio ? 9 : 1) * 1024 * 1024) {
       res.status(413).type("text/plain").send("This request is too large.");
       return;
     }

@@ -14,6 +14,7 @@ import {
   providersFromEnv,
   storageFromEnv,
 } from "~/.server/generation/setup";
+import { syncDefaultModel } from "~/.server/generation/catalog";
 import { createMailer } from "~/.server/mail/mailer";
 import { deliverEmails } from "~/.server/mail/send";
 import { sendOverdueDigests } from "~/.server/notifications/digest";
@@ -41,12 +42,14 @@ export async function startServer(options: StartOptions = {}) {
   const logger = pino({ level: env.LOG_LEVEL, base: undefined });
   const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   await handle.migrate();
+  // Providers are built first: the catalog's default entry mirrors GENERATION_PROVIDER.
+  const providers = providersFromEnv(env);
+  await syncDefaultModel(handle.db, providers.get(env.GENERATION_PROVIDER)!);
   await options.beforeListen?.(handle, env);
   const mailer = createMailer(env);
   const storage = storageFromEnv(env);
   // Render workers run inside the web process unless GENERATION_WORKERS=0; the dispatcher always
   // runs, so jobs start as soon as they are queued.
-  const providers = providersFromEnv(env);
   const queue = generationQueueFromEnv(handle, env, logger, {
     workers: env.GENERATION_WORKERS,
     storage,
@@ -83,6 +86,8 @@ export async function startServer(options: StartOptions = {}) {
       capabilities: providers.get(env.GENERATION_PROVIDER)!.capabilities,
       concurrency: concurrencyFromEnv(env),
       wake: queue.wake,
+      configured: [...providers.keys()],
+      takesImage: [...providers.values()].filter((p) => p.takesImage).map((p) => p.id),
     },
     provenance: provenanceKeysFromEnv(env),
     build,

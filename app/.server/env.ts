@@ -48,8 +48,9 @@ const schema = z.object({
     .min(16, "use at least 16 characters")
     .regex(/^\S+$/, "use no spaces")
     .optional(),
-  // Generation. The provider new jobs go to: "local" (the stand-in renderer) or "replicate".
-  GENERATION_PROVIDER: z.enum(["local", "replicate"]).default("local"),
+  // Generation. The provider of the default catalog entry (/admin/models): "local" (the stand-in
+  // renderer), "replicate", "openai" (any server speaking the OpenAI Videos API) or "fal".
+  GENERATION_PROVIDER: z.enum(["local", "replicate", "openai", "fal"]).default("local"),
   // Render workers inside the web process (0: only separate `npm run worker` processes render).
   GENERATION_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
   // At most this many jobs run at once per provider, across every process.
@@ -61,6 +62,47 @@ const schema = z.object({
   // "owner/name" (an official model) or "owner/name:version".
   REPLICATE_MODEL: z.string().optional(),
   REPLICATE_BASE_URL: z.url().default("https://api.replicate.com/v1"),
+  // The OpenAI Videos API contract (POST /videos, GET /videos/{id}, …/content, DELETE): OpenAI's
+  // own base URL, a gateway, or your model server (e.g. http://model.internal/v1).
+  OPENAI_BASE_URL: z.url().optional(),
+  // Sent as a Bearer token; never logged or shown. A private server may need none.
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_VIDEO_MODEL: z.string().default("sora-2"),
+  // What the server renders: lengths in seconds and sizes WIDTHxHEIGHT, comma-separated.
+  OPENAI_VIDEO_SECONDS: z
+    .string()
+    .default("4,8,12")
+    .transform((v, ctx) => {
+      const list = v.split(",").map((s) => Number(s.trim()));
+      if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 120)) {
+        ctx.addIssue({ code: "custom", message: "use whole seconds like 4,8,12" });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  OPENAI_VIDEO_SIZES: z
+    .string()
+    .default("720x1280,1280x720,1024x1792,1792x1024")
+    .transform((v, ctx) => {
+      const list = v.split(",").map((s) => s.trim());
+      if (list.some((s) => !/^\d{2,5}x\d{2,5}$/.test(s))) {
+        ctx.addIssue({ code: "custom", message: "use sizes like 1280x720,720x1280" });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  OPENAI_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  GENERATION_CONCURRENCY_OPENAI: z.coerce.number().int().min(1).max(256).default(4),
+  // fal.ai's queue API: the key ("id:secret") and the model, e.g. fal-ai/kling-video/v2.1/standard/text-to-video.
+  FAL_KEY: z.string().optional(),
+  FAL_MODEL: z.string().optional(),
+  FAL_QUEUE_URL: z.url().default("https://queue.fal.run"),
+  // Where fal's webhook signing keys are published (cached for a day).
+  FAL_JWKS_URL: z.url().default("https://rest.alpha.fal.ai/.well-known/jwks.json"),
+  GENERATION_CONCURRENCY_FAL: z.coerce.number().int().min(1).max(256).default(4),
+  // Webhooks (Replicate, fal) need the portal reachable from the internet at APP_URL. "auto": on
+  // when APP_URL is set and is not localhost; "off": polling alone.
+  GENERATION_WEBHOOKS: z.enum(["auto", "on", "off"]).default("auto"),
   // Media storage: "local" keeps files in $DATA_DIR/media; "s3" uses any S3-compatible bucket.
   STORAGE_DRIVER: z.enum(["local", "s3"]).default("local"),
   S3_BUCKET: z.string().optional(),
@@ -152,6 +194,12 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     throw new Error(
       "Invalid environment:\n  GENERATION_PROVIDER=replicate needs REPLICATE_API_TOKEN and REPLICATE_MODEL",
     );
+  if (env.GENERATION_PROVIDER === "openai" && !env.OPENAI_BASE_URL)
+    throw new Error(
+      "Invalid environment:\n  GENERATION_PROVIDER=openai needs OPENAI_BASE_URL (e.g. http://model.internal/v1)",
+    );
+  if (env.GENERATION_PROVIDER === "fal" && (!env.FAL_KEY || !env.FAL_MODEL))
+    throw new Error("Invalid environment:\n  GENERATION_PROVIDER=fal needs FAL_KEY and FAL_MODEL");
   if (Boolean(env.C2PA_SIGNING_CERT) !== Boolean(env.C2PA_SIGNING_KEY))
     throw new Error(
       "Invalid environment:\n  C2PA_SIGNING_CERT and C2PA_SIGNING_KEY go together: set both, or neither",

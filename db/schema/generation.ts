@@ -77,6 +77,10 @@ export const generationJobs = pgTable(
     error: text("error"),
     attempts: integer("attempts").notNull().default(0),
     providerJobId: text("provider_job_id"),
+    // The catalog entry the artist picked (generation_models.id); null for jobs from before it.
+    modelId: text("model_id"),
+    // The artist's reference image (image-to-video), a stored PNG stripped of metadata.
+    referenceImageKey: text("reference_image_key"),
     // The pg-boss job currently carrying this job. A worker may only write results while it holds
     // the current one, so a worker presumed dead that wakes up again changes nothing.
     bossJobId: text("boss_job_id"),
@@ -108,6 +112,10 @@ export const generationJobs = pgTable(
       .where(sql`${t.status} = 'succeeded'`),
     index("generation_jobs_dispatched_idx").on(t.dispatchedAt),
     index("generation_jobs_created_idx").on(t.createdAt),
+    // A webhook names the provider's run: find its job.
+    index("generation_jobs_provider_job_idx")
+      .on(t.provider, t.providerJobId)
+      .where(sql`${t.providerJobId} IS NOT NULL`),
   ],
 );
 

@@ -80,6 +80,7 @@ export async function startFakeReplicate(options: { apiToken?: string } = {}) {
     videoFile,
   ]);
 
+  const webhookSecret = `whsec_${randomBytes(24).toString("base64")}`;
   const requests: RecordedRequest[] = [];
   const predictions = new Map<string, StoredPrediction>();
   const scripted: ScriptedAnswer[] = [];
@@ -196,6 +197,10 @@ export async function startFakeReplicate(options: { apiToken?: string } = {}) {
         return problem(res, 401, "You did not pass a valid authentication token");
       }
 
+      // The account's webhook signing secret (GET /v1/webhooks/default/secret).
+      if (method === "GET" && url.pathname === "/v1/webhooks/default/secret")
+        return send(res, 200, { key: webhookSecret });
+
       const isJsonObject = (v: unknown): v is Record<string, unknown> =>
         typeof v === "object" && v !== null && !Array.isArray(v);
       const modelRoute = /^\/v1\/models\/([^/]+)\/([^/]+)\/predictions$/.exec(url.pathname);
@@ -243,6 +248,7 @@ export async function startFakeReplicate(options: { apiToken?: string } = {}) {
     /** What the provider's `baseUrl` should be. */
     baseUrl: `${origin}/v1`,
     apiToken,
+    webhookSecret,
     requests,
     predictions: predictions as ReadonlyMap<string, Readonly<StoredPrediction>>,
     /** Answers the next matching request(s) this way instead, in order. */

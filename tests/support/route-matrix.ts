@@ -185,6 +185,26 @@ export const matrix: Record<string, Entry | Entry[]> = {
   "admin.audit": { path: () => "/admin/audit", loader: adminOnly("ok") },
   "admin.audit[.csv]": { path: () => "/admin/audit.csv", loader: adminOnly("ok") },
   "admin.outbox": { path: () => "/admin/outbox", loader: adminOnly("ok") },
+  "admin.models": {
+    path: () => "/admin/models",
+    loader: adminOnly("ok"),
+    // A model without a name: only admins get as far as being told what is missing.
+    action: {
+      form: () => ({ intent: "create", provider: "openai", model: "sora-2", displayName: "" }),
+      expect: adminOnly("invalid"),
+    },
+  },
+  // Provider webhooks: no page, no session; a delivery without its signature headers is a 400.
+  "webhooks.replicate": {
+    path: () => "/webhooks/replicate",
+    loader: everyone("notFound"),
+    action: { form: () => ({ id: "x" }), expect: everyone("invalid") },
+  },
+  "webhooks.fal": {
+    path: () => "/webhooks/fal",
+    loader: everyone("notFound"),
+    action: { form: () => ({ request_id: "x" }), expect: everyone("invalid") },
+  },
   "admin.flags": {
     path: () => "/admin/flags",
     loader: adminOnly("ok"),

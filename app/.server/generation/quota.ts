@@ -162,7 +162,15 @@ export async function queueGeneration(
   db: Db,
   artist: ActingUser,
   input: GenerationRequest,
-  provider: { id: string; capabilities?: ProviderCapabilities } = { id: "local" },
+  provider: {
+    id: string;
+    capabilities?: ProviderCapabilities;
+    /** The catalog entry picked (catalog.ts), and its quota seconds per second of clip. */
+    modelId?: string | null;
+    costMultiplier?: number;
+    /** A stored reference image (reference-images.ts), for a model that takes one. */
+    referenceImageKey?: string | null;
+  } = { id: "local" },
 ) {
   if (artist.role !== "artist") throw new ForbiddenError("Only artists generate clips.");
   const unsupported = provider.capabilities && unsupportedBy(provider.capabilities, input);
@@ -186,6 +194,17 @@ export async function queueGeneration(
     const usage = await quotaUsage(tx, artist.id, settings?.monthlyQuotaSeconds ?? 0, now);
     const refusal = refusalFor(settings ?? null, input, usage, now);
     if (refusal) throw new UserError(refusal.message, 422, refusal.field);
+    // A model may cost more (or less) than a quota second per second of clip.
+    const charge = Math.max(
+      1,
+      Math.ceil(input.durationSeconds * (provider.costMultiplier ?? 1) - 1e-9),
+    );
+    if (charge > usage.remainingSeconds)
+      throw new UserError(
+        `On this model the clip costs ${charge} s of quota and you have ${usage.remainingSeconds} s left this month.`,
+        422,
+        "durationSeconds",
+      );
     const seed = input.seed ?? Math.floor(Math.random() * 2_147_483_647);
     const [job] = await tx
       .insert(generationJobs)
@@ -198,13 +217,15 @@ export async function queueGeneration(
         aspectRatio: input.aspectRatio,
         style: input.style,
         seed,
+        modelId: provider.modelId ?? null,
+        referenceImageKey: provider.referenceImageKey ?? null,
       })
       .returning();
     await tx.insert(quotaMovements).values({
       userId: artist.id,
       jobId: job!.id,
       kind: "reserve",
-      seconds: input.durationSeconds,
+      seconds: charge,
       month: quotaMonth(now),
     });
     await recordAudit(tx, auditActor(artist), {
@@ -215,6 +236,8 @@ export async function queueGeneration(
         durationSeconds: input.durationSeconds,
         resolution: input.resolution,
         provider: provider.id,
+        ...(provider.modelId ? { modelId: provider.modelId, charge } : {}),
+        ...(provider.referenceImageKey ? { referenceImage: true } : {}),
       },
     });
     return job!;

@@ -3,7 +3,7 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
 import { frameSize, type AspectRatio, type Resolution, type StylePreset } from "~/lib/generation";
-import { clips, generationJobs, type GenerationJob } from "~db/schema";
+import { clips, generationJobs, generationModels, type GenerationJob } from "~db/schema";
 import { recordAudit, SYSTEM_ACTOR } from "../audit/audit-log";
 import type { Db, DbOrTx } from "../db";
 import { recordJobFinished } from "../metrics";
@@ -16,6 +16,7 @@ import { sealOutput, type SealRequest } from "./sealing";
 import { runnerFolderName } from "./scratch";
 import { ProviderError, type FetchedOutput, type VideoProvider } from "./providers/provider";
 import { settleReservation } from "./quota";
+import { runNudges } from "./webhooks";
 
 // Runs one try of a generation job on the worker that pg-boss handed it to, in four steps:
 //   claim   take the job under this pg-boss job (and find its provider);
@@ -64,6 +65,22 @@ const sleep = (ms: number, signal: AbortSignal) =>
     const timer = setTimeout(done, ms);
     signal.addEventListener("abort", done, { once: true });
   });
+
+/** The provider's poll interval, cut short by a signed webhook about this run (webhooks.ts). */
+async function untilNextPoll(provider: VideoProvider, providerJobId: string, signal: AbortSignal) {
+  const event = `${provider.id}:${providerJobId}`;
+  const nudged = new AbortController();
+  const onNudge = () => nudged.abort();
+  const onStop = () => nudged.abort();
+  runNudges.once(event, onNudge);
+  signal.addEventListener("abort", onStop, { once: true });
+  try {
+    await sleep(provider.pollIntervalMs, nudged.signal);
+  } finally {
+    runNudges.off(event, onNudge);
+    signal.removeEventListener("abort", onStop);
+  }
+}
 
 /**
  * Worth another try: what the provider calls transient, ffmpeg trouble and our own hiccups; not an
@@ -140,6 +157,8 @@ type Attempt = {
   job: GenerationJob;
   bossJobId: string;
   provider: VideoProvider;
+  /** The model asked of the provider: the catalog entry's, or the provider's own. */
+  model: string;
   /** This try's scratch folder (scratch.ts), removed when it ends. */
   dir: string;
   /** Aborted when the job is cancelled or handed to another worker, or this process stops. */
@@ -217,7 +236,15 @@ async function claim(deps: RunnerDeps, jobId: string, bossJobId: string) {
     await failJob(deps.db, job, bossJobId, `The provider "${job.provider}" is not configured.`);
     return null;
   }
-  return { job, provider };
+  let model = provider.model;
+  if (job.modelId) {
+    const [entry] = await deps.db
+      .select({ model: generationModels.model, provider: generationModels.provider })
+      .from(generationModels)
+      .where(eq(generationModels.id, job.modelId));
+    if (entry?.provider === provider.id) model = entry.model;
+  }
+  return { job, provider, model };
 }
 
 /**
@@ -241,7 +268,7 @@ function startHeartbeat(attempt: Attempt) {
 
 /** The output this try must make, under this try's provider and model. */
 function askedOutput(attempt: Attempt): Asked {
-  const { job, provider } = attempt;
+  const { job } = attempt;
   const { width, height } = frameSize(job.resolution as Resolution, job.aspectRatio as AspectRatio);
   return {
     width,
@@ -251,8 +278,8 @@ function askedOutput(attempt: Attempt): Asked {
     record: {
       clipId: job.id,
       accountId: job.userId,
-      provider: provider.id,
-      model: provider.model,
+      provider: attempt.provider.id,
+      model: attempt.model,
       promptSha256: hashPrompt(job.prompt),
       createdAt: new Date().toISOString(),
     },
@@ -271,7 +298,10 @@ async function render(attempt: Attempt, asked: Asked): Promise<FetchedOutput> {
   // for instead of starting another.
   attempt.providerJobId = provider.resumable ? job.providerJobId : null;
   if (!attempt.providerJobId) {
+    const referenceImagePath = await fetchReferenceImage(attempt);
     ({ providerJobId: attempt.providerJobId } = await provider.submit({
+      model: attempt.model,
+      referenceImagePath,
       jobId: job.id,
       workDir: attempt.dir,
       prompt: job.prompt,
@@ -295,12 +325,23 @@ async function render(attempt: Attempt, asked: Asked): Promise<FetchedOutput> {
       throw new ProviderError(state.error ?? "The provider could not make this clip.", false);
     if (state.status === "canceled")
       throw new ProviderError("The provider cancelled this clip.", false);
-    await sleep(provider.pollIntervalMs, stop.signal);
+    await untilNextPoll(provider, providerJobId, stop.signal);
   }
 
   const fetched = await provider.fetchResult(providerJobId, attempt.dir);
   if (stop.signal.aborted) throw new Cancelled();
   return fetched;
+}
+
+/** The job's reference image, fetched into the try's folder; null when it has none. */
+async function fetchReferenceImage(attempt: Attempt) {
+  const key = attempt.job.referenceImageKey;
+  if (!key) return null;
+  if (!attempt.provider.takesImage)
+    throw new ProviderError("This model cannot start from a reference image.", false);
+  const file = path.join(attempt.dir, "reference.png");
+  await attempt.deps.storage.download(key, file);
+  return file;
 }
 
 /**
@@ -385,7 +426,7 @@ async function store(attempt: Attempt, output: Output) {
       height: output.probe.height,
       frameRate: clipFrameRate(output.probe.frameRate),
       provider: provider.id,
-      model: provider.model,
+      model: attempt.model,
       provenance: output.provenance,
     });
     await settleReservation(tx, job.id, "commit");

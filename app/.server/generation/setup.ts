@@ -9,7 +9,10 @@ import { createGenerationQueue, type GenerationQueue } from "./queue";
 import type { ProvenanceKeys } from "./provenance";
 import { createLocalProvider } from "./providers/local";
 import type { ProviderCapabilities, VideoProvider } from "./providers/provider";
+import { createFalProvider } from "./providers/fal";
+import { createOpenAIProvider } from "./providers/openai";
 import { createReplicateProvider } from "./providers/replicate";
+import { webhooksEnabled } from "./webhooks";
 
 // Builds storage, providers and the queue from the environment, the same way in the web process
 // and in `npm run worker`.
@@ -68,6 +71,35 @@ export function providersFromEnv(env: Env): Map<string, VideoProvider> {
         apiToken: env.REPLICATE_API_TOKEN,
         model: env.REPLICATE_MODEL,
         baseUrl: env.REPLICATE_BASE_URL,
+        webhookUrl: webhooksEnabled(env.GENERATION_WEBHOOKS, env.APP_URL)
+          ? `${env.APP_URL}/webhooks/replicate`
+          : undefined,
+      }),
+    );
+  }
+  if (env.FAL_KEY && env.FAL_MODEL) {
+    providers.set(
+      "fal",
+      createFalProvider({
+        apiKey: env.FAL_KEY,
+        model: env.FAL_MODEL,
+        queueUrl: env.FAL_QUEUE_URL,
+        webhookUrl: webhooksEnabled(env.GENERATION_WEBHOOKS, env.APP_URL)
+          ? `${env.APP_URL}/webhooks/fal`
+          : undefined,
+      }),
+    );
+  }
+  if (env.OPENAI_BASE_URL) {
+    providers.set(
+      "openai",
+      createOpenAIProvider({
+        baseUrl: env.OPENAI_BASE_URL,
+        apiKey: env.OPENAI_API_KEY,
+        model: env.OPENAI_VIDEO_MODEL,
+        seconds: env.OPENAI_VIDEO_SECONDS,
+        sizes: env.OPENAI_VIDEO_SIZES,
+        pollIntervalMs: env.OPENAI_POLL_INTERVAL_MS,
       }),
     );
   }
@@ -78,6 +110,8 @@ export function concurrencyFromEnv(env: Env): Record<string, number> {
   return {
     local: env.GENERATION_CONCURRENCY_LOCAL,
     replicate: env.GENERATION_CONCURRENCY_REPLICATE,
+    openai: env.GENERATION_CONCURRENCY_OPENAI,
+    fal: env.GENERATION_CONCURRENCY_FAL,
   };
 }
 
@@ -88,6 +122,10 @@ export type GenerationService = {
   capabilities: ProviderCapabilities;
   concurrency: Record<string, number>;
   wake: () => void;
+  /** The providers this server runs (catalog entries of others are not offered); [provider] if unset. */
+  configured?: readonly string[];
+  /** Which of them take a reference image. */
+  takesImage?: readonly string[];
 };
 
 export function generationQueueFromEnv(

@@ -42,8 +42,8 @@ export type ListedObject = { key: string; lastModified: Date };
 
 // Every key has this shape (see newObjectKey). Drivers refuse anything else, so a bug that lets a
 // user-supplied string reach storage cannot become a path traversal or an arbitrary bucket key.
-export const OBJECT_KEY_PREFIXES = ["clips", "posters", "masters"] as const;
-export const OBJECT_KEY_EXTENSIONS = ["mp4", "jpg"] as const;
+export const OBJECT_KEY_PREFIXES = ["clips", "posters", "masters", "references"] as const;
+export const OBJECT_KEY_EXTENSIONS = ["mp4", "jpg", "png"] as const;
 export type ObjectKeyPrefix = (typeof OBJECT_KEY_PREFIXES)[number];
 export type ObjectKeyExtension = (typeof OBJECT_KEY_EXTENSIONS)[number];
 

@@ -1,5 +1,5 @@
 import { Form, useActionData, useNavigation } from "@remix-run/react";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { Button } from "~/components/ui/button";
 import { FormError, SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { ASPECT_RATIOS, DURATIONS, RESOLUTIONS, STYLE_PRESETS } from "~/lib/generation";
@@ -30,6 +30,8 @@ export function GenerateForm(props: {
   capabilities: Capabilities;
   blocked: string | null;
   defaults: FormDefaults | null;
+  /** More fields before the button (the model picker and reference image). */
+  children?: ReactNode;
 }) {
   const actionData = useActionData<{ ok: false; errors: Record<string, string> }>();
   const errors = actionData && actionData.ok === false ? actionData.errors : {};
@@ -49,7 +51,12 @@ export function GenerateForm(props: {
   const used = usage.quotaSeconds - usage.remainingSeconds;
 
   return (
-    <Form method="post" className="mt-4 space-y-4" aria-describedby="quota-left">
+    <Form
+      method="post"
+      encType="multipart/form-data"
+      className="mt-4 space-y-4"
+      aria-describedby="quota-left"
+    >
       <div id="quota-left" className="rounded-md bg-stone-100 px-3 py-2 text-sm">
         <p>
           <strong className="text-stone-900">{usage.remainingSeconds} s left</strong> of{" "}
@@ -136,6 +143,7 @@ export function GenerateForm(props: {
           error={errors.seed}
           hint="The same prompt, settings and seed make the same clip. Empty: a random seed, shown afterwards."
         />
+        {props.children}
         <Button type="submit" busy={busy}>
           {busy ? "Queuing…" : "Generate"}
         </Button>

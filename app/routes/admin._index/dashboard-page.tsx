@@ -5,6 +5,7 @@ import { FormError, TextField } from "~/components/ui/field";
 import { EmptyState, formatTimeOfDay, PageHeader } from "~/components/ui/misc";
 import { formatDay } from "~/lib/dates";
 import { formatMoney } from "~/lib/money";
+import { ModelBreakdown } from "./model-breakdown";
 import type { loader } from "./route";
 
 const PRESETS = [
@@ -28,6 +29,7 @@ export function DashboardPage() {
     error,
     today,
     reviewTargetHours,
+    byModel,
   } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const short = (day: string) => formatDay(day).replace(/ \d{4}$/, "");
@@ -156,6 +158,7 @@ export function DashboardPage() {
           ))
         )}
       </div>
+      <ModelBreakdown rows={byModel} />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { requireActor } from "~/.server/auth/guards";
 import { loadOrRespond, routeHeaders } from "~/.server/http";
+import { deliveredByModel } from "~/.server/generation/catalog";
 import { todayUtc } from "~/.server/money/dates";
 import { defaultRange, loadDashboardCached, rangeInput } from "~/.server/oversight/dashboard";
 import { DashboardPage } from "./dashboard-page";
@@ -31,6 +32,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       error: parsed.success ? null : parsed.error.issues[0]!.message,
       today,
       reviewTargetHours: context.env.REVIEW_TARGET_HOURS,
+      // All-time delivered clips per catalog model (a small table beside the charts).
+      byModel: await deliveredByModel(context.db),
     };
   });
 }

@@ -3,7 +3,9 @@ import type { SessionUser } from "~/.server/auth/session";
 import { requireActor } from "~/.server/auth/guards";
 import type { Db } from "~/.server/db";
 import { UserError } from "~/.server/errors";
-import { generationRequest, queueGeneration, refusalFor } from "~/.server/generation/quota";
+import { modelsForArtist, pickable, unionCapabilities } from "~/.server/generation/catalog";
+import { queueWithModel } from "~/.server/generation/model-jobs";
+import { generationRequest, refusalFor } from "~/.server/generation/quota";
 import {
   cancelJob,
   decodeOutputsCursor,
@@ -31,12 +33,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     { durationSeconds: 0, resolution: "480p" },
     studio.usage,
   );
+  const models = await modelsForArtist(
+    context.db,
+    user,
+    context.generation.configured ?? [context.generation.provider],
+  );
   return {
     ...studio,
     defaults,
     blocked: refusal?.field === "form" ? refusal.message : null,
     provider: context.generation.provider,
-    capabilities: context.generation.capabilities,
+    capabilities: models.length ? unionCapabilities(models) : context.generation.capabilities,
+    // The model catalog: what this artist may pick (model-picker.tsx).
+    models: pickable(models),
     isFirstPage: !url.searchParams.get("before"),
   };
 }
@@ -65,10 +74,11 @@ export const action = intentAction("studio:use", (intent) => ({
   // The generate form has no intent field.
   [DEFAULT_INTENT]: intent({
     input: generationRequest,
-    run: async (input, { db, actor, context }) => {
-      const job = await queueGeneration(db, actor, input, {
-        id: context.generation.provider,
-        capabilities: context.generation.capabilities,
+    run: async (input, { db, actor, context, fields }) => {
+      const job = await queueWithModel(db, context.storage, actor, input, {
+        modelId: typeof fields.modelId === "string" && fields.modelId ? fields.modelId : undefined,
+        referenceImage: await fileBytes(fields.referenceImage),
+        service: context.generation,
       });
       context.generation.wake();
       return job;
@@ -88,5 +98,11 @@ export const action = intentAction("studio:use", (intent) => ({
     },
   }),
 }));
+
+/** An uploaded file's bytes (null when none was chosen). */
+async function fileBytes(value: unknown) {
+  if (!(value instanceof Blob) || value.size === 0) return null;
+  return new Uint8Array(await value.arrayBuffer());
+}
 
 export default StudioPage;

@@ -1,6 +1,7 @@
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GenerateForm } from "~/components/studio/generate-form";
 import { JobList, useLiveJobs } from "~/components/studio/job-list";
+import { ModelPicker } from "~/components/studio/model-picker";
 import { OutputGrid } from "~/components/studio/output-grid";
 import { Card, PageHeader } from "~/components/ui/misc";
 import type { loader } from "./route";
@@ -37,7 +38,9 @@ export function StudioPage() {
             capabilities={data.capabilities}
             blocked={data.blocked}
             defaults={data.defaults}
-          />
+          >
+            <ModelPicker models={data.models} />
+          </GenerateForm>
         </Card>
         <Card>
           <h2 className="text-lg font-semibold">Jobs</h2>

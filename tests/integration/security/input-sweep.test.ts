@@ -58,8 +58,8 @@ async function tableCounts(db: Db) {
   return row!;
 }
 
-// logout signs out whatever it is sent: it reads no form.
-const READS_NO_FORM = new Set(["logout"]);
+// logout signs out whatever it is sent: it reads no form. Webhooks read a signed JSON body.
+const READS_NO_FORM = new Set(["logout", "webhooks.replicate", "webhooks.fal"]);
 
 /** A stand-in world for learning a form's field names (every property is another stand-in). */
 const anyWorld: unknown = new Proxy(() => "x", {

@@ -19,6 +19,8 @@ export type LocalRenderInput = {
   aspectRatio: AspectRatio;
   /** Burned into a corner, e.g. "GREENROOM · 3f9a1c2e". */
   watermark: string;
+  /** The artist's reference image (image-to-video): the still backdrop the scene drifts over. */
+  backdropPath?: string | null;
 };
 
 /**
@@ -136,8 +138,12 @@ export function renderArgs(
       Math.floor((width * 0.9) / (0.6 * caption.length)),
     ),
   );
+  const backdrop = input.backdropPath ?? null;
   const filters = [
-    scene.filter,
+    // With a reference image, the scene is a faint layer over it (the image stays recognisable).
+    backdrop
+      ? `[0:v]scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height},setsar=1,format=yuv420p[bg];[1:v]format=yuv420p[fg];[bg][fg]blend=all_mode=normal:all_opacity=0.25`
+      : scene.filter,
     styleFilter(input.style, height),
     `drawtext=fontfile=${FONT}:textfile=${files.caption}:fontcolor=white:fontsize=${captionSize}:box=1:boxcolor=black@0.5:boxborderw=${Math.round(captionSize / 2)}:x=(w-text_w)/2:y=h-text_h-${Math.round(height * 0.12)}`,
     input.watermark === null
@@ -145,17 +151,37 @@ export function renderArgs(
       : watermarkFilter(files.watermark, width, height, input.durationSeconds),
     "format=yuv420p",
   ].filter(Boolean);
-  const args = [
-    "-y",
-    "-f",
-    "lavfi",
-    "-i",
-    filters.join(","),
-    "-t",
-    String(input.durationSeconds),
-    "-r",
-    String(FPS),
-  ];
+  const args = backdrop
+    ? [
+        "-y",
+        "-loop",
+        "1",
+        "-framerate",
+        String(FPS),
+        "-i",
+        backdrop,
+        "-f",
+        "lavfi",
+        "-i",
+        scene.filter,
+        "-filter_complex",
+        filters.join(","),
+        "-t",
+        String(input.durationSeconds),
+        "-r",
+        String(FPS),
+      ]
+    : [
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        filters.join(","),
+        "-t",
+        String(input.durationSeconds),
+        "-r",
+        String(FPS),
+      ];
   args.push("-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p");
   args.push(...renderMetadataArgs("Greenroom stand-in renderer (not the model)"));
   args.push(files.output);

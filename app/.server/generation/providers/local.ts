@@ -35,6 +35,8 @@ export function createLocalProvider(): VideoProvider {
     id: "local",
     model: "greenroom-stand-in-v1",
     capabilities: { durations: DURATIONS, resolutions: RESOLUTIONS, aspectRatios: ASPECT_RATIOS },
+    // Renders a reference image as the backdrop of its scene.
+    takesImage: true,
     resumable: false,
     pollIntervalMs: 250,
 
@@ -58,6 +60,7 @@ export function createLocalProvider(): VideoProvider {
           resolution: request.resolution,
           aspectRatio: request.aspectRatio,
           watermark: request.watermark,
+          backdropPath: request.referenceImagePath ?? null,
         },
         folder,
         {

@@ -32,6 +32,16 @@ export type ProviderRequest = {
   workDir: string;
   /** Local renderer only: the visible mark it burns in the same pass. */
   watermark: string;
+  /**
+   * The model to run, from the catalog entry the artist picked (generation_models.model); the
+   * provider's configured model when absent.
+   */
+  model?: string;
+  /**
+   * The artist's reference image (image-to-video), already checked and stripped of metadata
+   * (reference-images.ts), as a PNG in the try's folder; only for providers that take one.
+   */
+  referenceImagePath?: string | null;
 };
 
 export type ProviderPoll = {
@@ -68,6 +78,8 @@ export interface VideoProvider {
   /** Model name recorded in provenance. */
   readonly model: string;
   readonly capabilities: ProviderCapabilities;
+  /** Whether it can start from a reference image (image-to-video). */
+  readonly takesImage?: boolean;
   /** Whether a job submitted by a worker that died can still be polled by another process. */
   readonly resumable: boolean;
   /** How often the runner polls, in milliseconds. */

@@ -1,4 +1,4 @@
-import { createWriteStream } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -34,6 +34,11 @@ export type ReplicateProviderConfig = {
   maxRateLimitWaitMs?: number;
   /** What the model accepts, when it differs from the defaults below. */
   capabilities?: Partial<ProviderCapabilities>;
+  /**
+   * Where Replicate POSTs a signed webhook once a prediction completes (APP_URL/webhooks/replicate),
+   * so the runner polls at once; without one, polling alone.
+   */
+  webhookUrl?: string;
   fetch?: typeof fetch;
   /** How a rate-limit wait is spent; tests record the waits asked for instead of waiting them. */
   sleep?: (ms: number) => Promise<void>;
@@ -197,17 +202,25 @@ export function createReplicateProvider(config: ReplicateProviderConfig): VideoP
     id: "replicate",
     model: config.model,
     capabilities,
+    // The image goes to the model's `image` input (as a data URL): for models that have one.
+    takesImage: true,
     resumable: true,
     pollIntervalMs: 2000,
 
     async submit(request) {
       checkCapabilities(request, capabilities);
       const input = modelInput(request);
+      const webhook = config.webhookUrl
+        ? { webhook: config.webhookUrl, webhook_events_filter: ["completed"] }
+        : {};
       const response = version
-        ? await send(`${baseUrl}/predictions`, { method: "POST", json: { version, input } })
+        ? await send(`${baseUrl}/predictions`, {
+            method: "POST",
+            json: { version, input, ...webhook },
+          })
         : await send(
             `${baseUrl}/models/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/predictions`,
-            { method: "POST", json: { input } },
+            { method: "POST", json: { input, ...webhook } },
           );
       const prediction = await readPrediction(response);
       return { providerJobId: prediction.id };
@@ -290,6 +303,11 @@ function modelInput(request: ProviderRequest) {
   const phrase = STYLE_PHRASES[request.style];
   const prompt = request.prompt.trim();
   return {
+    ...(request.referenceImagePath
+      ? {
+          image: `data:image/png;base64,${readFileSync(request.referenceImagePath).toString("base64")}`,
+        }
+      : {}),
     prompt: phrase ? `${prompt}, ${phrase}` : prompt,
     duration: request.durationSeconds,
     resolution: request.resolution,
