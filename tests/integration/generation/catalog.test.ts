@@ -286,7 +286,7 @@ describe("the model catalog", () => {
       clips: 1,
       seconds: 5,
     });
-  }, 60_000);
+  });
 });
 
 describe("/admin/models", () => {

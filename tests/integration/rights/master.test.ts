@@ -4,7 +4,7 @@ import { stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pino } from "pino";
-import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { probe, runFfmpeg } from "~/.server/generation/media";
 import { readContentCredentials } from "~/.server/c2pa/credentials";
 import { accountRefFor, hashPrompt, readProvenance } from "~/.server/generation/provenance";
@@ -45,7 +45,6 @@ import { independentVerdict, renderAndSeal } from "../../support/provenance";
 import { createFinishedClip, waitFor } from "../../support/generation";
 
 // Every test renders real video with ffmpeg, several times over: give a busy machine room.
-vi.setConfig({ testTimeout: 120_000 });
 
 const t = useTestDatabase();
 const replicate = useFakeReplicate();

@@ -72,7 +72,7 @@ beforeAll(async () => {
     path.join(work, "base"),
   );
   unsignedClip = rendered.videoPath;
-}, 60_000);
+});
 
 afterEach(() => {
   // Whatever the request did, its temporary folder is gone.
