@@ -14,6 +14,7 @@ import {
   providersFromEnv,
   storageFromEnv,
 } from "~/.server/generation/setup";
+import { createLiveService } from "~/.server/live/live-service";
 import { createMailer } from "~/.server/mail/mailer";
 import { deliverEmails } from "~/.server/mail/send";
 import { sendOverdueDigests } from "~/.server/notifications/digest";
@@ -67,7 +68,17 @@ export async function startServer(options: StartOptions = {}) {
     build = (await import(buildPath)) as ServerBuild;
   }
 
+  // Live updates: this process LISTENs for the queue's changes, whoever makes them.
+  const live = createLiveService({
+    db: handle.db,
+    logger,
+    concurrency: concurrencyFromEnv(env),
+    listen: handle.listen,
+  });
+  await live.start();
+
   const app = createApp({
+    live,
     db: handle.db,
     env,
     mailer,
@@ -155,6 +166,8 @@ export async function startServer(options: StartOptions = {}) {
     stopping ??= (async () => {
       // Node's clearTimeout clears intervals too.
       for (const timer of timers) clearTimeout(timer);
+      // Open event streams would keep server.close() waiting forever: end them first.
+      await live.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -177,5 +190,5 @@ export async function startServer(options: StartOptions = {}) {
       );
     });
   }
-  return { port, url: `http://localhost:${port}`, env, handle, logger, queue, stop };
+  return { port, url: `http://localhost:${port}`, env, handle, logger, queue, live, stop };
 }

@@ -5,6 +5,7 @@ import type { Env } from "./env";
 import type { FiguresCache } from "./figures-cache";
 import type { ProvenanceKeys } from "./generation/provenance";
 import type { GenerationService } from "./generation/setup";
+import type { LiveService } from "./live/live-service";
 import type { Mailer } from "./mail/mailer";
 import type { ObjectStorage } from "./storage/storage";
 
@@ -26,6 +27,8 @@ declare module "@remix-run/server-runtime" {
     provenance: ProvenanceKeys;
     /** This process's cache of slow-to-compute figures (figures-cache.ts). */
     figures: FiguresCache;
+    /** This process's live update streams (live/live-service.ts); closed on shutdown. */
+    live: LiveService;
   }
 }
 

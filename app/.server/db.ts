@@ -25,6 +25,16 @@ export type DatabaseHandle = {
    * a text without parameters may hold several statements and goes through `exec`.
    */
   executeSql: (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+  /**
+   * LISTENs to `channel`: on PostgreSQL on a connection of its own (a pool connection may be
+   * handed to anyone), on PGlite in-process. Resolves once listening; call the result to stop.
+   * `onError` hears that a PostgreSQL listening connection was lost (it is not reopened here).
+   */
+  listen?: (
+    channel: string,
+    onPayload: (payload: string) => void,
+    onError?: (error: Error) => void,
+  ) => Promise<() => Promise<void>>;
 };
 
 export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "db/migrations");
@@ -126,6 +136,25 @@ export async function openDatabase(options: {
       migrate: () => migratePostgres(options.databaseUrl!),
       close: () => pool.end(),
       executeSql: (text, values) => pool.query(text, values),
+      listen: async (channel, onPayload, onError) => {
+        const client = new pg.Client({ connectionString: options.databaseUrl });
+        let ended = false;
+        client.on("notification", (message) => {
+          if (message.channel === channel) onPayload(message.payload ?? "");
+        });
+        client.on("error", (error) => {
+          if (!ended) onError?.(error);
+        });
+        client.on("end", () => {
+          if (!ended) onError?.(new Error("The listening connection closed."));
+        });
+        await client.connect();
+        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        return async () => {
+          ended = true;
+          await client.end().catch(() => {});
+        };
+      },
     };
   }
   const dir = path.resolve(options.dataDir);
@@ -149,6 +178,12 @@ export function wrapPglite(client: PGlite, close?: () => Promise<void>): Databas
     kind: "pglite",
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: close ?? (() => client.close()),
+    listen: async (channel, onPayload) => {
+      const stop = await client.listen(channel, onPayload);
+      return async () => {
+        if (!client.closed) await stop().catch(() => {});
+      };
+    },
     executeSql: async (text, values) => {
       if (values && values.length > 0) {
         return client.query<Record<string, unknown>>(text, values);

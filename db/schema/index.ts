@@ -8,3 +8,4 @@ export * from "./notifications";
 export * from "./rights";
 export * from "./money";
 export * from "./oversight";
+export * from "./access";

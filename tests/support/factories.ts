@@ -9,6 +9,7 @@ import type { ProvenanceKeys } from "~/.server/generation/provenance";
 import type { Db } from "~/.server/db";
 import { parseEnv } from "~/.server/env";
 import { uncachedFigures, type FiguresCache } from "~/.server/figures-cache";
+import { quietLiveService, type LiveService } from "~/.server/live/live-service";
 import { createMailer, type Mailer } from "~/.server/mail/mailer";
 import { createStorage, type ObjectStorage } from "~/.server/storage";
 import { ASPECT_RATIOS, DURATIONS, RESOLUTIONS } from "~/lib/generation";
@@ -89,6 +90,8 @@ export type ContextOptions = {
   /** Called when a route wakes the generation queue. */
   wake?: () => void;
   figures?: FiguresCache;
+  /** The live update streams; a quiet one that never listens by default. */
+  live?: LiveService;
 };
 
 /** The load context the server would build for this request (server/app.ts does the same). */
@@ -118,6 +121,7 @@ export async function contextFor(
     provenance: testProvenance,
     // Every call computes: a test reads the figures of the data it just wrote.
     figures: options.figures ?? uncachedFigures,
+    live: options.live ?? quietLiveService(db, pino({ level: "silent" })),
   };
 }
 

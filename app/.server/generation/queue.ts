@@ -38,6 +38,8 @@ export type GenerationQueueOptions = {
   tickMs?: number;
   heartbeatMs?: number;
   retryBaseMs?: number;
+  /** Where links in "your clip is ready/failed" emails point (APP_URL). */
+  appUrl?: string;
   /** Replaces the job runner (the queue benchmark measures the queue alone with a no-op one). */
   runJob?: (deps: RunnerDeps, jobId: string, bossJobId: string) => Promise<void>;
 };
@@ -94,6 +96,7 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
     retryBaseMs: options.retryBaseMs ?? 2000,
     sendRetry: send,
     shutdown: shutdown.signal,
+    appUrl: options.appUrl,
   };
 
   async function cleanScratch() {
@@ -104,7 +107,8 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
   async function dispatchAndSweep() {
     const stale = await reassignStaleJobs(handle.db, options.staleSeconds);
     for (const job of stale) {
-      if (job.attempts >= MAX_ATTEMPTS) await failExhaustedJob(handle.db, job.jobId, job.bossJobId);
+      if (job.attempts >= MAX_ATTEMPTS)
+        await failExhaustedJob(handle.db, job.jobId, job.bossJobId, options.appUrl);
       else {
         logger.warn({ jobId: job.jobId }, "generation job had no live worker; handing it over");
         await send(job.jobId, job.bossJobId, job.provider);
