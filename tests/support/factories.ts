@@ -174,6 +174,17 @@ export async function callRoute(
     else throw thrown;
   }
   if (result instanceof Response) {
+    // An event stream never ends by itself: its first chunk is its answer, then it is closed.
+    if (result.headers.get("content-type")?.startsWith("text/event-stream") && result.body) {
+      const reader = result.body.getReader();
+      const first = await reader.read();
+      await reader.cancel();
+      return {
+        status: result.status,
+        headers: result.headers,
+        body: new TextDecoder().decode(first.value),
+      };
+    }
     const text = await result.text();
     let body: unknown = text;
     try {
