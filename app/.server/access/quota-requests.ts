@@ -181,7 +181,7 @@ export async function answerQuotaRequest(
       throw new UserError(
         check.ok
           ? "This request changed meanwhile. Reload and try again."
-          : `${check.reason}${who ? ` (by ${who})` : ""}`,
+          : `${check.reason.replace(/\.$/, "")}${who ? ` by ${who}` : ""}.`,
         409,
       );
     }
