@@ -13,7 +13,7 @@ import {
 import { recordAudit, type Actor } from "../audit/audit-log";
 import { assertCan, auditActor, type ActingUser } from "../auth/guards";
 import type { SessionUser } from "../auth/session";
-import { selectRows, type Db, type DbOrTx } from "../db";
+import type { Db, DbOrTx } from "../db";
 import { UserError } from "../errors";
 import { decodeTimeCursor, encodeTimeCursor, type TimeCursor } from "../pagination";
 import { moveLockedJob, statusAllows, type JobChanges } from "./job-states";
