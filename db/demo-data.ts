@@ -7,6 +7,7 @@ import { seedDemoMoney } from "./seed-money";
 import { seedDemoOversight } from "./seed-oversight";
 import { seedDemoReview } from "./seed-review";
 import { seedDemoRights } from "./seed-rights";
+import { seedDemoStudio } from "./seed-studio";
 
 // Everything the demo shows, in dependency order: people, their rendered clips, then the review
 // program built on those clips, then its money, then oversight (activity and anomaly flags). Each
@@ -21,7 +22,8 @@ export async function seedDemoData(
   const rights = await seedDemoRights(db);
   const payouts = await seedDemoMoney(db, { appUrl: options.appUrl });
   const flags = await seedDemoOversight(db, { appUrl: options.appUrl });
-  return { accounts: created.length, clips, submissions, rights, payouts, flags };
+  const studio = await seedDemoStudio(db);
+  return { accounts: created.length, clips, submissions, rights, payouts, flags, studio };
 }
 
 export function describeSeeded(seeded: Awaited<ReturnType<typeof seedDemoData>>) {
@@ -32,6 +34,7 @@ export function describeSeeded(seeded: Awaited<ReturnType<typeof seedDemoData>>)
     seeded.rights ? `${seeded.rights} rights requests` : null,
     seeded.payouts ? `${seeded.payouts} payouts` : null,
     seeded.flags ? `${seeded.flags} anomaly flags` : null,
+    seeded.studio ? `${seeded.studio} studio items (cohorts, a request, a failed job)` : null,
   ].filter(Boolean);
   return parts.length ? `Seeded ${parts.join(", ")}.` : "Demo data already present; nothing to do.";
 }

@@ -11,6 +11,7 @@ import type { Db } from "~/.server/db";
 import type { Env } from "~/.server/env";
 import type { ProvenanceKeys } from "~/.server/generation/provenance";
 import type { GenerationService } from "~/.server/generation/setup";
+import { createLiveService, type LiveService } from "~/.server/live/live-service";
 import type { Mailer } from "~/.server/mail/mailer";
 import { processMetrics, type Metrics } from "~/.server/metrics";
 import { createFiguresCache } from "~/.server/figures-cache";
@@ -38,6 +39,11 @@ export type AppOptions = {
   clientAssetsDir?: string;
   /** Where /metrics reads from and requests are timed into; this process's registry by default. */
   metrics?: Metrics;
+  /**
+   * The live update streams. The server passes one that LISTENs to the database (start.ts), and
+   * closes it on shutdown; without it, a service that only hears this process's own signals.
+   */
+  live?: LiveService;
 };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -100,7 +106,14 @@ export function createApp(options: AppOptions) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
-  app.use(compression());
+  // Never an event stream: compression would hold each event back until a buffer fills.
+  app.use(
+    compression({
+      filter: (req, res) =>
+        !String(req.headers.accept ?? "").includes("text/event-stream") &&
+        compression.filter(req, res),
+    }),
+  );
 
   // First, so every response is timed, static files and refusals included.
   const lifecycle = options.lifecycle ?? createLifecycle();
@@ -226,6 +239,8 @@ export function createApp(options: AppOptions) {
   const figures = createFiguresCache({
     onRefreshError: (err, key) => logger.error({ err, key }, "refreshing cached figures failed"),
   });
+  const live =
+    options.live ?? createLiveService({ db, logger, concurrency: options.generation.concurrency });
   const handler = createRequestHandler({
     build: options.build,
     mode: dev ? "development" : "production",
@@ -262,6 +277,7 @@ export function createApp(options: AppOptions) {
         provenance: options.provenance,
         figures,
         lifecycle,
+        live,
       };
     },
   });

@@ -15,6 +15,7 @@ import {
   storageFromEnv,
 } from "~/.server/generation/setup";
 import { syncDefaultModel } from "~/.server/generation/catalog";
+import { createLiveService } from "~/.server/live/live-service";
 import { createMailer } from "~/.server/mail/mailer";
 import { deliverEmails } from "~/.server/mail/send";
 import { sendOverdueDigests } from "~/.server/notifications/digest";
@@ -73,9 +74,19 @@ export async function startServer(options: StartOptions = {}) {
     build = (await import(buildPath)) as ServerBuild;
   }
 
+  // Live updates: this process LISTENs for the queue's changes, whoever makes them.
+  const live = createLiveService({
+    db: handle.db,
+    logger,
+    concurrency: concurrencyFromEnv(env),
+    listen: handle.listen,
+  });
+  await live.start();
+
   const lifecycle = createLifecycle();
   const app = createApp({
     lifecycle,
+    live,
     db: handle.db,
     env,
     mailer,
@@ -172,6 +183,9 @@ export async function startServer(options: StartOptions = {}) {
       lifecycle.beginShutdown();
       // Node's clearTimeout clears intervals too.
       for (const timer of timers) clearTimeout(timer);
+      // Open event streams would keep the server from closing: end them first (browsers
+      // reconnect, to another process).
+      await live.close();
       await Promise.all([closeServer(server, env.SHUTDOWN_GRACE_SECONDS * 1000), queue.stop()]);
       await closeVite();
       await handle.close();
@@ -179,5 +193,15 @@ export async function startServer(options: StartOptions = {}) {
     return stopping;
   };
   stopOnSignals(logger, stop, env.SHUTDOWN_GRACE_SECONDS * 1000);
-  return { port, url: `http://localhost:${port}`, env, handle, logger, queue, lifecycle, stop };
+  return {
+    port,
+    url: `http://localhost:${port}`,
+    env,
+    handle,
+    logger,
+    queue,
+    live,
+    lifecycle,
+    stop,
+  };
 }

@@ -5,6 +5,7 @@ import type { Env } from "./env";
 import type { FiguresCache } from "./figures-cache";
 import type { ProvenanceKeys } from "./generation/provenance";
 import type { GenerationService } from "./generation/setup";
+import type { LiveService } from "./live/live-service";
 import type { Mailer } from "./mail/mailer";
 import type { Lifecycle } from "./operations/lifecycle";
 import type { ObjectStorage } from "./storage/storage";
@@ -29,6 +30,8 @@ declare module "@remix-run/server-runtime" {
     figures: FiguresCache;
     /** Serving or shutting down (readiness answers 503 once shutdown begins). */
     lifecycle: Lifecycle;
+    /** This process's live update streams (live/live-service.ts); closed on shutdown. */
+    live: LiveService;
   }
 }
 

@@ -31,6 +31,16 @@ export type DatabaseHandle = {
    * that would deadlock or race when several processes start at once takes turns instead.
    */
   exclusively: <T>(lockKey: number, fn: () => Promise<T>) => Promise<T>;
+  /**
+   * LISTENs to `channel`: on PostgreSQL on a connection of its own (a pool connection may be
+   * handed to anyone), on PGlite in-process. Resolves once listening; call the result to stop.
+   * `onError` hears that a PostgreSQL listening connection was lost (it is not reopened here).
+   */
+  listen?: (
+    channel: string,
+    onPayload: (payload: string) => void,
+    onError?: (error: Error) => void,
+  ) => Promise<() => Promise<void>>;
 };
 
 export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "db/migrations");
@@ -141,6 +151,25 @@ export async function openDatabase(options: {
       close: () => pool.end(),
       executeSql: (text, values) => pool.query(text, values),
       exclusively: (lockKey, fn) => withAdvisoryLock(options.databaseUrl!, lockKey, () => fn()),
+      listen: async (channel, onPayload, onError) => {
+        const client = new pg.Client({ connectionString: options.databaseUrl });
+        let ended = false;
+        client.on("notification", (message) => {
+          if (message.channel === channel) onPayload(message.payload ?? "");
+        });
+        client.on("error", (error) => {
+          if (!ended) onError?.(error);
+        });
+        client.on("end", () => {
+          if (!ended) onError?.(new Error("The listening connection closed."));
+        });
+        await client.connect();
+        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        return async () => {
+          ended = true;
+          await client.end().catch(() => {});
+        };
+      },
     };
   }
   const dir = path.resolve(options.dataDir);
@@ -165,6 +194,12 @@ export function wrapPglite(client: PGlite, close?: () => Promise<void>): Databas
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: close ?? (() => client.close()),
     exclusively: (_lockKey, fn) => fn(),
+    listen: async (channel, onPayload) => {
+      const stop = await client.listen(channel, onPayload);
+      return async () => {
+        if (!client.closed) await stop().catch(() => {});
+      };
+    },
     executeSql: async (text, values) => {
       if (values && values.length > 0) {
         return client.query<Record<string, unknown>>(text, values);

@@ -16,12 +16,16 @@ export const EMAIL_PREFERENCE_TYPES = [
   "promotion_requests",
   "review_threads",
   "overdue_digest",
+  "clip_ready",
+  "clip_failed",
+  "quota_answers",
+  "quota_requests",
 ] as const;
 export type EmailPreferenceType = (typeof EMAIL_PREFERENCE_TYPES)[number];
 
 export const EMAIL_PREFERENCES: Record<
   EmailPreferenceType,
-  { label: string; description: string; roles: readonly Role[] }
+  { label: string; description: string; roles: readonly Role[]; defaultEmail?: boolean }
 > = {
   review_decisions: {
     label: "Review decisions",
@@ -59,7 +63,33 @@ export const EMAIL_PREFERENCES: Record<
     description: "Once a day, the submissions that have waited longer than the review target.",
     roles: ["reviewer", "admin"],
   },
+  clip_ready: {
+    label: "Clip ready",
+    description: "A clip you generated is ready. Off unless you turn it on: the studio tells you.",
+    roles: ["artist"],
+    defaultEmail: false,
+  },
+  clip_failed: {
+    label: "Clip failed",
+    description: "A clip you generated could not be made, with the reason.",
+    roles: ["artist"],
+  },
+  quota_answers: {
+    label: "Requests for more seconds",
+    description: "The program team answered your request for more generation seconds.",
+    roles: ["artist"],
+  },
+  quota_requests: {
+    label: "Artists asking for more seconds",
+    description: "An artist asked for more generation seconds this month.",
+    roles: ["admin"],
+  },
 };
+
+/** Whether this type's email goes to someone who never chose (most do; "Clip ready" does not). */
+export function emailByDefault(type: EmailPreferenceType): boolean {
+  return EMAIL_PREFERENCES[type].defaultEmail ?? true;
+}
 
 /** The types that can reach someone with this role, in the order the settings page lists them. */
 export function emailPreferenceTypesFor(role: Role): EmailPreferenceType[] {

@@ -1,4 +1,5 @@
 import { index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { cohorts } from "./access";
 import { userRole, users } from "./users";
 
 // lucia's session table. `id` holds the SHA-256 of the session token, never the token itself
@@ -44,6 +45,8 @@ export const invites = pgTable(
     acceptedAt: timestamp("accepted_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // The cohort whose default generation access the artist gets on accepting (issue 19).
+    cohortId: text("cohort_id").references(() => cohorts.id, { onDelete: "set null" }),
   },
   (t) => [
     index("invites_user_id_idx").on(t.userId),

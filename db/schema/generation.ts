@@ -91,6 +91,8 @@ export const generationJobs = pgTable(
     dispatchedAt: timestamp("dispatched_at", { withTimezone: true }),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
+    // The artist cleared it from the studio's Jobs panel (finished, failed or cancelled jobs only).
+    dismissedAt: timestamp("dismissed_at", { withTimezone: true }),
   },
   (t) => [
     index("generation_jobs_user_created_idx").on(t.userId, t.createdAt),

@@ -9,3 +9,4 @@ export * from "./rights";
 export * from "./money";
 export * from "./oversight";
 export * from "./models";
+export * from "./access";

@@ -85,7 +85,7 @@ describe("the demo review program", () => {
       storage: testStorage,
       provenance: testProvenance,
     });
-    expect(first).toMatchObject({ clips: 11, submissions: 11, rights: 3, flags: 4 });
+    expect(first).toMatchObject({ clips: 11, submissions: 11, rights: 3, flags: 4, studio: 4 });
     expect(first.payouts).toBeGreaterThanOrEqual(3);
     const again = await seedDemoData(t.db, {
       appUrl: APP_URL,
@@ -99,6 +99,7 @@ describe("the demo review program", () => {
       rights: 0,
       payouts: 0,
       flags: 0,
+      studio: 0,
     });
 
     const person = async (email: string) =>

@@ -9,6 +9,7 @@ import type { ProvenanceKeys } from "~/.server/generation/provenance";
 import type { Db } from "~/.server/db";
 import { parseEnv } from "~/.server/env";
 import { uncachedFigures, type FiguresCache } from "~/.server/figures-cache";
+import { quietLiveService, type LiveService } from "~/.server/live/live-service";
 import { createMailer, type Mailer } from "~/.server/mail/mailer";
 import { createLifecycle, type Lifecycle } from "~/.server/operations/lifecycle";
 import { createStorage, type ObjectStorage } from "~/.server/storage";
@@ -91,6 +92,8 @@ export type ContextOptions = {
   wake?: () => void;
   figures?: FiguresCache;
   lifecycle?: Lifecycle;
+  /** The live update streams; a quiet one that never listens by default. */
+  live?: LiveService;
 };
 
 /** The load context the server would build for this request (server/app.ts does the same). */
@@ -121,6 +124,7 @@ export async function contextFor(
     // Every call computes: a test reads the figures of the data it just wrote.
     figures: options.figures ?? uncachedFigures,
     lifecycle: options.lifecycle ?? createLifecycle(),
+    live: options.live ?? quietLiveService(db, pino({ level: "silent" })),
   };
 }
 
@@ -173,6 +177,17 @@ export async function callRoute(
     else throw thrown;
   }
   if (result instanceof Response) {
+    // An event stream never ends by itself: its first chunk is its answer, then it is closed.
+    if (result.headers.get("content-type")?.startsWith("text/event-stream") && result.body) {
+      const reader = result.body.getReader();
+      const first = await reader.read();
+      await reader.cancel();
+      return {
+        status: result.status,
+        headers: result.headers,
+        body: new TextDecoder().decode(first.value),
+      };
+    }
     const text = await result.text();
     let body: unknown = text;
     try {

@@ -214,6 +214,17 @@ export const matrix: Record<string, Entry | Entry[]> = {
       expect: adminOnly("invalid"),
     },
   },
+  // The studio's live stream (issue 19): each artist's own; callRoute reads its first chunk.
+  "studio.events": { path: () => "/studio/events", loader: artistsOnly("ok") },
+  "admin.access": {
+    path: () => "/admin/access",
+    loader: adminOnly("ok"),
+    // An answer without its seconds: only admins get as far as being told what is missing.
+    action: {
+      form: () => ({ intent: "answer", requestId: "no-such-request", grantedSeconds: "lots" }),
+      expect: adminOnly("invalid"),
+    },
+  },
   "studio._index": {
     path: () => "/studio",
     loader: { ...ownerOnly("ok"), otherArtist: "ok" },

@@ -3,12 +3,13 @@ import { ACCOUNT_EVENTS, accountStatusesFor } from "~/lib/accounts";
 import { z } from "zod";
 import { formatDate } from "~/lib/dates";
 import { emailField, fieldErrors, roleField } from "~/lib/validation";
-import { invites, users, type Role } from "~db/schema";
+import { cohorts, invites, users, type Role } from "~db/schema";
 import { auditActor, assertCan, type ActingUser } from "../auth/guards";
 import { recordAudit, type Actor } from "../audit/audit-log";
 import type { Db, DbOrTx } from "../db";
 import { UserError } from "../errors";
 import { hashPassword } from "../auth/passwords";
+import { grantCohortAccess } from "./cohorts";
 import { findUserByEmail } from "../auth/sign-in";
 import { startSession } from "../auth/session";
 import { deliverEmails, queueEmail } from "../mail/send";
@@ -30,7 +31,7 @@ export function inviteState(
   return "pending";
 }
 
-type NewInvite = { email: string; role: Role; displayName?: string };
+type NewInvite = { email: string; role: Role; displayName?: string; cohortId?: string | null };
 
 /**
  * Creates (or refreshes) the invited account and a new single-use link, inside `tx`. Any earlier
@@ -70,6 +71,15 @@ async function createInvite(tx: DbOrTx, by: ActingUser, input: NewInvite, appUrl
       .returning({ id: users.id });
     userId = created!.id;
   }
+  // A cohort gives an artist their generation access on joining; it means nothing for staff.
+  const cohortId = input.role === "artist" ? (input.cohortId ?? null) : null;
+  if (cohortId) {
+    const [cohort] = await tx
+      .select({ id: cohorts.id })
+      .from(cohorts)
+      .where(eq(cohorts.id, cohortId));
+    if (!cohort) throw new UserError("Choose a cohort from the list.", 422, "cohortId");
+  }
   const token = newToken();
   const expiresAt = new Date(Date.now() + INVITE_TTL_MS);
   const [invite] = await tx
@@ -81,13 +91,14 @@ async function createInvite(tx: DbOrTx, by: ActingUser, input: NewInvite, appUrl
       userId,
       invitedBy: by.id,
       expiresAt,
+      cohortId,
     })
     .returning({ id: invites.id });
   await recordAudit(tx, auditActor(by), {
     action: existing ? "invite.resent" : "invite.created",
     subjectType: "invite",
     subjectId: invite!.id,
-    data: { email: input.email, role: input.role },
+    data: { email: input.email, role: input.role, ...(cohortId ? { cohortId } : {}) },
   });
   const emailId = await queueEmail(tx, {
     to: input.email,
@@ -111,6 +122,12 @@ export const inviteInput = z.object({
     .max(80, "Use at most 80 characters.")
     .optional()
     .transform((v) => v || undefined),
+  cohortId: z
+    .string()
+    .trim()
+    .max(64)
+    .optional()
+    .transform((v) => v || null),
 });
 
 export async function inviteOne(
@@ -285,7 +302,12 @@ export async function resendInvite(
     return createInvite(
       tx,
       by,
-      { email: invite.email, role: invite.role, displayName: user?.displayName || undefined },
+      {
+        email: invite.email,
+        role: invite.role,
+        displayName: user?.displayName || undefined,
+        cohortId: invite.cohortId,
+      },
       appUrl,
     );
   });
@@ -439,6 +461,14 @@ export async function acceptInvite(
         data: { email: activated.email },
       },
     );
+    // Invited into a cohort: generation access from the first moment.
+    if (accepted.cohortId && activated.role === "artist")
+      await grantCohortAccess(
+        tx,
+        { ...actor, userId: activated.id },
+        activated.id,
+        accepted.cohortId,
+      );
     return activated;
   });
   const { cookie } = await startSession(db, user.id);

@@ -41,6 +41,8 @@ export type GenerationQueueOptions = {
   tickMs?: number;
   heartbeatMs?: number;
   retryBaseMs?: number;
+  /** Where links in "your clip is ready/failed" emails point (APP_URL). */
+  appUrl?: string;
   /** Replaces the job runner (the queue benchmark measures the queue alone with a no-op one). */
   runJob?: (deps: RunnerDeps, jobId: string, bossJobId: string) => Promise<void>;
 };
@@ -97,6 +99,7 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
     retryBaseMs: options.retryBaseMs ?? 2000,
     sendRetry: send,
     shutdown: shutdown.signal,
+    appUrl: options.appUrl,
   };
 
   async function cleanScratch() {
@@ -113,7 +116,8 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
   async function dispatchAndSweep() {
     const stale = await reassignStaleJobs(handle.db, options.staleSeconds);
     for (const job of stale) {
-      if (job.attempts >= MAX_ATTEMPTS) await failExhaustedJob(handle.db, job.jobId, job.bossJobId);
+      if (job.attempts >= MAX_ATTEMPTS)
+        await failExhaustedJob(handle.db, job.jobId, job.bossJobId, undefined, options.appUrl);
       // No process of this program has ever served its provider (its queue does not exist):
       // nobody will take it, so it fails and its seconds go back, instead of being handed
       // over every sweep forever (and its send throwing, which stopped the sweep for the rest).
@@ -123,6 +127,7 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
           job.jobId,
           job.bossJobId,
           `No renderer for "${job.provider}" runs on this program, so this clip could not be made. Your seconds were returned.`,
+          options.appUrl,
         );
       else {
         logger.warn({ jobId: job.jobId }, "generation job had no live worker; handing it over");

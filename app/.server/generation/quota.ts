@@ -36,24 +36,33 @@ export async function quotaUsage(
   quotaSeconds: number,
   at = new Date(),
 ): Promise<QuotaUsage> {
-  const [row] = await selectRows<{ reserved: number; committed: number; released: number }>(
+  // Seconds granted on request this month (access/quota-requests.ts) add to the monthly quota.
+  const [row] = await selectRows<{
+    reserved: number;
+    committed: number;
+    released: number;
+    granted: number;
+  }>(
     db,
     sql`SELECT
           coalesce(sum(seconds) FILTER (WHERE kind = 'reserve'), 0)::int AS reserved,
           coalesce(sum(seconds) FILTER (WHERE kind = 'commit'), 0)::int AS committed,
-          coalesce(sum(seconds) FILTER (WHERE kind = 'release'), 0)::int AS released
+          coalesce(sum(seconds) FILTER (WHERE kind = 'release'), 0)::int AS released,
+          (SELECT coalesce(sum(granted_seconds), 0)::int FROM quota_requests
+           WHERE user_id = ${userId} AND month = ${quotaMonth(at)}) AS granted
         FROM ${quotaMovements}
         WHERE ${quotaMovements.userId} = ${userId} AND ${quotaMovements.month} = ${quotaMonth(at)}`,
   );
+  const quota = quotaSeconds + (row?.granted ?? 0);
   const reserved = row?.reserved ?? 0;
   const committed = row?.committed ?? 0;
   const released = row?.released ?? 0;
   const held = reserved - committed - released;
   return {
-    quotaSeconds,
+    quotaSeconds: quota,
     committedSeconds: committed,
     reservedSeconds: held,
-    remainingSeconds: Math.max(0, quotaSeconds - committed - held),
+    remainingSeconds: Math.max(0, quota - committed - held),
   };
 }
 
@@ -98,7 +107,8 @@ export function refusalFor(
   if (!settings)
     return {
       field: "form",
-      message: "Your generation access has not been set up yet. The program team has been told.",
+      message:
+        "Your generation access has not been set up yet. The program team sees you on their list of artists without access.",
     };
   if (settings.accessFrom && now < settings.accessFrom) {
     return {

@@ -9,6 +9,7 @@ import type { Db, DbOrTx } from "../db";
 import { recordJobFinished } from "../metrics";
 import { newObjectKey, type ObjectStorage } from "../storage";
 import { moveHeldJob } from "./job-states";
+import { notifyClipFailed, notifyClipReady } from "./results";
 import { MediaError, type ProbeResult } from "./media";
 import { clipFrameRate, finishProviderOutput, OutputRejectedError, watermarkText } from "./outputs";
 import { hashPrompt, type ProvenanceKeys, type SignedProvenance } from "./provenance";
@@ -51,7 +52,11 @@ export type RunnerDeps = {
   ) => Promise<void>;
   /** Aborted when this process shuts down: running jobs are handed back at once. */
   shutdown?: AbortSignal;
+  /** Where links in "your clip is ready/failed" emails point (APP_URL). */
+  appUrl?: string;
 };
+
+const DEFAULT_APP_URL = "http://localhost:3000";
 
 class Cancelled extends Error {}
 
@@ -117,7 +122,13 @@ export async function claimJob(db: DbOrTx, jobId: string, bossJobId: string) {
 }
 
 /** Marks the job failed and gives its seconds back, if this worker still holds it. */
-async function failJob(db: Db, job: GenerationJob, bossJobId: string, message: string) {
+async function failJob(
+  db: Db,
+  job: GenerationJob,
+  bossJobId: string,
+  message: string,
+  appUrl = DEFAULT_APP_URL,
+) {
   const failed = await db.transaction(async (tx) => {
     const moved = await moveHeldJob(tx, job.id, bossJobId, "fail", {
       error: message,
@@ -132,6 +143,7 @@ async function failJob(db: Db, job: GenerationJob, bossJobId: string, message: s
       subjectId: job.id,
       data: { message, attempts: job.attempts },
     });
+    await notifyClipFailed(tx, job, message, appUrl);
     return true;
   });
   // Counted after commit, and only by the worker whose write ended the job.
@@ -144,10 +156,11 @@ export async function failExhaustedJob(
   jobId: string,
   bossJobId: string,
   message = `The renderer stopped ${MAX_ATTEMPTS} times while making this clip. Your seconds were returned.`,
+  appUrl = DEFAULT_APP_URL,
 ) {
   const [job] = await db.select().from(generationJobs).where(eq(generationJobs.id, jobId));
   if (!job) return;
-  await failJob(db, job, bossJobId, message);
+  await failJob(db, job, bossJobId, message, appUrl);
 }
 
 /** One try of a job on this worker: what every step reads, and the little they write back. */
@@ -233,7 +246,13 @@ async function claim(deps: RunnerDeps, jobId: string, bossJobId: string) {
   if (!job) return null;
   const provider = deps.providers.get(job.provider);
   if (!provider) {
-    await failJob(deps.db, job, bossJobId, `The provider "${job.provider}" is not configured.`);
+    await failJob(
+      deps.db,
+      job,
+      bossJobId,
+      `The provider "${job.provider}" is not configured.`,
+      deps.appUrl,
+    );
     return null;
   }
   let model = provider.model;
@@ -436,6 +455,7 @@ async function store(attempt: Attempt, output: Output) {
       subjectId: job.id,
       data: { provider: provider.id, seconds: job.durationSeconds, attempts: job.attempts },
     });
+    await notifyClipReady(tx, job, deps.appUrl ?? DEFAULT_APP_URL);
     return true;
   });
   if (stored) recordJobFinished(job, "succeeded");
@@ -483,7 +503,7 @@ async function endFailedTry(attempt: Attempt, error: unknown) {
   if (!(error instanceof ProviderError || error instanceof MediaError))
     logger.error({ err: error, jobId: job.id }, "generation job failed");
   if (!isTransient(error) || job.attempts >= MAX_ATTEMPTS) {
-    await failJob(db, job, bossJobId, readable(error));
+    await failJob(db, job, bossJobId, readable(error), deps.appUrl);
     return;
   }
   await scheduleRetry(deps, job, bossJobId, error);

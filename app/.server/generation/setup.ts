@@ -144,5 +144,6 @@ export function generationQueueFromEnv(
     workDir: path.resolve(env.DATA_DIR, "work"),
     workers: options.workers,
     staleSeconds: env.GENERATION_STALE_SECONDS,
+    appUrl: env.APP_URL,
   });
 }

@@ -13,11 +13,13 @@ import {
 import { recordAudit, type Actor } from "../audit/audit-log";
 import { assertCan, auditActor, type ActingUser } from "../auth/guards";
 import type { SessionUser } from "../auth/session";
-import { selectRows, type Db, type DbOrTx } from "../db";
+import type { Db, DbOrTx } from "../db";
 import { UserError } from "../errors";
 import { decodeTimeCursor, encodeTimeCursor, type TimeCursor } from "../pagination";
 import { moveLockedJob, statusAllows, type JobChanges } from "./job-states";
-import { quotaUsage, settleReservation } from "./quota";
+import { estimateQueue, queueState, type JobEstimate, type QueueState } from "./eta";
+import type { ProviderCapabilities } from "./providers/provider";
+import { generationRequest, queueGeneration, quotaUsage, settleReservation } from "./quota";
 
 // What the studio reads and the artist's own actions on jobs and clips. Every function takes the
 // artist and only ever touches their rows: another artist's job or clip is "not found".
@@ -34,6 +36,7 @@ export type StudioJob = Pick<
   | "resolution"
   | "aspectRatio"
   | "style"
+  | "seed"
   | "progress"
   | "error"
   | "createdAt"
@@ -42,43 +45,101 @@ export type StudioJob = Pick<
 > & {
   /** 1 = next to start, for queued jobs. */
   position: number | null;
-  /** Seconds until the clip should be ready, from recent render times; null when unknown. */
-  etaSeconds: number | null;
+  /** The estimate for unfinished jobs (eta.ts): absolute times in ms, so the page counts down. */
+  eta: {
+    startAt: number | null;
+    readyAt: number;
+    readyLow: number;
+    readyHigh: number;
+    range: boolean;
+  } | null;
 };
 
-/** Seconds of rendering per second of clip, from the provider's last 20 successes. */
-async function renderRate(db: Db, provider: string) {
-  const [row] = await selectRows<{ rate: number | null }>(
-    db,
-    sql`SELECT avg(extract(epoch FROM finished_at - started_at) / duration_seconds)::float8 AS rate
-        FROM (SELECT finished_at, started_at, duration_seconds FROM generation_jobs
-              WHERE provider = ${provider} AND status = 'succeeded' AND started_at IS NOT NULL
-              ORDER BY finished_at DESC LIMIT 20) recent`,
-  );
-  return row?.rate ?? null;
-}
+/** How long finished, failed and cancelled jobs stay in the Jobs panel unless dismissed. */
+export const RECENT_JOBS_HOURS = 24;
 
 /**
- * Where each of the artist's waiting jobs stands. Fair share serves artists in turns, so a job's
- * place is its turn (its rank among its artist's waiting jobs), then its age, among every waiting
- * job of the same provider.
+ * The studio's Jobs panel: the artist's unfinished jobs with their place and estimate, and the
+ * last day's finished, failed and cancelled jobs they have not dismissed, newest first. What the
+ * page loads and what the live stream sends are this same value.
  */
-async function queuePositions(db: Db, userId: string) {
-  const rows = await selectRows<{ id: string; position: number; provider: string }>(
-    db,
-    sql`WITH waiting AS (
-          SELECT id, user_id, provider, created_at,
-                 row_number() OVER (PARTITION BY user_id, provider ORDER BY created_at, id) AS turn
-          FROM generation_jobs WHERE status = 'queued'
-        )
-        SELECT id, provider, position::int FROM (
-          SELECT id, user_id, provider,
-                 row_number() OVER (PARTITION BY provider ORDER BY turn, created_at, id) AS position
-          FROM waiting
-        ) ranked
-        WHERE user_id = ${userId}`,
+export async function studioJobs(
+  db: Db,
+  artistId: string,
+  concurrency: Record<string, number>,
+  options: { queue?: QueueState } = {},
+): Promise<StudioJob[]> {
+  const recent = sql`${generationJobs.finishedAt} > now() - make_interval(hours => ${RECENT_JOBS_HOURS})
+    AND ${generationJobs.dismissedAt} IS NULL`;
+  const [unsettled, succeeded] = await Promise.all([
+    db
+      .select()
+      .from(generationJobs)
+      .where(
+        and(
+          eq(generationJobs.userId, artistId),
+          // Names the partial index of an artist's unsettled jobs: without it the planner
+          // combined the artist's jobs with every failed job in the program.
+          inArray(generationJobs.status, ["queued", "running", "failed", "canceled"]),
+          or(
+            inArray(generationJobs.status, ["queued", "running"]),
+            and(inArray(generationJobs.status, ["failed", "canceled"]), recent),
+          ),
+        ),
+      )
+      .orderBy(desc(generationJobs.createdAt))
+      .limit(50),
+    // Succeeded jobs number in the hundreds per artist: only the last day's, by creation time.
+    db
+      .select()
+      .from(generationJobs)
+      .where(
+        and(
+          eq(generationJobs.userId, artistId),
+          sql`${generationJobs.createdAt} > now() - make_interval(hours => ${RECENT_JOBS_HOURS * 2})`,
+          eq(generationJobs.status, "succeeded"),
+          recent,
+        ),
+      )
+      .orderBy(desc(generationJobs.createdAt))
+      .limit(20),
+  ]);
+  const jobs = [...unsettled, ...succeeded].sort(
+    (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1),
   );
-  return new Map(rows.map((r) => [r.id, r.position]));
+  const active = jobs.some((j) => j.status === "queued" || j.status === "running");
+  const estimates = active
+    ? estimateQueue(options.queue ?? (await queueState(db, concurrency)))
+    : new Map<string, JobEstimate>();
+  return jobs.map((job) => {
+    const e = estimates.get(job.id);
+    return {
+      id: job.id,
+      status: job.status,
+      prompt: job.prompt,
+      durationSeconds: job.durationSeconds,
+      resolution: job.resolution,
+      aspectRatio: job.aspectRatio,
+      style: job.style,
+      seed: job.seed,
+      progress: job.progress,
+      error: job.error,
+      createdAt: job.createdAt,
+      startedAt: job.startedAt,
+      finishedAt: job.finishedAt,
+      position: job.status === "queued" ? (e?.position ?? null) : null,
+      eta:
+        e && (job.status === "queued" || job.status === "running")
+          ? {
+              startAt: e.startAt,
+              readyAt: e.readyAt,
+              readyLow: e.readyLow,
+              readyHigh: e.readyHigh,
+              range: e.range,
+            }
+          : null,
+    };
+  });
 }
 
 export async function loadStudio(
@@ -92,69 +153,9 @@ export async function loadStudio(
     .from(accessSettings)
     .where(eq(accessSettings.userId, artist.id));
   const usage = await quotaUsage(db, artist.id, settings?.monthlyQuotaSeconds ?? 0);
-
-  // Unfinished jobs, and the last day's failures and cancels so their reasons stay visible.
-  const jobs = await db
-    .select()
-    .from(generationJobs)
-    .where(
-      and(
-        eq(generationJobs.userId, artist.id),
-        // Names the partial index of an artist's unsettled jobs: without it the planner combined
-        // the artist's jobs with every failed job in the program (18 ms at scale, now 0.1 ms).
-        inArray(generationJobs.status, ["queued", "running", "failed", "canceled"]),
-        or(
-          inArray(generationJobs.status, ["queued", "running"]),
-          and(
-            inArray(generationJobs.status, ["failed", "canceled"]),
-            sql`${generationJobs.finishedAt} > now() - interval '1 day'`,
-          ),
-        ),
-      ),
-    )
-    .orderBy(desc(generationJobs.createdAt))
-    .limit(50);
-
-  const waiting = jobs.filter((j) => j.status === "queued" || j.status === "running");
-  const positions = waiting.some((j) => j.status === "queued")
-    ? await queuePositions(db, artist.id)
-    : new Map<string, number>();
-  const rates = new Map<string, number | null>();
-  for (const provider of new Set(waiting.map((j) => j.provider))) {
-    rates.set(provider, await renderRate(db, provider));
-  }
-  const studioJobs: StudioJob[] = jobs.map((job) => {
-    const rate = rates.get(job.provider) ?? null;
-    const position = positions.get(job.id) ?? null;
-    let etaSeconds: number | null = null;
-    if (rate !== null && job.status === "running") {
-      etaSeconds = Math.max(1, Math.round(rate * job.durationSeconds * (1 - job.progress)));
-    } else if (rate !== null && job.status === "queued" && position !== null) {
-      // Rounds of `concurrency` renders ahead of it, each about as long as this one.
-      const slots = options.concurrency[job.provider] ?? 1;
-      const each = rate * job.durationSeconds;
-      etaSeconds = Math.round(Math.ceil(position / slots) * each + each);
-    }
-    return {
-      id: job.id,
-      status: job.status,
-      prompt: job.prompt,
-      durationSeconds: job.durationSeconds,
-      resolution: job.resolution,
-      aspectRatio: job.aspectRatio,
-      style: job.style,
-      progress: job.progress,
-      error: job.error,
-      createdAt: job.createdAt,
-      startedAt: job.startedAt,
-      finishedAt: job.finishedAt,
-      position,
-      etaSeconds,
-    };
-  });
-
+  const jobs = await studioJobs(db, artist.id, options.concurrency);
   const outputs = await listOutputs(db, artist.id, options.before ?? null);
-  return { settings: settings ?? null, usage, jobs: studioJobs, ...outputs };
+  return { settings: settings ?? null, usage, jobs, ...outputs };
 }
 
 /** The artist's clips, newest first, in keyset pages. */
@@ -338,4 +339,54 @@ export async function clipForMedia(db: Db, user: SessionUser, clipId: string) {
     .limit(1);
   if (!submitted) throw new UserError(NOT_FOUND, 404);
   return clip;
+}
+
+/**
+ * Clears a finished, failed or cancelled job from the Jobs panel. The job, its clip and its
+ * history stay; an unfinished job cannot be dismissed (cancel it instead).
+ */
+export async function dismissJob(db: Db, artist: ActingUser, jobId: string) {
+  assertCan(artist, "studio:use");
+  const [job] = await db
+    .select({ status: generationJobs.status, dismissedAt: generationJobs.dismissedAt })
+    .from(generationJobs)
+    .where(and(eq(generationJobs.id, jobId), eq(generationJobs.userId, artist.id)));
+  if (!job) throw new UserError("There is no such job.", 404);
+  if (job.status === "queued" || job.status === "running")
+    throw new UserError("This job has not finished yet: cancel it instead.", 409);
+  await db
+    .update(generationJobs)
+    .set({ dismissedAt: sql`coalesce(${generationJobs.dismissedAt}, now())` })
+    .where(and(eq(generationJobs.id, jobId), eq(generationJobs.userId, artist.id)));
+}
+
+/**
+ * "Try again": queues a failed or cancelled job's exact settings (its seed too) as a new job,
+ * with the same checks as the form, and clears the old one from the panel.
+ */
+export async function retryJob(
+  db: Db,
+  artist: ActingUser,
+  jobId: string,
+  provider: { id: string; capabilities?: ProviderCapabilities },
+) {
+  assertCan(artist, "studio:use");
+  const [job] = await db
+    .select()
+    .from(generationJobs)
+    .where(and(eq(generationJobs.id, jobId), eq(generationJobs.userId, artist.id)));
+  if (!job) throw new UserError("There is no such job.", 404);
+  if (job.status !== "failed" && job.status !== "canceled")
+    throw new UserError("Only a failed or cancelled job can be tried again.", 409);
+  const input = generationRequest.parse({
+    prompt: job.prompt,
+    durationSeconds: job.durationSeconds,
+    resolution: job.resolution,
+    aspectRatio: job.aspectRatio,
+    style: job.style,
+    seed: job.seed,
+  });
+  const queued = await queueGeneration(db, artist, input, provider);
+  await dismissJob(db, artist, jobId);
+  return queued;
 }

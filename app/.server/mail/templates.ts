@@ -48,6 +48,10 @@ import ReviewDecisionEmail, {
   subject as reviewDecisionSubject,
   type ReviewDecisionEmailProps,
 } from "~emails/review-decision";
+import StudioUpdateEmail, {
+  subject as studioUpdateSubject,
+  type StudioUpdateEmailProps,
+} from "~emails/studio-update";
 
 export const templates = {
   invite: { component: InviteEmail, subject: inviteSubject },
@@ -77,6 +81,7 @@ export const templates = {
     component: AdminPasswordResetEmail,
     subject: adminPasswordResetSubject,
   },
+  "studio-update": { component: StudioUpdateEmail, subject: studioUpdateSubject },
 };
 
 export type TemplateProps = {
@@ -93,6 +98,7 @@ export type TemplateProps = {
   "promotion-requested": PromotionRequestedEmailProps;
   "account-suspended": AccountSuspendedEmailProps;
   "admin-password-reset": AdminPasswordResetEmailProps;
+  "studio-update": StudioUpdateEmailProps;
 };
 
 export type TemplateName = keyof typeof templates;

@@ -3,7 +3,7 @@ import { notificationPreferences, notifications, users } from "~db/schema";
 import type { DbOrTx } from "../db";
 import { queueEmail } from "../mail/send";
 import type { TemplateName, TemplateProps } from "../mail/templates";
-import { PREFERENCE_OF_KIND, preferenceJoin, wantsEmail } from "./preferences";
+import { PREFERENCE_OF_KIND, preferenceJoin, wantsEmailOf } from "./preferences";
 
 export type NotificationKind =
   | "submission_approved"
@@ -19,7 +19,11 @@ export type NotificationKind =
   | "contribution_decided"
   | "grant_awarded"
   | "payout_sent"
-  | "promotion_requested";
+  | "promotion_requested"
+  | "clip_ready"
+  | "clip_failed"
+  | "quota_requested"
+  | "quota_answered";
 
 export type NotificationInput<T extends TemplateName> = {
   userId: string;
@@ -47,7 +51,11 @@ export async function notify<T extends TemplateName>(
 ): Promise<string | null> {
   // The recipient and their choice for this type in one query.
   const [recipient] = await tx
-    .select({ email: users.email, displayName: users.displayName, wantsEmail })
+    .select({
+      email: users.email,
+      displayName: users.displayName,
+      wantsEmail: wantsEmailOf(PREFERENCE_OF_KIND[input.kind]),
+    })
     .from(users)
     .leftJoin(notificationPreferences, preferenceJoin(users.id, PREFERENCE_OF_KIND[input.kind]))
     .where(eq(users.id, input.userId));

@@ -4,6 +4,7 @@ import { z } from "zod";
 import {
   EMAIL_PREFERENCE_TYPES,
   EMAIL_PREFERENCES,
+  emailByDefault,
   emailPreferenceTypesFor,
   type EmailPreferenceType,
 } from "~/lib/notification-preferences";
@@ -41,6 +42,10 @@ export const PREFERENCE_OF_KIND: Record<NotificationKind, EmailPreferenceType> =
   grant_awarded: "money",
   payout_sent: "money",
   promotion_requested: "promotion_requests",
+  clip_ready: "clip_ready",
+  clip_failed: "clip_failed",
+  quota_requested: "quota_requests",
+  quota_answered: "quota_answers",
 };
 
 /**
@@ -53,6 +58,11 @@ export function preferenceJoin(userId: AnyPgColumn, type: EmailPreferenceType): 
 
 /** After a LEFT JOIN on preferenceJoin: no row means the email goes (the default). */
 export const wantsEmail = sql<boolean>`coalesce(${notificationPreferences.email}, true)`;
+
+/** wantsEmail for a type whose default may be off ("Clip ready" is: the studio already says so). */
+export function wantsEmailOf(type: EmailPreferenceType) {
+  return sql<boolean>`coalesce(${notificationPreferences.email}, ${sql.raw(emailByDefault(type) ? "true" : "false")})`;
+}
 
 export type EmailPreference = {
   type: EmailPreferenceType;
@@ -80,7 +90,7 @@ export async function emailPreferences(db: Db, user: SessionUser): Promise<Email
   return types.map((type) => ({
     type,
     ...EMAIL_PREFERENCES[type],
-    email: stored.get(type) ?? true,
+    email: stored.get(type) ?? emailByDefault(type),
   }));
 }
 
@@ -112,7 +122,7 @@ export async function saveEmailPreferences(db: Db, user: ActingUser, input: Emai
     const changes: Partial<Record<EmailPreferenceType, boolean>> = {};
     for (const type of types) {
       const now = chosen.has(type);
-      if ((before.get(type) ?? true) !== now) changes[type] = now;
+      if ((before.get(type) ?? emailByDefault(type)) !== now) changes[type] = now;
     }
     if (types.length > 0) {
       await tx

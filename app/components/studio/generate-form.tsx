@@ -23,6 +23,13 @@ type Capabilities = {
 
 const PROMPT_MAX = 2000;
 
+/** What a duration costs, and why it cannot be chosen when it cannot. */
+function durationLabel(seconds: number, allowed: boolean, remaining: number) {
+  if (!allowed) return `${seconds} seconds (above your limit)`;
+  if (seconds > remaining) return `${seconds} seconds (needs ${seconds} s, ${remaining} s left)`;
+  return `${seconds} seconds · uses ${seconds} s`;
+}
+
 /** The studio's form: every choice above the artist's limits is shown but cannot be picked. */
 export function GenerateForm(props: {
   settings: Settings;
@@ -96,8 +103,8 @@ export function GenerateForm(props: {
             hint={settings ? `Your limit: ${maxDuration} s per clip.` : undefined}
             options={DURATIONS.map((d) => ({
               value: String(d),
-              label: allowedDurations.includes(d) ? `${d} seconds` : `${d} seconds (not available)`,
-              disabled: !allowedDurations.includes(d),
+              label: durationLabel(d, allowedDurations.includes(d), usage.remainingSeconds),
+              disabled: !allowedDurations.includes(d) || d > usage.remainingSeconds,
             }))}
           />
           <SelectField

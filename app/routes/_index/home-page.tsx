@@ -46,8 +46,15 @@ const workLinks: { to: string; title: string; text: string; permission: Permissi
 
 /** The signed-in person's account, how the program works, and the parts of it they can open. */
 export function HomePage() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, access } = useLoaderData<typeof loader>();
   const adminLinks = [
+    {
+      to: "/admin/access",
+      title: "Generation access",
+      text: access
+        ? `${access.openRequests} ${access.openRequests === 1 ? "request" : "requests"} for more seconds waiting · ${access.withoutAccess} ${access.withoutAccess === 1 ? "artist" : "artists"} without access · cohorts.`
+        : "Requests for more seconds, artists without access, cohorts.",
+    },
     {
       to: "/admin",
       title: "Dashboard",

@@ -11,7 +11,7 @@ import type { CsvFailure, loader } from "./route";
 
 /** The two ways to invite (one person, or many from a CSV) above every invitation and its state. */
 export function InvitesPage() {
-  const { invites, total, pageSize, state, page } = useLoaderData<typeof loader>();
+  const { invites, total, pageSize, state, page, cohorts } = useLoaderData<typeof loader>();
   const actionData = useActionData<CsvFailure>();
   const navigation = useNavigation();
   const busyIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
@@ -53,6 +53,20 @@ export function InvitesPage() {
                 { value: "artist", label: "Artist" },
                 { value: "reviewer", label: "Reviewer" },
                 { value: "admin", label: "Admin" },
+              ]}
+            />
+            <SelectField
+              label="Cohort (artists)"
+              name="cohortId"
+              defaultValue=""
+              error={errors.cohortId}
+              hint="An artist invited into a cohort gets its generation access the moment they join."
+              options={[
+                { value: "", label: "No cohort: set their access by hand" },
+                ...cohorts.map((c) => ({
+                  value: c.id,
+                  label: `${c.name} · ${c.monthlyQuotaSeconds} s a month, up to ${c.maxDurationSeconds} s at ${c.maxResolution}`,
+                })),
               ]}
             />
             <Button type="submit" busy={busyIntent === "invite"}>

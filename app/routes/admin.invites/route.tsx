@@ -15,7 +15,9 @@ import {
   revokeInvite,
   type CsvRowError,
 } from "~/.server/access/invites";
+import { listCohorts } from "~/.server/access/cohorts";
 import { requireActor } from "~/.server/auth/guards";
+import { can } from "~/lib/permissions";
 import {
   failure,
   intentAction,
@@ -40,7 +42,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { state } = readQuery(request, query);
   const page = pageParam(new URL(request.url));
   const result = await loadOrRespond(() => listInvites(context.db, admin, { state, page }));
-  return { ...result, pageSize: INVITES_PAGE_SIZE, state: state ?? null, page };
+  const cohorts = can(admin.role, "people:manage") ? await listCohorts(context.db, admin) : [];
+  return { ...result, pageSize: INVITES_PAGE_SIZE, state: state ?? null, page, cohorts };
 }
 
 /** The CSV form's refusal keeps its own shape: the rows to fix come back with the message. */

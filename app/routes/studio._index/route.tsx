@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { SessionUser } from "~/.server/auth/session";
+import { askForSeconds, askInput, ownQuotaRequests } from "~/.server/access/quota-requests";
 import { requireActor } from "~/.server/auth/guards";
 import type { Db } from "~/.server/db";
 import { UserError } from "~/.server/errors";
@@ -9,8 +10,10 @@ import { generationRequest, refusalFor } from "~/.server/generation/quota";
 import {
   cancelJob,
   decodeOutputsCursor,
+  dismissJob,
   getOwnClip,
   loadStudio,
+  retryJob,
 } from "~/.server/generation/studio";
 import { DEFAULT_INTENT, intentAction, routeHeaders } from "~/.server/http";
 import type { FormDefaults } from "~/components/studio/generate-form";
@@ -28,6 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     before: decodeOutputsCursor(url.searchParams.get("before")),
   });
   const defaults = await settingsOf(context.db, user, url.searchParams.get("again"));
+  const quotaRequests = await ownQuotaRequests(context.db, user);
   const refusal = refusalFor(
     studio.settings,
     { durationSeconds: 0, resolution: "480p" },
@@ -41,12 +45,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     ...studio,
     defaults,
+    quotaRequests,
     blocked: refusal?.field === "form" ? refusal.message : null,
     provider: context.generation.provider,
     capabilities: models.length ? unionCapabilities(models) : context.generation.capabilities,
     // The model catalog: what this artist may pick (model-picker.tsx).
     models: pickable(models),
     isFirstPage: !url.searchParams.get("before"),
+    /** The server's clock, so the page's countdowns agree with its estimates. */
+    serverNow: Date.now(),
   };
 }
 
@@ -89,11 +96,33 @@ export const action = intentAction("studio:use", (intent) => ({
         `Queued: ${job.durationSeconds} s at ${job.resolution}, seed ${job.seed}. Its seconds are held until it finishes.`,
       ),
   }),
-  // A job row's cancel button (a fetcher): answered `{ ok: true, intent }`; the list shows the
-  // change at its next poll.
+  // A job row's buttons (fetchers): answered `{ ok: true, intent }`; the list shows the change
+  // through the live stream (or the next poll when it is down).
   cancel: intent({
     run: async (_, { db, actor, fields, context }) => {
       await cancelJob(db, actor, String(fields.jobId ?? ""));
+      context.generation.wake();
+    },
+  }),
+  // "Ask for more seconds": the admins are told; the answer comes back as a notification.
+  ask: intent({
+    input: askInput,
+    run: async (input, { db, actor, context }) => {
+      await askForSeconds(db, context.mailer, actor, input, context.env.APP_URL);
+    },
+  }),
+  dismiss: intent({
+    run: async (_, { db, actor, fields }) => {
+      await dismissJob(db, actor, String(fields.jobId ?? ""));
+    },
+  }),
+  // "Try again" on a failed job: the same settings and seed, as a new job.
+  retry: intent({
+    run: async (_, { db, actor, fields, context }) => {
+      await retryJob(db, actor, String(fields.jobId ?? ""), {
+        id: context.generation.provider,
+        capabilities: context.generation.capabilities,
+      });
       context.generation.wake();
     },
   }),

@@ -1,19 +1,23 @@
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GenerateForm } from "~/components/studio/generate-form";
-import { JobList, useLiveJobs } from "~/components/studio/job-list";
+import { AccessSummary } from "~/components/studio/access-summary";
+import { JobList } from "~/components/studio/job-list";
 import { ModelPicker } from "~/components/studio/model-picker";
+import { ResultToasts } from "~/components/studio/result-toasts";
+import { useLiveStudio, useTitleNotice } from "~/components/studio/use-live-studio";
 import { OutputGrid } from "~/components/studio/output-grid";
 import { Card, PageHeader } from "~/components/ui/misc";
 import type { loader } from "./route";
 
 /**
- * The artist's studio: the form that queues a clip, the jobs in progress (polled while any is
- * unfinished), and their clips, newest first, in pages.
+ * The artist's studio: their limits, the form that queues a clip, the jobs (live over the event
+ * stream, polled when it is down), and their clips, newest first, in pages.
  */
 export function StudioPage() {
   const data = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  useLiveJobs(data.jobs.some((j) => j.status === "queued" || j.status === "running"));
+  const live = useLiveStudio(data);
+  useTitleNotice(live.announcements);
   return (
     <>
       <PageHeader
@@ -31,10 +35,16 @@ export function StudioPage() {
       <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <Card>
           <h2 className="text-lg font-semibold">New clip</h2>
+          <AccessSummary
+            settings={data.settings}
+            usage={live.usage}
+            requests={data.quotaRequests}
+            noAccess={data.blocked !== null && data.settings === null}
+          />
           <GenerateForm
             key={params.get("again") ?? "new"}
             settings={data.settings}
-            usage={data.usage}
+            usage={live.usage}
             capabilities={data.capabilities}
             blocked={data.blocked}
             defaults={data.defaults}
@@ -44,9 +54,17 @@ export function StudioPage() {
         </Card>
         <Card>
           <h2 className="text-lg font-semibold">Jobs</h2>
-          <JobList jobs={data.jobs} />
+          <JobList jobs={live.jobs} clockOffset={live.clockOffset} />
+          <p className="mt-3 text-xs text-stone-500" data-live={live.streaming}>
+            {live.streaming === "live"
+              ? "Updates live."
+              : live.streaming === "down"
+                ? "Live updates are unavailable; checking every few seconds."
+                : "Connecting for live updates…"}
+          </p>
         </Card>
       </div>
+      <ResultToasts announcements={live.announcements} onDismiss={live.dismissAnnouncement} />
       <section className="mt-8" aria-labelledby="outputs-heading">
         <h2 id="outputs-heading" className="text-lg font-semibold">
           Your clips

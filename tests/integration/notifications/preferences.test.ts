@@ -10,7 +10,7 @@ import {
   emailPreferencesInput,
   saveEmailPreferences,
 } from "~/.server/notifications/preferences";
-import type { EmailPreferenceType } from "~/lib/notification-preferences";
+import { emailPreferenceTypesFor, type EmailPreferenceType } from "~/lib/notification-preferences";
 import { action, loader } from "~/routes/settings.notifications/route";
 import {
   auditLog,
@@ -39,12 +39,15 @@ const mailer = createMailer({ EMAIL_FROM: "Greenroom <no-reply@greenroom.test>" 
 const keepOnly = (user: User, on: EmailPreferenceType[]) =>
   saveEmailPreferences(t.db, acting(user), emailPreferencesInput.parse({ email: on }));
 
+/** The artist's types that are on until they choose ("Clip ready" is off: the studio says so). */
 const ARTIST_TYPES: EmailPreferenceType[] = [
   "review_decisions",
   "review_comments",
   "rights",
   "money",
   "promotion_requests",
+  "clip_failed",
+  "quota_answers",
 ];
 const allBut = (off: EmailPreferenceType) => ARTIST_TYPES.filter((type) => type !== off);
 
@@ -216,14 +219,15 @@ describe("email preferences and the overdue digest", () => {
 });
 
 describe("saving preferences (domain)", () => {
-  it("lists the types for each role, all on until someone chooses", async () => {
+  it("lists the types for each role, on until someone chooses (but Clip ready)", async () => {
     const ari = await createUser(t.db, { role: "artist" });
     const rae = await createUser(t.db, { role: "reviewer" });
     const ada = await createUser(t.db, { role: "admin" });
     const artistView = await emailPreferences(t.db, acting(ari));
     expect(artistView.map((p) => [p.type, p.email])).toEqual(
-      ARTIST_TYPES.map((type) => [type, true]),
+      emailPreferenceTypesFor("artist").map((type) => [type, type !== "clip_ready"]),
     );
+    expect(artistView.map((p) => p.type)).toEqual(expect.arrayContaining(ARTIST_TYPES));
     expect(artistView.every((p) => p.label && p.description)).toBe(true);
     expect((await emailPreferences(t.db, acting(rae))).map((p) => p.type)).toEqual([
       "review_threads",
@@ -232,6 +236,7 @@ describe("saving preferences (domain)", () => {
     expect((await emailPreferences(t.db, acting(ada))).map((p) => p.type)).toEqual([
       "review_threads",
       "overdue_digest",
+      "quota_requests",
     ]);
   });
 
@@ -291,8 +296,11 @@ describe("/settings/notifications", () => {
     const page = await callRoute(t.db, loader, makeRequest("/settings/notifications", { cookie }));
     expect(page.status).toBe(200);
     const { preferences } = page.body as { preferences: { type: string; email: boolean }[] };
-    expect(preferences.filter((p) => !p.email).map((p) => p.type)).toEqual(["promotion_requests"]);
-    expect(preferences).toHaveLength(5);
+    expect(preferences.filter((p) => !p.email).map((p) => p.type)).toEqual([
+      "promotion_requests",
+      "clip_ready",
+    ]);
+    expect(preferences).toHaveLength(8);
   });
 
   it("turns everything off when nothing is ticked, and a reviewer sees only reviewers' types", async () => {
@@ -349,7 +357,7 @@ describe("/settings/notifications", () => {
   it("changes only the signed-in person's choices, whatever the form names", async () => {
     const ari = await createUser(t.db, { role: "artist" });
     const bea = await createUser(t.db, { role: "artist" });
-    await keepOnly(bea, ARTIST_TYPES);
+    await keepOnly(bea, emailPreferenceTypesFor("artist"));
     const cookie = await sessionCookieFor(t.db, ari);
     // A forged form naming Bea: the route has no such field and the domain only knows the actor.
     const res = await callRoute(
