@@ -547,10 +547,11 @@ export const matrix: Record<string, Entry | Entry[]> = {
       path: () => "/admin/money/ledger.csv?from=2020-01-01&to=2099-12-31",
       loader: adminOnly("ok"),
     },
-    // A malformed period is the admin's to fix (400), and only an admin learns that.
+    // A malformed period is the admin's to fix: only an admin is sent back to the export form,
+    // told why.
     {
       path: () => "/admin/money/ledger.csv?from=2026-02-30&to=nope",
-      loader: adminOnly("invalid"),
+      loader: adminOnly("home"),
     },
   ],
   "admin.money.rates": {

@@ -12,6 +12,7 @@ import { clips, generationJobs, quotaMovements, submissions, type User } from "~
 import { startFakeS3, type FakeS3 } from "../support/fake-s3";
 import { acting, createUser, sessionCookieFor, testEnv } from "../support/factories";
 import { artistWith } from "../support/generation";
+import { reader, type StreamEvent } from "../support/event-stream";
 import { freePort, startProcess, stopIfRunning, type Started } from "../support/processes";
 
 // The deployment recipe of docs/deploy.md, run as written on one machine: migrations as a release
@@ -156,6 +157,19 @@ it("two web processes and render workers on PostgreSQL and S3 work as one portal
   const workerB = await startWorker("worker-b");
   expect((await fetch(`${workerA.url}/readyz`)).status).toBe(200);
 
+  // The artist watches the studio live on both web processes: each has its own stream, fed by
+  // the database's notifications whoever made the change (web 1's queueing, the workers).
+  const streams = await Promise.all(
+    [web1, web2].map(async (web) => {
+      // (a stream per web process, as two tabs behind a load balancer would have)
+      const response = await fetch(`${web.url}/studio/events`, {
+        headers: { cookie: artistCookie, accept: "text/event-stream" },
+      });
+      expect(response.status, `the event stream of ${web.url}`).toBe(200);
+      return { web: web.url, stream: reader(response) };
+    }),
+  );
+
   // The artist queues clips on web 1.
   for (let i = 0; i < CLIPS; i++) {
     const queued = await post(web1.url, "/studio", artistCookie, {
@@ -196,6 +210,27 @@ it("two web processes and render workers on PostgreSQL and S3 work as one portal
     (rows) => rows.every((r) => r.status === "succeeded" || r.status === "failed"),
   );
   expect(finished.map((r) => r.status)).toEqual(jobIds.map(() => "succeeded"));
+
+  // Both streams told every change, whoever made it: each stream reaches every job ready, and
+  // on the way showed each one rendering (they render for seconds, so no coalescing hides it).
+  type Listed = { id: string; status: string; position: number | null };
+  const listed = (e: StreamEvent) =>
+    e.event === "jobs" ? (e.data as { jobs: Listed[] }).jobs : [];
+  for (const { web, stream } of streams) {
+    await stream.next((e) =>
+      jobIds.every((id) => listed(e).some((j) => j.id === id && j.status === "succeeded")),
+    );
+    const history = (id: string) =>
+      stream.seen.flatMap((e) =>
+        listed(e)
+          .filter((j) => j.id === id)
+          .map((j) => j.status),
+      );
+    for (const jobId of jobIds)
+      expect(history(jobId), `${web}'s stream of ${jobId}`).toContain("running");
+    // Jobs beyond the two workers' slots waited, and the stream gave their place in line.
+    expect(stream.seen.some((e) => listed(e).some((j) => j.position !== null))).toBe(true);
+  }
 
   // Every job finished once: one clip each, its seconds reserved once and charged once.
   const made = await handle.db
@@ -262,11 +297,12 @@ it("two web processes and render workers on PostgreSQL and S3 work as one portal
     .where(eq(submissions.id, submission.id));
   expect(after!.state).toBe("approved");
 
-  // Everything stops cleanly on SIGTERM.
+  // Everything stops cleanly on SIGTERM; the web processes end their open event streams.
   for (const started of [web1.process, web2.process, workerC.process]) {
     started.child.kill("SIGTERM");
     expect(await started.exited, started.name).toBe(0);
     const stopped = await started.waitForLine((line) => line.msg === "stopped");
     console.info(`${started.name} stopped ${String(stopped.ms)} ms after SIGTERM`);
   }
+  for (const { stream } of streams) await stream.ended();
 });

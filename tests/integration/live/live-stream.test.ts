@@ -21,6 +21,7 @@ import {
   sessionCookieFor,
 } from "../../support/factories";
 import { artistWith, queueJob } from "../../support/generation";
+import { reader, type StreamEvent } from "../../support/event-stream";
 
 // The studio's event stream (ADR 0020): driven by the database's own notifications (LISTEN on
 // PostgreSQL, in-process on PGlite), one artist's events only, closed on sign-out and suspension,
@@ -46,64 +47,10 @@ async function listeningService() {
   return live;
 }
 
-type Event = { event: string; id?: string; data: unknown };
 type Job = { id: string; status: string; progress: number; position: number | null };
 
-/** Reads a stream's events as they come; `next` waits for the first one matching. */
-function reader(response: Response) {
-  const body = response.body!.getReader();
-  const decoder = new TextDecoder();
-  const seen: Event[] = [];
-  let buffer = "";
-  let ended = false;
-  const waiters: (() => void)[] = [];
-  void (async () => {
-    for (;;) {
-      const { value, done } = await body.read().catch(() => ({ value: undefined, done: true }));
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let cut: number;
-      while ((cut = buffer.indexOf("\n\n")) !== -1) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const fields = Object.fromEntries(
-          block
-            .split("\n")
-            .filter((l) => !l.startsWith(":") && l.includes(": "))
-            .map((l) => [l.slice(0, l.indexOf(": ")), l.slice(l.indexOf(": ") + 2)]),
-        );
-        if (fields.event)
-          seen.push({
-            event: fields.event,
-            id: fields.id,
-            data: JSON.parse(fields.data ?? "null"),
-          });
-        waiters.splice(0).forEach((w) => w());
-      }
-    }
-    ended = true;
-    waiters.splice(0).forEach((w) => w());
-  })();
-  const changed = () => new Promise<void>((resolve) => waiters.push(resolve));
-  return {
-    seen,
-    async next(match: (e: Event) => boolean, from = 0): Promise<Event> {
-      for (;;) {
-        const found = seen.slice(from).find(match);
-        if (found) return found;
-        if (ended) throw new Error(`The stream ended first; saw ${JSON.stringify(seen)}`);
-        await changed();
-      }
-    },
-    async ended() {
-      while (!ended) await changed();
-    },
-    cancel: () => body.cancel(),
-  };
-}
-
-const jobsOf = (e: Event) => (e.data as { jobs: Job[] }).jobs;
-const jobsEvent = (predicate: (jobs: Job[]) => boolean) => (e: Event) =>
+const jobsOf = (e: StreamEvent) => (e.data as { jobs: Job[] }).jobs;
+const jobsEvent = (predicate: (jobs: Job[]) => boolean) => (e: StreamEvent) =>
   e.event === "jobs" && predicate(jobsOf(e));
 
 async function openStream(live: LiveService, artist: User, lastEventId: string | null = null) {
@@ -227,33 +174,36 @@ describe("the studio's event stream", () => {
   });
 });
 
-describe.runIf(onPostgres)("across processes on PostgreSQL", () => {
-  it("hears a worker in another process change a job", async () => {
-    const live = await listeningService();
-    const artist = await artistWith(t.db);
-    const job = await queueJob(t.db, artist);
-    await dispatchQueued(t.db, { local: 2 });
-    const { stream } = await openStream(live, artist);
-    await stream.next(jobsEvent((jobs) => jobs[0]?.status === "running"));
+// PGlite admits one process, so this part exists only on PostgreSQL (npm test runs both); the
+// topology test (tests/topology) also streams two web processes' changes made by workers.
+if (onPostgres)
+  describe("across processes on PostgreSQL", () => {
+    it("hears a worker in another process change a job", async () => {
+      const live = await listeningService();
+      const artist = await artistWith(t.db);
+      const job = await queueJob(t.db, artist);
+      await dispatchQueued(t.db, { local: 2 });
+      const { stream } = await openStream(live, artist);
+      await stream.next(jobsEvent((jobs) => jobs[0]?.status === "running"));
 
-    const [{ db: name }] = (await selectRows<{ db: string }>(
-      t.db,
-      sql`SELECT current_database() AS db`,
-    )) as [{ db: string }];
-    const url = new URL(inject("pgTemplateUrl")!);
-    url.pathname = `/${name}`;
-    // A separate Node process, as `npm run worker` would be: a heartbeat with progress.
-    const script = `
+      const [{ db: name }] = (await selectRows<{ db: string }>(
+        t.db,
+        sql`SELECT current_database() AS db`,
+      )) as [{ db: string }];
+      const url = new URL(inject("pgTemplateUrl")!);
+      url.pathname = `/${name}`;
+      // A separate Node process, as `npm run worker` would be: a heartbeat with progress.
+      const script = `
       const pg = require("pg");
       const c = new pg.Client({ connectionString: process.argv[1] });
       c.connect()
         .then(() => c.query("UPDATE generation_jobs SET progress = 0.4, heartbeat_at = now() WHERE id = $1", [process.argv[2]]))
         .then(() => c.end(), (e) => { console.error(e); process.exit(1); });`;
-    await new Promise<void>((resolve, reject) =>
-      execFile(process.execPath, ["-e", script, url.toString(), job.id], (error) =>
-        error ? reject(error) : resolve(),
-      ),
-    );
-    await stream.next(jobsEvent((jobs) => jobs[0]?.progress === 0.4));
+      await new Promise<void>((resolve, reject) =>
+        execFile(process.execPath, ["-e", script, url.toString(), job.id], (error) =>
+          error ? reject(error) : resolve(),
+        ),
+      );
+      await stream.next(jobsEvent((jobs) => jobs[0]?.progress === 0.4));
+    });
   });
-});
