@@ -126,7 +126,7 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
           handle.db,
           job.jobId,
           job.bossJobId,
-          `No renderer for "${job.provider}" runs on this program, so this clip could not be made. Your seconds were returned.`,
+          `No renderer for "${job.provider}" runs on this program, so this clip could not be made.`,
           options.appUrl,
         );
       else {

@@ -155,7 +155,7 @@ export async function failExhaustedJob(
   db: Db,
   jobId: string,
   bossJobId: string,
-  message = `The renderer stopped ${MAX_ATTEMPTS} times while making this clip. Your seconds were returned.`,
+  message = `The renderer stopped ${MAX_ATTEMPTS} times while making this clip.`,
   appUrl = DEFAULT_APP_URL,
 ) {
   const [job] = await db.select().from(generationJobs).where(eq(generationJobs.id, jobId));

@@ -19,7 +19,9 @@ export function DataTable({
       tabIndex={0}
       className="relative overflow-x-auto rounded-lg border border-stone-200 bg-white"
     >
-      <table className="w-full text-left text-sm">
+      {/* A floor on its width: on a phone the columns keep readable widths and the box scrolls,
+          rather than squeezing every word to a letter per line. */}
+      <table className="w-full min-w-[40rem] text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="border-b border-stone-200 bg-stone-50 text-xs uppercase tracking-wide text-stone-600">
           <tr>

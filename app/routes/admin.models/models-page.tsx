@@ -24,8 +24,11 @@ export function ModelsPage() {
         title="Models"
         description="The models the program offers. Artists pick among those that are on and open to their cohort. The default entry follows GENERATION_PROVIDER and its variables; its provider and model change only there."
       />
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm" aria-label="Models">
+      {/* Wider than a phone: the table scrolls in its own box (reachable by keyboard) rather than
+          squeezing its columns to a letter each. */}
+      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex */}
+      <div className="overflow-x-auto" role="region" aria-label="Models" tabIndex={0}>
+        <table className="w-full min-w-[44rem] text-left text-sm" aria-label="Models">
           <thead>
             <tr className="border-b border-stone-300">
               <th className="py-2 pr-3">Name</th>

@@ -274,7 +274,7 @@ describe("the queue, end to end", { timeout: 180_000 }, () => {
     const done = await waitFor(finished(job.id), "the job to end", queue.changes);
     expect(done).toMatchObject({ status: "failed", attempts: 1 });
     expect(done.error).toBe(
-      'No renderer for "replicate" runs on this program, so this clip could not be made. Your seconds were returned.',
+      'No renderer for "replicate" runs on this program, so this clip could not be made.',
     );
     expect(await movements(t.db, job.id)).toEqual(["reserve", "release"]);
   });
