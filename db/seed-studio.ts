@@ -85,8 +85,7 @@ export async function seedDemoStudio(db: Db) {
             seed: 424242,
             status: "failed",
             attempts: 3,
-            error:
-              "The renderer stopped 3 times while making this clip.",
+            error: "The renderer stopped 3 times while making this clip.",
             createdAt: sql`now() - interval '40 minutes'`,
             dispatchedAt: sql`now() - interval '39 minutes'`,
             startedAt: sql`now() - interval '39 minutes'`,
