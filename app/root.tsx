@@ -15,6 +15,7 @@ import {
   Scripts,
   ScrollRestoration,
   useLoaderData,
+  useLocation,
   useNavigation,
   useFetcher,
   useRouteError,
@@ -297,10 +298,24 @@ function UserMenu({
 
 function FlashMessage() {
   const root = useRouteLoaderData<typeof loader>("root");
-  const flash = root?.flash ?? null;
-  const [visible, setVisible] = useState(Boolean(flash));
-  useEffect(() => setVisible(Boolean(flash)), [flash]);
-  if (!flash || !visible) return <div role="status" aria-live="polite" className="sr-only" />;
+  const location = useLocation();
+  // A flash is read once: a revalidation of the same page (the time-zone report right after a
+  // new person's first page, say) comes back without it. Keep showing it until the person
+  // dismisses it or goes to another page.
+  const [shown, setShown] = useState(() => {
+    const first = root?.flash ?? null;
+    return first ? { flash: first, key: location.key } : null;
+  });
+  const incoming = root?.flash ?? null;
+  useEffect(() => {
+    if (incoming) setShown({ flash: incoming, key: location.key });
+    else setShown((current) => (current && current.key === location.key ? current : null));
+  }, [incoming, location.key]);
+  const flash = shown?.flash ?? null;
+  const setVisible = (visible: boolean) => {
+    if (!visible) setShown(null);
+  };
+  if (!flash) return <div role="status" aria-live="polite" className="sr-only" />;
   const tone =
     flash.kind === "error"
       ? "border-red-300 bg-red-50 text-red-900"

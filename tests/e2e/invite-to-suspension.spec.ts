@@ -48,7 +48,7 @@ test("an invited artist joins, signs out and in, and is signed out at once when 
   ).toBeVisible();
   const inviteRow = admin.getByRole("row").filter({ hasText: artist.email });
   await expect(inviteRow).toHaveCount(1);
-  await expect(inviteRow).toContainText("pending");
+  await expect(inviteRow).toContainText("Pending");
   await expectNoSeriousA11yViolations(admin, "the invites page after sending an invitation");
 
   // --- the invitation is in the outbox: take its link
@@ -128,7 +128,7 @@ test("an invited artist joins, signs out and in, and is signed out at once when 
     await expect(admin).toHaveURL(/\/admin\/people\?q=/);
     const personRow = admin.getByRole("row").filter({ hasText: artist.email });
     await expect(personRow).toHaveCount(1);
-    await expect(personRow).toContainText("active");
+    await expect(personRow).toContainText("Active");
     await expectNoSeriousA11yViolations(admin, "the people list filtered by the artist's email");
     await personRow.getByRole("link", { name: artist.name }).click();
     await expect(admin).toHaveURL(/\/admin\/people\/[\w-]+$/);

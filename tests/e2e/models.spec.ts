@@ -78,7 +78,7 @@ test("an artist generates from a catalog model with an image; once the admin swi
       .getAttribute("value");
     await model.selectOption(value!);
     await page.getByLabel("Prompt", { exact: true }).fill(prompt);
-    await page.getByLabel("Duration").selectOption({ label: "5 seconds" });
+    await page.getByLabel("Duration").selectOption("5");
     await page.getByLabel("Resolution").selectOption({ label: "480p" });
     await page.getByLabel("Reference image (optional)").setInputFiles(referencePng());
     await page.getByRole("button", { name: "Generate" }).click();

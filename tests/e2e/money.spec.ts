@@ -244,7 +244,9 @@ test("an artist logs hours, an admin approves and pays them in a batch, the stat
 
   await test.step("Bea's statement shows the hours paid, and the rejected item with its reason", async () => {
     await bea.goto("/earnings");
-    const statement = bea.getByRole("table", { name: "Statement items, newest first" });
+    const statement = bea.getByRole("table", {
+      name: "Statement items by date, newest first, with the balance after each",
+    });
     const line = statement
       .getByRole("row")
       .filter({ hasText: `${PAID_HOURS} hours of testing on` });
