@@ -53,7 +53,9 @@ async function watchJobRow(page: Page, jobPrompt: string) {
       const bar = row.querySelector('[role="progressbar"]');
       // The row's text runs together (prompt, settings, status badge…): no word boundaries.
       const rest = (row.textContent ?? "").replace(text, "");
-      const status = /(queued|running|succeeded|failed|canceled)/.exec(rest)?.[1] ?? null;
+      // Badges read as people write them ("Running", "Cancelled"); samples use the job states.
+      const word = /(queued|running|succeeded|failed|cancell?ed)/i.exec(rest)?.[1]?.toLowerCase();
+      const status = word === "cancelled" ? "canceled" : (word ?? null);
       const next: JobSample = {
         status,
         valueNow: bar ? Number(bar.getAttribute("aria-valuenow")) : null,
