@@ -1,21 +1,16 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { RESOLUTIONS } from "~/lib/generation";
 import { accessSettings, cohorts, type Cohort } from "~db/schema";
 import { recordAudit, type Actor } from "../audit/audit-log";
 import { assertCan, auditActor, type ActingUser } from "../auth/guards";
 import type { SessionUser } from "../auth/session";
 import type { Db, DbOrTx } from "../db";
 import { UserError } from "../errors";
+import { accessLimitFields, windowInOrder, windowOrderIssue } from "./settings";
 
 // Cohorts carry default generation access (issue 19): an invite names one, and the artist gets its
 // quota, longest clip, highest resolution, jobs at once and window the moment they accept, so they
 // can generate at once. The defaults are copied, never linked: editing a cohort changes nobody.
-
-const optionalDate = z.preprocess(
-  (v) => (v === "" || v === undefined || v === null ? null : v),
-  z.coerce.date({ error: "Enter a date." }).nullable(),
-);
 
 export const cohortInput = z
   .object({
@@ -24,28 +19,9 @@ export const cohortInput = z
       .trim()
       .min(1, "Name the cohort.")
       .max(60, "Use at most 60 characters."),
-    monthlyQuotaSeconds: z.coerce
-      .number({ error: "Enter a number of seconds." })
-      .int("Use whole seconds.")
-      .min(0, "Use 0 or more.")
-      .max(1_000_000, "That is more than a month of video."),
-    maxDurationSeconds: z.coerce
-      .number({ error: "Choose a duration." })
-      .int()
-      .refine((n) => [5, 10, 15, 20].includes(n), "Choose 5, 10, 15 or 20 seconds."),
-    maxResolution: z.enum(RESOLUTIONS, { error: "Choose 480p, 720p or 1080p." }),
-    maxConcurrentJobs: z.coerce
-      .number({ error: "Enter a number." })
-      .int("Use a whole number.")
-      .min(1, "At least 1.")
-      .max(10, "At most 10."),
-    accessFrom: optionalDate,
-    accessUntil: optionalDate,
+    ...accessLimitFields,
   })
-  .refine((v) => !v.accessFrom || !v.accessUntil || v.accessFrom < v.accessUntil, {
-    message: "The window must end after it starts.",
-    path: ["accessUntil"],
-  });
+  .refine(windowInOrder, windowOrderIssue);
 export type CohortInput = z.infer<typeof cohortInput>;
 
 export async function listCohorts(db: Db, admin: SessionUser): Promise<Cohort[]> {

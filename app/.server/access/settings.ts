@@ -13,25 +13,38 @@ const optionalDate = z.preprocess(
   z.coerce.date({ error: "Enter a date." }).nullable(),
 );
 
+/** The limits of an artist's access; a cohort gives the same ones by default (cohorts.ts). */
+export const accessLimitFields = {
+  monthlyQuotaSeconds: z.coerce
+    .number({ error: "Enter a number of seconds." })
+    .int("Use whole seconds.")
+    .min(0, "Use 0 or more.")
+    .max(1_000_000, "That is more than a month of video."),
+  maxDurationSeconds: z.coerce
+    .number({ error: "Choose a duration." })
+    .int()
+    .refine((n) => [5, 10, 15, 20].includes(n), "Choose 5, 10, 15 or 20 seconds."),
+  maxResolution: z.enum(RESOLUTIONS, { error: "Choose 480p, 720p or 1080p." }),
+  maxConcurrentJobs: z.coerce
+    .number({ error: "Enter a number." })
+    .int("Use a whole number.")
+    .min(1, "At least 1.")
+    .max(10, "At most 10."),
+  accessFrom: optionalDate,
+  accessUntil: optionalDate,
+};
+
+/** An access window, when it has both ends, ends after it starts. */
+export const windowInOrder = (v: { accessFrom: Date | null; accessUntil: Date | null }) =>
+  !v.accessFrom || !v.accessUntil || v.accessFrom < v.accessUntil;
+export const windowOrderIssue = {
+  message: "The window must end after it starts.",
+  path: ["accessUntil"],
+};
+
 export const accessSettingsInput = z
   .object({
-    monthlyQuotaSeconds: z.coerce
-      .number({ error: "Enter a number of seconds." })
-      .int("Use whole seconds.")
-      .min(0, "Use 0 or more.")
-      .max(1_000_000, "That is more than a month of video."),
-    maxDurationSeconds: z.coerce
-      .number({ error: "Choose a duration." })
-      .int()
-      .refine((n) => [5, 10, 15, 20].includes(n), "Choose 5, 10, 15 or 20 seconds."),
-    maxResolution: z.enum(RESOLUTIONS, { error: "Choose 480p, 720p or 1080p." }),
-    maxConcurrentJobs: z.coerce
-      .number({ error: "Enter a number." })
-      .int("Use a whole number.")
-      .min(1, "At least 1.")
-      .max(10, "At most 10."),
-    accessFrom: optionalDate,
-    accessUntil: optionalDate,
+    ...accessLimitFields,
     cohort: z
       .string()
       .trim()
@@ -41,10 +54,7 @@ export const accessSettingsInput = z
       .optional()
       .transform((v) => v ?? null),
   })
-  .refine((v) => !v.accessFrom || !v.accessUntil || v.accessFrom < v.accessUntil, {
-    message: "The window must end after it starts.",
-    path: ["accessUntil"],
-  });
+  .refine(windowInOrder, windowOrderIssue);
 export type AccessSettingsInput = z.infer<typeof accessSettingsInput>;
 
 export async function getAccessSettings(db: DbOrTx, userId: string) {
