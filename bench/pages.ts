@@ -6,13 +6,17 @@
 // Figures are printed and recorded, never asserted.
 //
 //   npm run bench [-- --duration 10] [--connections 10] [--warmup 3] [--only studio,verify]
-//     [--no-lighthouse] [--rebuild] [--paired]
+//     [--no-lighthouse] [--rebuild] [--paired] [--profile]
+//
+// --profile runs the server under `node --cpu-prof` and writes its profile to bench/profiles/ when
+// it stops; `node --import tsx bench/profile.ts <file>` says where the time went. Use it with
+// --only one page, so the profile holds that page (and the baseline runs beside it).
 //
 // Database: DATABASE_URL (PostgreSQL only), by default the scale database on 127.0.0.1:5432 that
 // `npm run seed:scale` fills (bench/seed-scale.ts).
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { endSession, startSession } from "~/.server/auth/session";
 import { openDatabase, selectRows, type Db } from "~/.server/db";
@@ -41,6 +45,8 @@ const REBUILD = process.argv.includes("--rebuild");
  * ratios against a run-wide mean say more about the neighbours than the page.
  */
 const PAIRED = process.argv.includes("--paired");
+const PROFILE = process.argv.includes("--profile");
+const PROFILE_DIR = "bench/profiles";
 
 type Role = "anonymous" | "artist" | "reviewer" | "admin" | "earner";
 type Page = {
@@ -62,6 +68,12 @@ export type PageResult = {
   p99Ratio: number;
   /** The page's HTML, uncompressed, as the check request received it. */
   bytes: number;
+  /**
+   * The server process's CPU time (user + system) per request while the page was measured. Unlike
+   * req/s it hardly moves when other work shares the machine, so it compares pages fairly on a
+   * busy one. The database's own CPU (its backends are other processes) is not in it.
+   */
+  cpuMsPerRequest: number | null;
   /** With --paired: the baseline run just before this page, which the ratios are against. */
   baselineReqPerSec?: number;
   baselineP99Ms?: number;
@@ -213,6 +225,19 @@ function pagesFor(f: Awaited<ReturnType<typeof pickFixtures>>): Page[] {
   ];
 }
 
+/** A process's CPU time so far in ms, from /proc (Linux); null where there is no /proc. */
+function cpuMsOf(pid: number): number | null {
+  try {
+    // Fields after the command name (which is in parentheses and may hold spaces): utime is the
+    // 12th and stime the 13th, in clock ticks of 10 ms on Linux.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 /** 10.x.y.z addresses in turn: a public page checked by many platforms, each under its limit. */
 function addressCycle() {
   let n = 0;
@@ -277,10 +302,12 @@ async function main() {
     console.log("Built the production bundle.");
 
   const handle = await openDatabase({ databaseUrl, dataDir: "data" });
-  const server = await startProductionServer(databaseUrl, {
+  const server = await startProductionServer(
+    databaseUrl,
     // /verify is throttled per client address; the benchmark sends a different one per request.
-    TRUSTED_PROXY_HEADER: "x-forwarded-for",
-  });
+    { TRUSTED_PROXY_HEADER: "x-forwarded-for" },
+    PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+  );
   const sessionIds: string[] = [];
   try {
     const fixtures = await pickFixtures(handle.db);
@@ -312,13 +339,7 @@ async function main() {
     const pages = pagesFor(fixtures).filter(
       (p) => !ONLY || ONLY.has(p.name) || p.name === "baseline",
     );
-    const measured: {
-      page: Page;
-      reqPerSec: number;
-      p50Ms: number;
-      p99Ms: number;
-      bytes: number;
-    }[] = [];
+    const measured: Awaited<ReturnType<typeof measure>>[] = [];
     const measure = async (page: Page) => {
       const url = server.url + page.path;
       const headers = { ...browserHeaders, ...cookies[page.as] };
@@ -330,16 +351,22 @@ async function main() {
           `${page.name} (${page.path}) answered ${check.status} without "${page.expect}".`,
         );
       await load(url, headers, page, WARMUP);
+      const cpuBefore = cpuMsOf(server.pid);
       const result = await load(url, headers, page, DURATION);
+      const cpuAfter = cpuMsOf(server.pid);
       const row = {
         page,
         reqPerSec: result.requests.average,
         p50Ms: result.latency.p50,
         p99Ms: result.latency.p99,
         bytes: Buffer.byteLength(body, "utf8"),
+        cpuMsPerRequest:
+          cpuBefore === null || cpuAfter === null || result.requests.total === 0
+            ? null
+            : Math.round(((cpuAfter - cpuBefore) / result.requests.total) * 100) / 100,
       };
       console.log(
-        `  ${page.name.padEnd(13)} ${fmt(row.reqPerSec).padStart(6)} req/s  p50 ${fmt(row.p50Ms)} ms  p99 ${fmt(row.p99Ms)} ms  ${fmt(row.bytes / 1024, 1)} KB`,
+        `  ${page.name.padEnd(13)} ${fmt(row.reqPerSec).padStart(6)} req/s  p50 ${fmt(row.p50Ms)} ms  p99 ${fmt(row.p99Ms)} ms  ${fmt(row.bytes / 1024, 1)} KB  ${row.cpuMsPerRequest === null ? "" : `${fmt(row.cpuMsPerRequest, 2)} CPU ms/req`}`,
       );
       return row;
     };
@@ -359,6 +386,10 @@ async function main() {
       p50Ms: (first.p50Ms + last.p50Ms) / 2,
       p99Ms: (first.p99Ms + last.p99Ms) / 2,
       bytes: first.bytes,
+      cpuMsPerRequest:
+        first.cpuMsPerRequest === null || last.cpuMsPerRequest === null
+          ? null
+          : Math.round(((first.cpuMsPerRequest + last.cpuMsPerRequest) / 2) * 100) / 100,
     };
 
     const results: PageResult[] = [{ page: baselinePage!, ...baseline }, ...measured].map((r) => {
@@ -372,6 +403,7 @@ async function main() {
         ratio: Math.round((r.reqPerSec / against.reqPerSec) * 100) / 100,
         p99Ratio: Math.round((r.p99Ms / against.p99Ms) * 100) / 100,
         bytes: r.bytes,
+        cpuMsPerRequest: r.cpuMsPerRequest,
         ...(pairs.has(r.page.name)
           ? {
               baselineReqPerSec: Math.round(against.reqPerSec * 10) / 10,
@@ -383,7 +415,7 @@ async function main() {
 
     console.log("");
     printTable([
-      ["page", "req/s", "p50 ms", "p99 ms", "ratio", "p99 ratio", "KB", "targets"],
+      ["page", "req/s", "p50 ms", "p99 ms", "ratio", "p99 ratio", "KB", "CPU ms/req", "targets"],
       ...results.map((r) => [
         r.name,
         fmt(r.reqPerSec),
@@ -392,6 +424,7 @@ async function main() {
         fmt(r.ratio, 2),
         fmt(r.p99Ratio, 2),
         fmt(r.bytes / 1024, 1),
+        r.cpuMsPerRequest === null ? "" : fmt(r.cpuMsPerRequest, 2),
         r.name === "baseline"
           ? ""
           : r.ratio >= TARGET_RATIO && r.p99Ratio <= TARGET_P99_RATIO
@@ -477,6 +510,11 @@ async function main() {
     await server.stop();
     for (const id of sessionIds) await endSession(handle.db, id);
     await handle.close();
+    if (PROFILE)
+      console.log(
+        `\nThe server's CPU profile is in ${PROFILE_DIR}/ (newest file): read it with ` +
+          `node --import tsx bench/profile.ts <file>.`,
+      );
   }
 }
 

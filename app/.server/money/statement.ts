@@ -62,10 +62,12 @@ export async function statementTotals(
   userId: string,
 ): Promise<CurrencyStatement[]> {
   assertMayRead(viewer, userId);
-  // One pass over the artist's entries. A reversal counts with the kind it reverses.
-  const sums = await selectRows<{ currency: string; earned: string; net: string }>(
-    db,
-    sql`
+  // Three independent reads, in parallel: one pass over the artist's entries (a reversal counts
+  // with the kind it reverses), their payouts by state, and what is on its way in.
+  const [sums, paid, pending] = await Promise.all([
+    selectRows<{ currency: string; earned: string; net: string }>(
+      db,
+      sql`
     select e.currency,
       coalesce(sum(e.amount_minor) filter (
         where e.kind in ('earning', 'grant') or (e.kind = 'reversal' and o.kind in ('earning', 'grant'))
@@ -75,17 +77,18 @@ export async function statementTotals(
     left join ${ledgerEntries} o on o.id = e.reverses_entry_id
     where e.user_id = ${userId}
     group by e.currency`,
-  );
-  const paid = await db
-    .select({
-      currency: payouts.currency,
-      state: payouts.state,
-      total: sql<string>`sum(${payouts.amountMinor})::bigint::text`,
-    })
-    .from(payouts)
-    .where(and(eq(payouts.userId, userId), inArray(payouts.state, ["created", "sent", "paid"])))
-    .groupBy(payouts.currency, payouts.state);
-  const pending = await pendingFor(db, userId);
+    ),
+    db
+      .select({
+        currency: payouts.currency,
+        state: payouts.state,
+        total: sql<string>`sum(${payouts.amountMinor})::bigint::text`,
+      })
+      .from(payouts)
+      .where(and(eq(payouts.userId, userId), inArray(payouts.state, ["created", "sent", "paid"])))
+      .groupBy(payouts.currency, payouts.state),
+    pendingFor(db, userId),
+  ]);
   const currencies = new Set([
     ...sums.map((r) => r.currency),
     ...paid.map((r) => r.currency),
@@ -121,19 +124,29 @@ async function pendingFor(db: DbOrTx, userId: string) {
     out.set(currency, { minor: cur.minor + minor, count: cur.count + 1 });
   };
   const currency = await payoutCurrencyOf(db, userId);
-  const waiting = await db
-    .select({
-      kind: contributions.kind,
-      minutes: contributions.minutes,
-      hourlyMinor: rateCards.hourlyMinor,
-      feedbackReportMinor: rateCards.feedbackReportMinor,
-    })
-    .from(contributions)
-    .leftJoin(
-      rateCards,
-      sql`${rateCards.id} = (select rc.id from ${rateCards} rc where rc.currency = ${currency} and rc.effective_from <= ${contributions.occurredOn} order by rc.effective_from desc limit 1)`,
-    )
-    .where(and(eq(contributions.userId, userId), eq(contributions.state, "pending")));
+  const [waiting, awarded, asked] = await Promise.all([
+    db
+      .select({
+        kind: contributions.kind,
+        minutes: contributions.minutes,
+        hourlyMinor: rateCards.hourlyMinor,
+        feedbackReportMinor: rateCards.feedbackReportMinor,
+      })
+      .from(contributions)
+      .leftJoin(
+        rateCards,
+        sql`${rateCards.id} = (select rc.id from ${rateCards} rc where rc.currency = ${currency} and rc.effective_from <= ${contributions.occurredOn} order by rc.effective_from desc limit 1)`,
+      )
+      .where(and(eq(contributions.userId, userId), eq(contributions.state, "pending"))),
+    db
+      .select({ currency: grants.currency, amount: grants.amountMinor })
+      .from(grants)
+      .where(and(eq(grants.userId, userId), eq(grants.state, "awarded"))),
+    db
+      .select({ currency: promotions.currency, amount: promotions.feeMinor })
+      .from(promotions)
+      .where(and(eq(promotions.userId, userId), eq(promotions.state, "asked"))),
+  ]);
   for (const c of waiting)
     add(
       currency,
@@ -141,15 +154,7 @@ async function pendingFor(db: DbOrTx, userId: string) {
         ? 0
         : priceOf(c, { hourlyMinor: c.hourlyMinor, feedbackReportMinor: c.feedbackReportMinor! }),
     );
-  const awarded = await db
-    .select({ currency: grants.currency, amount: grants.amountMinor })
-    .from(grants)
-    .where(and(eq(grants.userId, userId), eq(grants.state, "awarded")));
   for (const g of awarded) add(g.currency, g.amount);
-  const asked = await db
-    .select({ currency: promotions.currency, amount: promotions.feeMinor })
-    .from(promotions)
-    .where(and(eq(promotions.userId, userId), eq(promotions.state, "asked")));
   for (const p of asked) add(p.currency, p.amount);
   return out;
 }

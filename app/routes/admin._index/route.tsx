@@ -32,8 +32,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       error: parsed.success ? null : parsed.error.issues[0]!.message,
       today,
       reviewTargetHours: context.env.REVIEW_TARGET_HOURS,
-      // All-time delivered clips per catalog model (a small table beside the charts).
-      byModel: await deliveredByModel(context.db),
+      // All-time delivered clips per catalog model (a small table beside the charts): a scan of
+      // every clip, shared like the charts (1.2 s at scale, once a minute rather than per view).
+      byModel: (await context.figures.get("delivered-by-model", () => deliveredByModel(context.db)))
+        .value,
     };
   });
 }

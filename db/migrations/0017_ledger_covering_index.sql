@@ -1,0 +1,2 @@
+DROP INDEX "ledger_entries_user_idx";--> statement-breakpoint
+CREATE INDEX "ledger_entries_user_idx" ON "ledger_entries" USING btree ("user_id","currency","id","kind","amount_minor","occurred_on","payout_id","reverses_entry_id");
