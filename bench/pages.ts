@@ -9,8 +9,8 @@
 //     [--no-lighthouse] [--rebuild] [--paired] [--profile]
 //
 // --profile runs the server under `node --cpu-prof` and writes its profile to bench/profiles/ when
-// it stops; `node --import tsx bench/profile.ts <file>` says where the time went. Use it with
-// --only one page, so the profile holds that page (and the baseline runs beside it).
+// it stops; `node --import tsx bench/profile.ts <file>` says where the time went. It measures the
+// pages only (with --only, those), without the baseline, and writes no results.json.
 //
 // Database: DATABASE_URL (PostgreSQL only), by default the scale database on 127.0.0.1:5432 that
 // `npm run seed:scale` fills (bench/seed-scale.ts).
@@ -374,6 +374,12 @@ async function main() {
     // slows down during the run does not flatter the pages measured late. With --paired, each
     // page is also compared with a baseline run measured just before it.
     const [baselinePage, ...rest] = pages;
+    if (PROFILE) {
+      // Only the pages asked for, so the profile holds their work and nothing else; no ratios,
+      // and bench/results.json is left as it was.
+      for (const page of ONLY?.has("baseline") ? pages : rest) await measure(page);
+      return;
+    }
     const first = await measure(baselinePage!);
     const pairs = new Map<string, Awaited<ReturnType<typeof measure>>>();
     for (const page of rest) {

@@ -13,7 +13,7 @@ import {
 import { ForbiddenError } from "../errors";
 import type { SessionUser } from "../auth/session";
 import { selectRows, type DbOrTx } from "../db";
-import { allocateCredits, creditStatus } from "./allocation";
+import { allocateCredits, creditStatus, type AllocationEntry } from "./allocation";
 import { priceOf } from "./contributions";
 import { payoutCurrencyOf } from "./rates";
 
@@ -190,20 +190,15 @@ export async function statementItems(
   const limit = options.limit ?? STATEMENT_PAGE_SIZE;
   const after = decodeStatementCursor(options.before);
   const [all, rows, artistPayouts] = await Promise.all([
-    db
-      .select({
-        id: ledgerEntries.id,
-        userId: ledgerEntries.userId,
-        currency: ledgerEntries.currency,
-        kind: ledgerEntries.kind,
-        payoutId: ledgerEntries.payoutId,
-        reversesEntryId: ledgerEntries.reversesEntryId,
-        amountMinor: ledgerEntries.amountMinor,
-        occurredOn: ledgerEntries.occurredOn,
-      })
-      .from(ledgerEntries)
-      .where(eq(ledgerEntries.userId, userId))
-      .orderBy(asc(ledgerEntries.id)),
+    // Every entry, a few columns (an index-only scan), as the driver gives them: mapping 2,000
+    // rows through the query builder cost more CPU than the rest of the page's reads together.
+    selectRows<AllocationEntry & { amountMinor: number; occurredOn: string }>(
+      db,
+      sql`select id::float8 as "id", user_id as "userId", currency, kind::text as "kind",
+            payout_id as "payoutId", reverses_entry_id::float8 as "reversesEntryId",
+            amount_minor::float8 as "amountMinor", occurred_on::text as "occurredOn"
+          from ${ledgerEntries} where user_id = ${userId} order by id`,
+    ),
     db
       .select()
       .from(ledgerEntries)
