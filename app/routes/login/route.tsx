@@ -47,7 +47,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 /** Where a sign-in goes: back here to see that the cookie stuck, then on to `redirectTo`. */
-export function afterSignIn(redirectTo: string | undefined) {
+function afterSignIn(redirectTo: string | undefined) {
   const params = new URLSearchParams({ cookie: "check", redirectTo: safeRedirect(redirectTo) });
   return `/login?${params}`;
 }
