@@ -121,6 +121,8 @@ test.describe("session cookie", () => {
     page,
     context,
   }) => {
+    // As behind the TLS proxy, so the cookie is Secure (Chromium keeps Secure cookies on localhost).
+    await page.setExtraHTTPHeaders({ "X-Forwarded-Proto": "https" });
     await page.goto("/login");
     await submitSignIn(page, REVIEWER.email, DEMO_PASSWORD);
     await expect(page).toHaveURL("/");
