@@ -37,12 +37,15 @@ export const action = intentAction(
       input: withConfirmedPassword({ displayName: displayNameField }),
       run: async ({ displayName, password }, { db, actor, params, context }) => {
         const current = signedInAs(context);
-        if (current)
+        if (current) {
+          // A dead link says so first (410); a live one is not taken over by this session.
+          await findOpenInvite(db, params.token ?? "");
           throw new UserError(
             `You are signed in as ${current.displayName} (${current.email}). Sign out first, then open the invitation link again to accept it.`,
             409,
             "form",
           );
+        }
         const accepted = await acceptInvite(
           db,
           { token: params.token ?? "", displayName, password },
