@@ -319,7 +319,9 @@ async function main() {
       earner: {},
     };
     for (const role of ["artist", "reviewer", "admin", "earner"] as const) {
-      const { session, cookie } = await startSession(handle.db, fixtures.users[role]);
+      const { session, cookie } = await startSession(handle.db, fixtures.users[role], {
+        secure: false,
+      });
       sessionIds.push(session.id);
       cookies[role] = { cookie: cookie.split(";")[0]! };
     }
@@ -514,7 +516,7 @@ async function main() {
     console.log(`\nWrote bench/results.json (${fmt((Date.now() - started) / 1000)} s in all).`);
   } finally {
     await server.stop();
-    for (const id of sessionIds) await endSession(handle.db, id);
+    for (const id of sessionIds) await endSession(handle.db, id, { secure: false });
     await handle.close();
     if (PROFILE)
       console.log(

@@ -154,6 +154,9 @@ async function serve() {
       NODE_ENV: "production",
       PORT: String(port),
       APP_URL: `http://localhost:${port}`,
+      // As behind a TLS-terminating proxy: a request saying x-forwarded-proto: https gets Secure
+      // cookies, any other the plain ones a demo over http needs (security.spec.ts).
+      TRUSTED_PROTO_HEADER: "x-forwarded-proto",
       LOG_LEVEL: "warn",
       DATA_DIR: path.join(tempDir, "data"),
       SESSION_SECRET: randomBytes(32).toString("hex"),

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
+import { secureCookies } from "~/.server/auth/cookie-security";
 import { resolveSession } from "~/.server/auth/session";
 import type { Db } from "~/.server/db";
 import type { Env } from "~/.server/env";
@@ -245,7 +246,12 @@ export function createApp(options: AppOptions) {
     build: options.build,
     mode: dev ? "development" : "production",
     getLoadContext: async (req, res) => {
-      const resolved = await resolveSession(db, req.get("cookie") ?? null);
+      // Secure or not, decided once per request for every cookie it sets (cookie-security.ts).
+      const secure = secureCookies(env, {
+        protocol: `${req.protocol}:`,
+        header: (name) => req.get(name),
+      });
+      const resolved = await resolveSession(db, req.get("cookie") ?? null, { secure });
       // The unread count read with the session holds for a page view; an action may change it
       // before the loaders run, so a request that posts counts again (root loader).
       const auth =
@@ -269,6 +275,7 @@ export function createApp(options: AppOptions) {
         mailer: options.mailer,
         logger: logger.child({ requestId }),
         auth,
+        secureCookies: secure,
         cspNonce: res.locals.cspNonce as string,
         requestId,
         clientIp: ip,

@@ -19,6 +19,8 @@ declare module "@remix-run/server-runtime" {
     mailer: Mailer;
     logger: Logger;
     auth: RequestAuth;
+    /** Whether cookies set in answer to this request carry Secure (auth/cookie-security.ts). */
+    secureCookies: boolean;
     cspNonce: string;
     requestId: string;
     clientIp: string | null;

@@ -40,6 +40,10 @@ const schema = z.object({
     .transform((v) => v === "true"),
   // Header holding the client address when behind a proxy you trust (e.g. x-forwarded-for).
   TRUSTED_PROXY_HEADER: z.string().optional(),
+  // Header in which a TLS-terminating proxy you trust says the protocol the browser used (e.g.
+  // x-forwarded-proto). "https" there makes the auth cookies Secure for that request, as an https
+  // APP_URL does for every request (app/.server/auth/cookie-security.ts).
+  TRUSTED_PROTO_HEADER: z.string().optional(),
   // Bearer token Prometheus sends to read /metrics. Unset: /metrics does not exist (404). The
   // numbers describe the program's activity, so they are never public; 16 characters at least so
   // it cannot be guessed.

@@ -18,7 +18,7 @@ function createStorage(secret: string, secure: boolean) {
 }
 
 function storageFor(context: AppLoadContext) {
-  const secure = context.env.NODE_ENV === "production";
+  const secure = context.secureCookies;
   const key = `${context.env.SESSION_SECRET}:${secure}`;
   let storage = storages.get(key);
   if (!storage) {

@@ -66,6 +66,16 @@ test("an invited artist joins, signs out and in, and is signed out at once when 
   const inviteUrl = await inviteLink.getAttribute("href");
   expect(inviteUrl).toMatch(/^http:\/\/localhost:\d+\/invite\/[\w-]{20,}$/);
 
+  // --- the admin checks the link while signed in: warned, not offered the form
+  await admin.goto(inviteUrl!);
+  await expect(admin.getByRole("heading", { level: 1, name: "You are signed in" })).toBeVisible();
+  await expect(admin.getByRole("alert")).toContainText(`creates the account for ${artist.email}`);
+  await expect(admin.getByRole("button", { name: "Create my account" })).toHaveCount(0);
+  await expect(admin.getByRole("button", { name: "Sign out and continue" })).toBeVisible();
+  await expectNoSeriousA11yViolations(admin, "the invitation opened while signed in");
+  await admin.getByRole("link", { name: "Keep me signed in and go back" }).click();
+  await expect(admin).toHaveURL("/");
+
   // --- the artist, in a browser of their own, accepts the invitation
   const artistContext = await browser.newContext();
   try {
@@ -163,6 +173,21 @@ test("an invited artist joins, signs out and in, and is signed out at once when 
     await submitSignIn(me, artist.email, artist.password);
     await expect(me.getByRole("alert")).toContainText("This account is suspended.");
     await expect(me).toHaveURL(/\/login/);
+
+    // --- reactivated, the artist is told and can sign in again
+    await admin.getByRole("button", { name: "Reactivate…" }).click();
+    const back = admin.getByRole("dialog", { name: `Reactivate ${artist.name}?` });
+    await back.getByLabel("Reason").fill("Talked it through: a shared studio network.");
+    await back.getByRole("button", { name: "Reactivate", exact: true }).click();
+    await expect(
+      admin.getByRole("status").filter({ hasText: "Reactivated. They can sign in again" }),
+    ).toBeVisible();
+    await submitSignIn(me, artist.email, artist.password);
+    await expect(me).toHaveURL("/");
+    await me.goto("/notifications");
+    await expect(me.getByRole("article", { name: "Unread: Your access is back" })).toContainText(
+      "a shared studio network",
+    );
   } finally {
     await artistContext.close();
   }

@@ -1,5 +1,5 @@
 import http from "node:http";
-import { expect, test, type APIResponse } from "@playwright/test";
+import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { ARTIST2, DEMO_PASSWORD, REVIEWER, submitSignIn } from "./support/auth";
 
@@ -45,34 +45,84 @@ test.describe("cross-site request forgery", () => {
 });
 
 test.describe("session cookie", () => {
-  test("signing in sets an HttpOnly, SameSite=Lax, Secure session cookie", async ({
+  /** Signs in over the API and returns the session cookie's attributes and where it led. */
+  async function signInAttributes(
+    request: APIRequestContext,
+    baseURL: string,
+    headers: Record<string, string> = {},
+  ) {
+    const response = await request.post("/login", {
+      form: { email: ARTIST2.email, password: DEMO_PASSWORD },
+      headers: { Origin: baseURL, ...headers },
+      maxRedirects: 0,
+    });
+    expect(response.status()).toBe(302);
+    const cookie = setCookies(response).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+    expect(cookie, "a session cookie is set").toBeTruthy();
+    return {
+      location: response.headers()["location"],
+      attributes: cookie!
+        .split(";")
+        .slice(1)
+        .map((a) => a.trim().toLowerCase()),
+    };
+  }
+
+  test("signing in over TLS (as the trusted proxy says) sets an HttpOnly, SameSite=Lax, Secure session cookie", async ({
     request,
     baseURL,
   }) => {
     // Our own origin is accepted (the control for the 403s above) and the sign-in succeeds.
-    const response = await request.post("/login", {
-      form: { email: ARTIST2.email, password: DEMO_PASSWORD },
-      headers: { Origin: baseURL! },
-      maxRedirects: 0,
+    const { location, attributes } = await signInAttributes(request, baseURL!, {
+      "X-Forwarded-Proto": "https",
     });
-    expect(response.status()).toBe(302);
-    expect(response.headers()["location"]).toBe("/");
-    const cookie = setCookies(response).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-    expect(cookie, "a session cookie is set").toBeTruthy();
-    const attributes = cookie!
-      .split(";")
-      .slice(1)
-      .map((a) => a.trim().toLowerCase());
+    // Back to /login first, which checks that the cookie stuck before going on.
+    expect(location).toBe("/login?cookie=check&redirectTo=%2F");
     expect(attributes).toContain("httponly");
     expect(attributes).toContain("samesite=lax");
     expect(attributes).toContain("secure");
     expect(attributes).toContain("path=/");
   });
 
+  test("over plain http with an http APP_URL the cookie is not Secure, so another host can sign in", async ({
+    request,
+    baseURL,
+  }) => {
+    const { attributes } = await signInAttributes(request, baseURL!);
+    expect(attributes).toContain("httponly");
+    expect(attributes).not.toContain("secure");
+  });
+
+  test("a browser that refuses the session cookie is told why, not shown the form again in silence", async ({
+    page,
+  }) => {
+    // Stand-in for a browser dropping the cookie: the sign-in answer reaches it without one.
+    await page.route(/\/login(\.data)?(\?.*)?$/, async (route) => {
+      if (route.request().method() !== "POST") return route.fallback();
+      const response = await route.fetch({ maxRedirects: 0 });
+      // route.fetch shares the page's cookie jar: empty it, as the refusing browser's stays.
+      await page.context().clearCookies();
+      const headers = Object.fromEntries(
+        response
+          .headersArray()
+          .filter((h) => h.name.toLowerCase() !== "set-cookie")
+          .map((h) => [h.name, h.value]),
+      );
+      await route.fulfill({ response, headers });
+    });
+    await page.goto("/login");
+    await submitSignIn(page, ARTIST2.email, DEMO_PASSWORD);
+    await expect(page.getByRole("alert")).toContainText("did not keep the sign-in cookie");
+    await expect(page.getByRole("alert")).toContainText("Sign-in did not stick");
+    await expect(page).toHaveURL(/\/login\?cookie=check/);
+  });
+
   test("in the browser the session cookie is out of reach of scripts", async ({
     page,
     context,
   }) => {
+    // As behind the TLS proxy, so the cookie is Secure (Chromium keeps Secure cookies on localhost).
+    await page.setExtraHTTPHeaders({ "X-Forwarded-Proto": "https" });
     await page.goto("/login");
     await submitSignIn(page, REVIEWER.email, DEMO_PASSWORD);
     await expect(page).toHaveURL("/");

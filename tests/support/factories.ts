@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 import { pino } from "pino";
+import { secureCookies, transportOf } from "~/.server/auth/cookie-security";
 import { hashPassword } from "~/.server/auth/passwords";
 import { resolveSession, startSession } from "~/.server/auth/session";
 import { actingAs, type ActingUser } from "~/.server/auth/guards";
 import { loadSigningIdentity } from "~/.server/c2pa/certificates";
 import type { ProvenanceKeys } from "~/.server/generation/provenance";
 import type { Db } from "~/.server/db";
-import { parseEnv } from "~/.server/env";
+import { parseEnv, type Env } from "~/.server/env";
 import { uncachedFigures, type FiguresCache } from "~/.server/figures-cache";
 import { quietLiveService, type LiveService } from "~/.server/live/live-service";
 import { createMailer, type Mailer } from "~/.server/mail/mailer";
@@ -56,7 +57,7 @@ export function acting(user: User): ActingUser {
 
 /** A session cookie header for `user`, as the browser would send it. */
 export async function sessionCookieFor(db: Db, user: User) {
-  const { cookie } = await startSession(db, user.id);
+  const { cookie } = await startSession(db, user.id, { secure: false });
   return cookie.split(";")[0]!;
 }
 
@@ -86,6 +87,8 @@ export const testStorage: ObjectStorage = createStorage({
 
 export type ContextOptions = {
   mailer?: Mailer;
+  /** Settings that differ from testEnv for this request (e.g. an https APP_URL). */
+  env?: Partial<Env>;
   ip?: string;
   storage?: ObjectStorage;
   /** Called when a route wakes the generation queue. */
@@ -102,14 +105,17 @@ export async function contextFor(
   request: Request,
   options: ContextOptions = {},
 ): Promise<AppLoadContext> {
+  const env = { ...testEnv, ...options.env };
+  const secure = secureCookies(env, transportOf(request));
   return {
     db,
-    env: testEnv,
+    env,
     mailer:
       options.mailer ??
       createMailer({ EMAIL_FROM: testEnv.EMAIL_FROM, SESSION_SECRET: testEnv.SESSION_SECRET }),
     logger: pino({ level: "silent" }),
-    auth: await resolveSession(db, request.headers.get("cookie")),
+    auth: await resolveSession(db, request.headers.get("cookie"), { secure }),
+    secureCookies: secure,
     cspNonce: "test-nonce",
     requestId: "test-request",
     clientIp: options.ip ?? "203.0.113.7",

@@ -11,7 +11,7 @@ import { UserError } from "../errors";
 import { hashPassword } from "../auth/passwords";
 import { grantCohortAccess } from "./cohorts";
 import { findUserByEmail } from "../auth/sign-in";
-import { startSession } from "../auth/session";
+import { startSession, type CookieOptions } from "../auth/session";
 import { deliverEmails, queueEmail } from "../mail/send";
 import type { Mailer } from "../mail/mailer";
 import { hashToken, newToken } from "../tokens";
@@ -418,6 +418,7 @@ export async function acceptInvite(
   db: Db,
   input: { token: string; displayName: string; password: string },
   actor: Actor,
+  cookies: CookieOptions,
 ) {
   const passwordHash = await hashPassword(input.password);
   const user = await db.transaction(async (tx) => {
@@ -471,6 +472,6 @@ export async function acceptInvite(
       );
     return activated;
   });
-  const { cookie } = await startSession(db, user.id);
+  const { cookie } = await startSession(db, user.id, cookies);
   return { user, cookie };
 }

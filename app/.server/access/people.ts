@@ -1,6 +1,13 @@
 import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import { ACCOUNT_EVENTS, accountMove, accountStatusesFor, type AccountEvent } from "~/lib/accounts";
-import { auditLog, users, type Role, type TrustTier, type UserStatus } from "~db/schema";
+import {
+  auditLog,
+  notifications,
+  users,
+  type Role,
+  type TrustTier,
+  type UserStatus,
+} from "~db/schema";
 import { assertCan, auditActor, type ActingUser } from "../auth/guards";
 import { endAllSessions } from "../auth/session";
 import { recordAudit, type Actor } from "../audit/audit-log";
@@ -163,16 +170,28 @@ export async function suspendUser(
   });
 }
 
-export async function reactivateUser(db: Db, by: ActingUser, userId: string, reason: string) {
+/**
+ * An admin gives a suspended person their access back, and tells them: an in-app notification
+ * waiting on their next sign-in and an email with the admin's note. Like the suspension notice it
+ * is an account message, queued directly, so no email preference can stop it. Returns the email's
+ * outbox id, to deliver after the transaction commits.
+ */
+export async function reactivateUser(
+  db: Db,
+  by: ActingUser,
+  userId: string,
+  reason: string,
+  options: { appUrl: string },
+): Promise<{ emailId: string }> {
   assertCan(by, "people:manage");
   if (userId === by.id)
     throw new UserError("You cannot change the status of your own account.", 400);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [changed] = await tx
       .update(users)
       .set({ status: ACCOUNT_EVENTS.reactivate.to, statusReason: reason, updatedAt: sql`now()` })
       .where(and(eq(users.id, userId), inArray(users.status, accountStatusesFor("reactivate"))))
-      .returning({ id: users.id, email: users.email });
+      .returning({ id: users.id, email: users.email, displayName: users.displayName });
     if (!changed) return refuseStatusChange(tx, userId, "reactivate");
     await recordAudit(tx, auditActor(by), {
       action: "user.reactivated",
@@ -180,6 +199,23 @@ export async function reactivateUser(db: Db, by: ActingUser, userId: string, rea
       subjectId: userId,
       data: { reason, email: changed.email, sessionsEnded: 0 },
     });
+    await tx.insert(notifications).values({
+      userId,
+      kind: "account_reactivated",
+      title: "Your access is back",
+      body: `The program team reactivated your account: ${reason}`,
+      link: "/",
+    });
+    const emailId = await queueEmail(tx, {
+      to: changed.email,
+      template: "account-reactivated",
+      props: {
+        artistName: changed.displayName || changed.email,
+        reason,
+        url: new URL("/login", options.appUrl).toString(),
+      },
+    });
+    return { emailId };
   });
 }
 

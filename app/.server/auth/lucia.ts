@@ -1,5 +1,5 @@
 import { DrizzlePostgreSQLAdapter } from "@lucia-auth/adapter-drizzle";
-import { Lucia, TimeSpan, type Adapter, type DatabaseSession } from "lucia";
+import { Cookie, Lucia, TimeSpan, type Adapter, type DatabaseSession } from "lucia";
 import { sessions, users, type Role, type TrustTier, type UserStatus } from "~db/schema";
 import type { Db } from "../db";
 import { hashToken } from "../tokens";
@@ -37,8 +37,8 @@ function createLucia(db: Db) {
       name: SESSION_COOKIE_NAME,
       expires: true,
       attributes: {
-        // Browsers accept Secure cookies from http://localhost, so the local demo works too.
-        secure: process.env.NODE_ENV === "production",
+        // Decided per request (auth/cookie-security.ts): see withSecure below.
+        secure: false,
         sameSite: "lax",
       },
     },
@@ -51,6 +51,11 @@ function createLucia(db: Db) {
       timeZone: attributes.timeZone,
     }),
   });
+}
+
+/** lucia's cookie with `Secure` as this request's decision says (secureCookies). */
+export function withSecure(cookie: Cookie, secure: boolean): string {
+  return new Cookie(cookie.name, cookie.value, { ...cookie.attributes, secure }).serialize();
 }
 
 const instances = new WeakMap<Db, ReturnType<typeof createLucia>>();

@@ -10,7 +10,7 @@ import {
 } from "~db/schema";
 import type { Db, DbOrTx } from "../db";
 import { hashToken } from "../tokens";
-import { getLucia, SESSION_COOKIE_NAME } from "./lucia";
+import { getLucia, SESSION_COOKIE_NAME, withSecure } from "./lucia";
 
 export type SessionUser = {
   id: string;
@@ -84,7 +84,14 @@ function sessionLookup(db: Db) {
 }
 const lookups = new WeakMap<Db, { execute: (values: { id: string }) => Promise<unknown> }>();
 
-export async function resolveSession(db: Db, cookieHeader: string | null): Promise<RequestAuth> {
+/** How cookies set for this request are marked: `secure` comes from secureCookies(). */
+export type CookieOptions = { secure: boolean };
+
+export async function resolveSession(
+  db: Db,
+  cookieHeader: string | null,
+  cookies: CookieOptions,
+): Promise<RequestAuth> {
   const sessionId = readCookie(cookieHeader, SESSION_COOKIE_NAME);
   if (!sessionId) return anonymous;
   const lucia = getLucia(db);
@@ -113,7 +120,7 @@ export async function resolveSession(db: Db, cookieHeader: string | null): Promi
       sessionId: null,
       ended:
         ended?.reason ?? (found && !expired && found.status === "suspended" ? "suspended" : null),
-      setCookies: [lucia.createBlankSessionCookie().serialize()],
+      setCookies: [withSecure(lucia.createBlankSessionCookie(), cookies.secure)],
     };
   }
   // Past half its life: extend it and send the new expiry (lucia's "fresh" session).
@@ -136,7 +143,7 @@ export async function resolveSession(db: Db, cookieHeader: string | null): Promi
     },
     sessionId,
     ended: null,
-    setCookies: fresh ? [lucia.createSessionCookie(sessionId).serialize()] : [],
+    setCookies: fresh ? [withSecure(lucia.createSessionCookie(sessionId), cookies.secure)] : [],
     unreadNotifications: found.unread,
   };
 }
@@ -144,16 +151,21 @@ export async function resolveSession(db: Db, cookieHeader: string | null): Promi
 export async function startSession(
   db: Db,
   userId: string,
+  cookies: CookieOptions,
 ): Promise<{ session: Session; cookie: string }> {
   const lucia = getLucia(db);
   const session = await lucia.createSession(userId, {});
-  return { session, cookie: lucia.createSessionCookie(session.id).serialize() };
+  return { session, cookie: withSecure(lucia.createSessionCookie(session.id), cookies.secure) };
 }
 
-export async function endSession(db: Db, sessionId: string): Promise<string> {
+export async function endSession(
+  db: Db,
+  sessionId: string,
+  cookies: CookieOptions,
+): Promise<string> {
   const lucia = getLucia(db);
   await lucia.invalidateSession(sessionId);
-  return lucia.createBlankSessionCookie().serialize();
+  return withSecure(lucia.createBlankSessionCookie(), cookies.secure);
 }
 
 /**

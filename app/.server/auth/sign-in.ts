@@ -29,7 +29,7 @@ export type SignInClient = {
   cookieHeader: string | null;
   /** Signs device cookies (the session secret). */
   secret: string;
-  /** Device cookies are Secure in production. */
+  /** Whether the session and device cookies carry Secure (auth/cookie-security.ts). */
   secureCookies: boolean;
   now?: Date;
 };
@@ -107,7 +107,7 @@ export async function signIn(
     if (actor.ip) await refundHit(db, SIGN_IN_LIMITS.address, actor.ip, now);
     await refundHit(db, SIGN_IN_LIMITS.account, email, now);
   }
-  const { cookie } = await startSession(db, user.id);
+  const { cookie } = await startSession(db, user.id, { secure: client.secureCookies });
   await recordAudit(
     db,
     { ...actor, userId: user.id },

@@ -3,6 +3,10 @@ import AdminPasswordResetEmail, {
   subject as adminPasswordResetSubject,
   type AdminPasswordResetEmailProps,
 } from "~emails/admin-password-reset";
+import AccountReactivatedEmail, {
+  subject as accountReactivatedSubject,
+  type AccountReactivatedEmailProps,
+} from "~emails/account-reactivated";
 import AccountSuspendedEmail, {
   subject as accountSuspendedSubject,
   type AccountSuspendedEmailProps,
@@ -77,6 +81,10 @@ export const templates = {
     subject: promotionRequestedSubject,
   },
   "account-suspended": { component: AccountSuspendedEmail, subject: accountSuspendedSubject },
+  "account-reactivated": {
+    component: AccountReactivatedEmail,
+    subject: accountReactivatedSubject,
+  },
   "admin-password-reset": {
     component: AdminPasswordResetEmail,
     subject: adminPasswordResetSubject,
@@ -97,6 +105,7 @@ export type TemplateProps = {
   "payout-sent": PayoutSentEmailProps;
   "promotion-requested": PromotionRequestedEmailProps;
   "account-suspended": AccountSuspendedEmailProps;
+  "account-reactivated": AccountReactivatedEmailProps;
   "admin-password-reset": AdminPasswordResetEmailProps;
   "studio-update": StudioUpdateEmailProps;
 };

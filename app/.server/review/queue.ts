@@ -114,6 +114,7 @@ export async function listReviewQueue(
         cursorAt: sql<string>`${submissions.submittedAt}::text`,
         artistName: users.displayName,
         artistEmail: users.email,
+        artistStatus: users.status,
         cohort: accessSettings.cohort,
         claimedBy: submissions.claimedBy,
         claimExpiresAt: submissions.claimExpiresAt,
@@ -169,6 +170,8 @@ export async function listReviewQueue(
         submittedAt: row.submittedAt,
         ...waiting(row.submittedAt, options.now, options.targetHours),
         artist: row.artistName || row.artistEmail,
+        // Still reviewable, but the reviewer should know before spending time on it.
+        artistSuspended: row.artistStatus === "suspended",
         cohort: row.cohort,
         claim: claimLive
           ? {

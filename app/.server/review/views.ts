@@ -62,6 +62,7 @@ async function submissionDetail(db: Db, where: ReturnType<typeof and>) {
       createdAt: submissions.createdAt,
       artistName: users.displayName,
       artistEmail: users.email,
+      artistSuspended: sql<boolean>`${users.status} = 'suspended'`,
     })
     .from(submissions)
     .innerJoin(users, eq(users.id, submissions.userId))

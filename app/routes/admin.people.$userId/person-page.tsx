@@ -88,7 +88,7 @@ export function PersonPage() {
               <StatusChangeDialog
                 intent="reactivate"
                 title={`Reactivate ${person.displayName || person.email}?`}
-                explanation="They can sign in again with their password."
+                explanation="They can sign in again with their password. They are told by email and in the portal, with your reason."
                 error={errors.reason}
                 busy={busyIntent === "reactivate"}
               />
@@ -164,7 +164,7 @@ function StatusChangeDialog(props: {
             maxLength={500}
             rows={3}
             error={props.error}
-            hint="Recorded in the audit log."
+            hint="Recorded in the audit log, and sent to them in the email."
           />
           <div className="flex justify-end gap-2">
             <Button type="button" variant="secondary" onClick={close}>

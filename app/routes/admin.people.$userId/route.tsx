@@ -65,9 +65,12 @@ export const action = intentAction("people:manage", (intent) => {
     }),
     reactivate: intent({
       input: reactivateInput,
-      run: ({ reason }, { db, actor, params }) =>
-        reactivateUser(db, actor, userIdOf(params), reason),
-      then: (_, { flash, params }) => flash(here(params), "Reactivated. They can sign in again."),
+      run: async ({ reason }, { db, actor, params, appUrl }) => {
+        const { emailId } = await reactivateUser(db, actor, userIdOf(params), reason, { appUrl });
+        return { emailIds: [emailId] };
+      },
+      then: (_, { flash, params }) =>
+        flash(here(params), "Reactivated. They can sign in again, and have been told so."),
     }),
     access: intent({
       input: accessInput,

@@ -1,4 +1,4 @@
-import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { AuthLayout, LinkGone } from "~/components/auth-layout";
 import { Button } from "~/components/ui/button";
 import { FormError, TextField } from "~/components/ui/field";
@@ -10,6 +10,7 @@ export function AcceptInvitePage() {
   const loaderData = useLoaderData<typeof loader>();
   const errors = useIntentErrors();
   const busy = useNavigation().state === "submitting";
+  const here = useLocation().pathname;
   if (!loaderData.valid) {
     return (
       <LinkGone
@@ -18,6 +19,41 @@ export function AcceptInvitePage() {
         to="/login"
         action="Go to sign in"
       />
+    );
+  }
+  if (loaderData.signedInAs) {
+    const me = loaderData.signedInAs;
+    return (
+      <AuthLayout
+        title="You are signed in"
+        subtitle="This invitation is for someone else's account."
+      >
+        <div
+          role="alert"
+          className="space-y-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
+          <p>
+            You are signed in as <strong>{me.displayName}</strong> ({me.email}). This invitation
+            creates the account for <strong>{loaderData.email}</strong> (as {loaderData.role}).
+          </p>
+          <p>
+            Accepting it here would sign you out of your account and into the new one. If you are
+            checking the link for someone, send it to them instead. To accept it yourself, sign out
+            first.
+          </p>
+        </div>
+        <Form method="post" action="/logout" className="mt-6">
+          <input type="hidden" name="redirectTo" value={here} />
+          <Button type="submit" className="w-full">
+            Sign out and continue
+          </Button>
+        </Form>
+        <p className="mt-4 text-sm text-stone-600">
+          <Link to="/" className="font-medium text-brand-800 underline">
+            Keep me signed in and go back
+          </Link>
+        </p>
+      </AuthLayout>
     );
   }
   return (

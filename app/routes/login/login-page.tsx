@@ -7,7 +7,7 @@ import type { loader } from "./route";
 
 /** The sign-in form, with why the last session ended when it was ended on purpose. */
 export function LoginPage() {
-  const { notice } = useLoaderData<typeof loader>();
+  const { notice, cookieRefused } = useLoaderData<typeof loader>();
   const errors = useIntentErrors();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -18,10 +18,11 @@ export function LoginPage() {
     >
       {notice ? (
         <div
-          role="status"
+          role={cookieRefused ? "alert" : "status"}
           className="mb-6 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900"
         >
-          {notice}
+          {cookieRefused ? <p className="font-semibold">Sign-in did not stick</p> : null}
+          <p>{notice}</p>
         </div>
       ) : null}
       <Form method="post" className="space-y-5" noValidate>

@@ -1,5 +1,6 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { z } from "zod";
+import { cookieRefusedMessage } from "~/.server/auth/cookie-security";
 import { anonymousActor } from "~/.server/auth/guards";
 import { signIn } from "~/.server/auth/sign-in";
 import {
@@ -28,12 +29,27 @@ const ENDED_MESSAGES = {
 const query = z.object({
   redirectTo: z.string().optional().catch(undefined),
   ended: z.enum(["suspended", "password_reset"]).optional().catch(undefined),
+  // Set by a successful sign-in: this request must carry the session cookie just given.
+  cookie: z.literal("check").optional().catch(undefined),
 });
 
+/**
+ * A successful sign-in comes back here first (?cookie=check) and is passed on to where it was
+ * going. Arriving without a session means the browser refused the cookie (a Secure cookie over
+ * plain http, cookies blocked): said plainly here instead of a sign-in form that silently returns.
+ */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { redirectTo, ended } = readQuery(request, query);
+  const { redirectTo, ended, cookie } = readQuery(request, query);
   if (context.auth.user) throw redirect(safeRedirect(redirectTo));
-  return { notice: ended ? ENDED_MESSAGES[ended] : null };
+  if (cookie === "check")
+    return { notice: cookieRefusedMessage(context.env, request), cookieRefused: true };
+  return { notice: ended ? ENDED_MESSAGES[ended] : null, cookieRefused: false };
+}
+
+/** Where a sign-in goes: back here to see that the cookie stuck, then on to `redirectTo`. */
+function afterSignIn(redirectTo: string | undefined) {
+  const params = new URLSearchParams({ cookie: "check", redirectTo: safeRedirect(redirectTo) });
+  return `/login?${params}`;
 }
 
 const signInInput = z.object({
@@ -54,7 +70,7 @@ export const action = intentAction(
         const signedIn = await signIn(db, input, actor, {
           cookieHeader: request.headers.get("cookie"),
           secret: context.env.SESSION_SECRET,
-          secureCookies: context.env.NODE_ENV === "production",
+          secureCookies: context.secureCookies,
         });
         // Where the account signs in from, for the anomaly scan; it never fails the sign-in.
         await recordSignIn(
@@ -69,7 +85,7 @@ export const action = intentAction(
         const headers = new Headers();
         headers.append("Set-Cookie", cookie);
         headers.append("Set-Cookie", deviceCookie);
-        return redirect(safeRedirect(redirectTo), { headers });
+        return redirect(afterSignIn(redirectTo), { headers });
       },
     }),
   }),

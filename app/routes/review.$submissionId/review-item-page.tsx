@@ -36,6 +36,7 @@ export function ReviewItemPage() {
               approvals={s.approvals}
               approvalsNeeded={s.approvalsNeeded}
             />
+            {s.artistSuspended ? <Badge tone="red">Artist suspended</Badge> : null}
             {s.state === "pending" || s.state === "in_review" ? (
               <Badge tone={s.overdue ? "red" : "stone"}>
                 {s.overdue ? "Overdue: " : "Waiting "}

@@ -53,6 +53,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       channels: s.channels,
       state: s.state,
       artist: s.artist,
+      artistSuspended: s.artistSuspended,
       currentVersion: s.currentVersion,
       approvals: s.approvals,
       approvalsNeeded: s.approvalsNeeded,

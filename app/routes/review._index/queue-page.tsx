@@ -95,6 +95,11 @@ export function QueuePage() {
               <td className={cellClass}>{USE_LABELS[item.intendedUse]}</td>
               <td className={cellClass}>
                 {item.artist}
+                {item.artistSuspended ? (
+                  <div>
+                    <Badge tone="red">Artist suspended</Badge>
+                  </div>
+                ) : null}
                 {item.cohort ? <div className="text-xs text-stone-600">{item.cohort}</div> : null}
               </td>
               <td className={cellClass}>

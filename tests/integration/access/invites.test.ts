@@ -5,6 +5,7 @@ import { inviteMany, inviteOne, parseInviteCsv } from "~/.server/access/invites"
 import { createMailer } from "~/.server/mail/mailer";
 import { action as invitesAction, loader as invitesLoader } from "~/routes/admin.invites/route";
 import { action as acceptAction, loader as acceptLoader } from "~/routes/invite.$token/route";
+import { action as logoutAction } from "~/routes/logout/route";
 import { useTestDatabase } from "../../support/db";
 import {
   acting,
@@ -102,6 +103,53 @@ describe("invitations", () => {
     );
     expect(emails).toContain("bound@example.test:reviewer");
     expect(emails.some((e) => e.startsWith("attacker"))).toBe(false);
+  });
+
+  it("warns a signed-in person who opens an invitation instead of offering to accept it", async () => {
+    const { admin, cookie } = await adminCookie();
+    await invite(cookie, { email: "warned@example.test", role: "artist" });
+    const { path } = await lastEmailTo(t.db, "warned@example.test");
+    const token = path!.split("/").pop()!;
+
+    const page = await callRoute(t.db, acceptLoader, makeRequest(path!, { cookie }), { token });
+    expect(page.body).toMatchObject({
+      valid: true,
+      email: "warned@example.test",
+      signedInAs: { displayName: "Ada Admin", email: admin.email },
+    });
+    // Signed out, the same link offers the form.
+    const anonymous = await callRoute(t.db, acceptLoader, makeRequest(path!), { token });
+    expect(anonymous.body).toMatchObject({ valid: true, signedInAs: null });
+
+    // A post while signed in (a stale tab) is refused, and the admin stays who they are.
+    const refused = await callRoute(
+      t.db,
+      acceptAction,
+      makeRequest(`/invite/${token}`, {
+        cookie,
+        form: { displayName: "Ada Again", password: "password123", confirm: "password123" },
+      }),
+      { token },
+    );
+    expect(refused.status).toBe(409);
+    expect(JSON.stringify(refused.body)).toMatch(/signed in as Ada Admin.*Sign out first/);
+    const [invited] = await t.db.select().from(users).where(eq(users.email, "warned@example.test"));
+    expect(invited!.status).toBe("invited");
+
+    // "Sign out and continue" comes back to the invitation; only paths on this site.
+    const out = await callRoute(
+      t.db,
+      logoutAction,
+      makeRequest("/logout", { cookie, form: { redirectTo: `/invite/${token}` } }),
+    );
+    expect(out.headers.get("location")).toBe(`/invite/${token}`);
+    expect(out.headers.get("set-cookie")).toMatch(/greenroom_session=;/);
+    const elsewhere = await callRoute(
+      t.db,
+      logoutAction,
+      makeRequest("/logout", { form: { redirectTo: "//evil.example" } }),
+    );
+    expect(elsewhere.headers.get("location")).toBe("/login");
   });
 
   it("refuses an expired invitation", async () => {

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { auditLog, sessions, users } from "~db/schema";
+import { auditLog, notifications, sessions, users } from "~db/schema";
 import { suspendUser } from "~/.server/access/people";
 import {
   action as personAction,
@@ -18,6 +18,7 @@ import {
   sessionCookieFor,
   TEST_PASSWORD,
 } from "../../support/factories";
+import { lastEmailTo } from "../../support/outbox";
 
 const t = useTestDatabase();
 
@@ -89,6 +90,29 @@ describe("people", () => {
       makeRequest("/login", { form: { email: artist.email, password: TEST_PASSWORD } }),
     );
     expect(back.status).toBe(302);
+
+    // They are told: by email (sent at once, with the admin's note and the way in) ...
+    const { message, link } = await lastEmailTo(t.db, "sus@example.test");
+    expect(message).toMatchObject({
+      template: "account-reactivated",
+      subject: "Your Greenroom access is back",
+      status: "sent",
+    });
+    expect(message.text).toContain("Talked it through");
+    expect(link).toBe("http://localhost:3000/login");
+    // ... and in the portal, waiting for their next visit.
+    const inbox = await t.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.userId, artist.id));
+    expect(inbox).toEqual([
+      expect.objectContaining({
+        kind: "account_reactivated",
+        title: "Your access is back",
+        body: expect.stringContaining("Talked it through") as unknown,
+        readAt: null,
+      }),
+    ]);
   });
 
   it("suspending twice is a conflict, not a silent no-op; admins cannot suspend themselves", async () => {

@@ -206,6 +206,7 @@ describe("cohorts", () => {
       t.db,
       { token, displayName: "New Artist", password: "a long enough password" },
       { userId: null, ip: null, userAgent: null },
+      { secure: false },
     );
     const [settings] = await t.db
       .select()

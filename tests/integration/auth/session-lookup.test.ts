@@ -15,7 +15,7 @@ const DAY = 86_400_000;
 
 async function signedIn() {
   const user = await createUser(t.db, { displayName: "Ari Artist" });
-  const { session, cookie } = await startSession(t.db, user.id);
+  const { session, cookie } = await startSession(t.db, user.id, { secure: false });
   return { user, rawId: session.id, header: cookie.split(";")[0]! };
 }
 
@@ -35,7 +35,7 @@ describe("resolveSession", () => {
     await t.db
       .insert(notifications)
       .values([note(user.id), note(user.id), note(user.id, new Date()), note(other.id)]);
-    const auth = await resolveSession(t.db, header);
+    const auth = await resolveSession(t.db, header, { secure: false });
     expect(auth).toMatchObject({
       user: { id: user.id, email: user.email, displayName: "Ari Artist", role: "artist" },
       sessionId: rawId,
@@ -52,7 +52,7 @@ describe("resolveSession", () => {
       .update(sessions)
       .set({ expiresAt: soon })
       .where(eq(sessions.id, hashToken(rawId)));
-    const auth = await resolveSession(t.db, header);
+    const auth = await resolveSession(t.db, header, { secure: false });
     expect(auth.user).not.toBeNull();
     expect(auth.setCookies).toHaveLength(1);
     expect(auth.setCookies[0]).toContain(`${header}`);
@@ -69,7 +69,7 @@ describe("resolveSession", () => {
       .update(sessions)
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(sessions.id, hashToken(rawId)));
-    const auth = await resolveSession(t.db, header);
+    const auth = await resolveSession(t.db, header, { secure: false });
     expect(auth).toMatchObject({ user: null, sessionId: null, ended: null });
     expect(auth.setCookies[0]).toMatch(/greenroom_session=;/);
     expect(
@@ -83,21 +83,26 @@ describe("resolveSession", () => {
   it("says why a session ended on purpose, and refuses a suspended account's session", async () => {
     const first = await signedIn();
     await t.db.transaction((tx) => endAllSessions(tx, first.user.id, "password_reset"));
-    expect(await resolveSession(t.db, first.header)).toMatchObject({
+    expect(await resolveSession(t.db, first.header, { secure: false })).toMatchObject({
       user: null,
       ended: "password_reset",
     });
 
     const second = await signedIn();
     await t.db.update(users).set({ status: "suspended" }).where(eq(users.id, second.user.id));
-    expect(await resolveSession(t.db, second.header)).toMatchObject({
+    expect(await resolveSession(t.db, second.header, { secure: false })).toMatchObject({
       user: null,
       ended: "suspended",
     });
-    expect(await resolveSession(t.db, "greenroom_session=unknown")).toMatchObject({
+    expect(
+      await resolveSession(t.db, "greenroom_session=unknown", { secure: false }),
+    ).toMatchObject({
       user: null,
       ended: null,
     });
-    expect(await resolveSession(t.db, null)).toMatchObject({ user: null, setCookies: [] });
+    expect(await resolveSession(t.db, null, { secure: false })).toMatchObject({
+      user: null,
+      setCookies: [],
+    });
   });
 });

@@ -5,6 +5,7 @@ import { selectRows } from "~/.server/db";
 import { DEVICE_COOKIE } from "~/.server/auth/known-clients";
 import { backoffDelaySeconds } from "~/.server/auth/rate-limit";
 import { signIn, SIGN_IN_LIMITS } from "~/.server/auth/sign-in";
+import type { Env } from "~/.server/env";
 import type { UserError } from "~/.server/errors";
 import { action as loginAction, loader as loginLoader } from "~/routes/login/route";
 import { action as logoutAction } from "~/routes/logout/route";
@@ -36,7 +37,8 @@ describe("signing in", () => {
     const user = await createUser(t.db, { email: "ari@example.test" });
     const res = await login("ARI@example.test", TEST_PASSWORD);
     expect(res.status).toBe(302);
-    expect(res.headers.get("location")).toBe("/");
+    // Back to /login first, which sees that the cookie stuck and passes on (below).
+    expect(res.headers.get("location")).toBe("/login?cookie=check&redirectTo=%2F");
     const cookie = res.headers.get("set-cookie")!;
     expect(cookie).toMatch(/^greenroom_session=/);
     expect(cookie).toMatch(/HttpOnly/);
@@ -110,7 +112,7 @@ describe("signing in", () => {
         form: { email: user.email, password: TEST_PASSWORD, redirectTo: "/admin/people" },
       }),
     );
-    expect(ok.headers.get("location")).toBe("/admin/people");
+    expect(ok.headers.get("location")).toBe("/login?cookie=check&redirectTo=%2Fadmin%2Fpeople");
     const evil = await callRoute(
       t.db,
       loginAction,
@@ -118,7 +120,105 @@ describe("signing in", () => {
         form: { email: user.email, password: TEST_PASSWORD, redirectTo: "//evil.example" },
       }),
     );
-    expect(evil.headers.get("location")).toBe("/");
+    expect(evil.headers.get("location")).toBe("/login?cookie=check&redirectTo=%2F");
+    // The check passes a signed-in person on to the target, never off the site.
+    const cookie = await sessionCookieFor(t.db, user);
+    const checked = await callRoute(
+      t.db,
+      loginLoader,
+      makeRequest("/login?cookie=check&redirectTo=%2F%2Fevil.example", { cookie }),
+    );
+    expect(checked.headers.get("location")).toBe("/");
+    const onward = await callRoute(
+      t.db,
+      loginLoader,
+      makeRequest("/login?cookie=check&redirectTo=%2Fadmin%2Fpeople", { cookie }),
+    );
+    expect(onward.headers.get("location")).toBe("/admin/people");
+  });
+
+  describe("when the browser refuses the session cookie", () => {
+    it("says so on the sign-in page instead of showing the form again in silence", async () => {
+      const res = await callRoute(
+        t.db,
+        loginLoader,
+        makeRequest("/login?cookie=check&redirectTo=%2Fstudio", {
+          headers: { host: "192.168.1.20:3000" },
+        }),
+      );
+      expect(res.status).toBe(200);
+      const body = res.body as { notice: string; cookieRefused: boolean };
+      expect(body.cookieRefused).toBe(true);
+      expect(body.notice).toMatch(/did not keep the sign-in cookie/);
+      // APP_URL is http here: the cookie was not Secure, so the reason is elsewhere.
+      expect(body.notice).toMatch(/Allow cookies for http:\/\/192\.168\.1\.20:3000/);
+      expect(body.notice).not.toMatch(/Secure/);
+    });
+
+    it("names the Secure cookie and the fix when APP_URL is https and the page came over http", async () => {
+      const res = await callRoute(
+        t.db,
+        loginLoader,
+        makeRequest("/login?cookie=check", { headers: { host: "192.168.1.20:3000" } }),
+        {},
+        { env: { APP_URL: "https://greenroom.example" } },
+      );
+      const body = res.body as { notice: string };
+      expect(body.notice).toMatch(/marked Secure/);
+      expect(body.notice).toMatch(/plain http at http:\/\/192\.168\.1\.20:3000/);
+      expect(body.notice).toMatch(/Open the portal at https:\/\/greenroom\.example/);
+      expect(body.notice).toMatch(/set APP_URL/);
+    });
+
+    it("shows the plain form without the marker", async () => {
+      const res = await callRoute(t.db, loginLoader, makeRequest("/login"));
+      expect(res.body).toEqual({ notice: null, cookieRefused: false });
+    });
+  });
+
+  describe("Secure on the auth cookies", () => {
+    async function signInCookies(options: {
+      env?: Partial<Env>;
+      headers?: Record<string, string>;
+    }) {
+      const user = await createUser(t.db);
+      const res = await callRoute(
+        t.db,
+        loginAction,
+        makeRequest("/login", {
+          form: { email: user.email, password: TEST_PASSWORD },
+          headers: options.headers,
+        }),
+        {},
+        { env: options.env },
+      );
+      expect(res.status).toBe(302);
+      return res.headers.getSetCookie();
+    }
+
+    it("leaves it off over plain http when APP_URL is http (a demo on another host signs in)", async () => {
+      const cookies = await signInCookies({ headers: { host: "192.168.1.20:3000" } });
+      expect(cookies).toHaveLength(2);
+      for (const cookie of cookies) expect(cookie).not.toMatch(/Secure/);
+    });
+
+    it("sets it on the session and device cookies when APP_URL is https", async () => {
+      const cookies = await signInCookies({ env: { APP_URL: "https://greenroom.example" } });
+      expect(cookies.map((c) => c.split("=")[0])).toEqual(["greenroom_session", DEVICE_COOKIE]);
+      for (const cookie of cookies) expect(cookie).toMatch(/; Secure/);
+    });
+
+    it("sets it when the trusted proxy header says the browser used https", async () => {
+      const trusted = { TRUSTED_PROTO_HEADER: "x-forwarded-proto" };
+      const cookies = await signInCookies({
+        env: trusted,
+        headers: { "x-forwarded-proto": "https" },
+      });
+      for (const cookie of cookies) expect(cookie).toMatch(/; Secure/);
+      // Without the setting, the same header is the client's word and changes nothing.
+      const untrusted = await signInCookies({ headers: { "x-forwarded-proto": "https" } });
+      for (const cookie of untrusted) expect(cookie).not.toMatch(/Secure/);
+    });
   });
 
   describe("throttles that slow the attacker, not the owner", () => {

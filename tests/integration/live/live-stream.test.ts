@@ -54,7 +54,7 @@ const jobsEvent = (predicate: (jobs: Job[]) => boolean) => (e: StreamEvent) =>
   e.event === "jobs" && predicate(jobsOf(e));
 
 async function openStream(live: LiveService, artist: User, lastEventId: string | null = null) {
-  const { session } = await startSession(t.db, artist.id);
+  const { session } = await startSession(t.db, artist.id, { secure: false });
   const sessionId = session.id;
   const response = live.stream({ user: acting(artist), sessionId, lastEventId });
   expect(response.headers.get("content-type")).toContain("text/event-stream");
@@ -115,7 +115,7 @@ describe("the studio's event stream", () => {
     await first.stream.next((e) => e.event === "jobs");
     await second.stream.next((e) => e.event === "jobs");
 
-    await endSession(t.db, first.sessionId);
+    await endSession(t.db, first.sessionId, { secure: false });
     await first.stream.next((e) => e.event === "bye");
     await first.stream.ended();
 

@@ -191,7 +191,7 @@ describe("a simulated leak", () => {
 
     // Sessions died in the same transaction: the old cookie now says why.
     expect(await t.db.select().from(sessions).where(eq(sessions.userId, artist.id))).toEqual([]);
-    const auth = await resolveSession(t.db, cookie);
+    const auth = await resolveSession(t.db, cookie, { secure: false });
     expect(auth).toMatchObject({ user: null, ended: "suspended" });
 
     for (const job of jobs) {

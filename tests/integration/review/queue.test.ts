@@ -1,11 +1,13 @@
 import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { suspendUser } from "~/.server/access/people";
 import { createFiguresCache } from "~/.server/figures-cache";
 import { listReviewQueue, QUEUE_PAGE_SIZE, queueFilters } from "~/.server/review/queue";
 import { claimSubmission, decide, decisionInput } from "~/.server/review/reviewing";
 import { submitClip, submitInput, withdrawSubmission } from "~/.server/review/submissions";
 import { accessSettings, submissions, type User } from "~db/schema";
 import { loader as queueLoader } from "~/routes/review._index/route";
+import { loader as reviewLoader } from "~/routes/review.$submissionId/route";
 import { useTestDatabase } from "../../support/db";
 import {
   acting,
@@ -84,6 +86,34 @@ describe("the review queue", () => {
     expect(byId.get(fresh.id)!.hours).toBeCloseTo(2, 6);
     expect(queue.counts).toEqual({ waiting: 3, overdue: 1, unclaimed: 3, mine: 0 });
     expect(queue.nextCursor).toBeNull();
+  });
+
+  it("marks the items of a suspended artist, in the queue and on the item's page", async () => {
+    const admin = await createUser(t.db, { role: "admin" });
+    const reviewer = await createUser(t.db, { role: "reviewer" });
+    const active = await artistWith(t.db);
+    const suspended = await artistWith(t.db);
+    const fine = await waitingFor(active, 5);
+    const held = await waitingFor(suspended, 3);
+    await suspendUser(t.db, acting(admin), suspended.id, "Shared their access");
+
+    const queue = await list(reviewer);
+    const byId = new Map(queue.items.map((i) => [i.id, i]));
+    // Still in the queue (a reviewer may decide it), but marked.
+    expect(byId.get(held.id)).toMatchObject({ artistSuspended: true });
+    expect(byId.get(fine.id)).toMatchObject({ artistSuspended: false });
+
+    const cookie = await sessionCookieFor(t.db, reviewer);
+    const page = async (id: string) =>
+      (
+        (
+          await callRoute(t.db, reviewLoader, makeRequest(`/review/${id}`, { cookie }), {
+            submissionId: id,
+          })
+        ).body as { submission: { artistSuspended: boolean } }
+      ).submission.artistSuspended;
+    expect(await page(held.id)).toBe(true);
+    expect(await page(fine.id)).toBe(false);
   });
 
   it("filters by intended use, cohort, overdue and claimed-by-me; counts follow use and cohort", async () => {
