@@ -2,7 +2,8 @@ import { Form, useNavigation } from "@remix-run/react";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { FormError, TextField } from "~/components/ui/field";
-import { countryName, COUNTRIES } from "~/lib/rights";
+import { COUNTRY_OPTIONS, countryName } from "~/lib/rights";
+import { MultiCombobox } from "~/components/ui/combobox";
 import type { FieldErrors } from "~/lib/validation";
 import { ReasonForm } from "./reason-form";
 import type { Item } from "./request-card";
@@ -68,19 +69,13 @@ export function DecideForms({ item, errors }: { item: Item; errors: FieldErrors 
                   <input type="radio" name="territory" value="countries" />
                   Only these countries:
                 </label>
-                <select
+                <MultiCombobox
                   name="countries"
-                  multiple
-                  size={5}
-                  aria-label="Countries to grant"
-                  className="block w-full rounded-md border border-stone-300 px-3 py-2 text-sm"
-                >
-                  {COUNTRIES.map((c) => (
-                    <option key={c} value={c}>
-                      {countryName(c)}
-                    </option>
-                  ))}
-                </select>
+                  label="Countries to grant"
+                  options={COUNTRY_OPTIONS}
+                  placeholder="Type a country’s name"
+                  noMatch={(q) => `No country matches “${q}”.`}
+                />
               </div>
             ) : (
               <>
