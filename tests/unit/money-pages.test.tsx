@@ -142,8 +142,8 @@ describe("/admin/money/payouts/<id>", () => {
     expect(dialogWith(render(createElement(PayoutBatch)), "sent?")).toContain(
       "Use at most 120 characters.",
     );
-    ui.actionData = { ok: false, id: "p2", errors: { to: "Invalid input" } };
-    expect(render(createElement(PayoutBatch))).toContain("Invalid input");
+    ui.actionData = { ok: false, id: "p2", errors: { to: "Choose one of the options." } };
+    expect(render(createElement(PayoutBatch))).toContain("Choose one of the options.");
   });
 
   it("a failure about a payout not on this page shows above the table", () => {
