@@ -397,7 +397,7 @@ describe("/admin/money/payouts", () => {
 
   it("the ledger export's dates say the format the pages use", () => {
     const html = render(createElement(PayoutsPage));
-    expect(html).toContain("First day of the period, e.g. 1 Nov 2026.");
+    expect(html).toContain("Chosen: 1 Nov 2026. First day of the period.");
     expect(html).toContain("today is 3 Nov 2026.");
   });
 });

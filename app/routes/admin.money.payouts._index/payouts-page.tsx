@@ -3,9 +3,9 @@ import { MoneyNav } from "~/components/money/admin-nav";
 import { Money } from "~/components/money/money";
 import { formatDay } from "~/lib/dates";
 import { buttonClass } from "~/components/ui/button";
-import { TextField } from "~/components/ui/field";
 import { Card, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
+import { DateField } from "~/components/ui/date-field";
 import { NextBatch } from "./next-batch";
 import type { loader } from "./route";
 
@@ -75,18 +75,16 @@ export function PayoutsPage() {
           </p>
           <Form method="get" action="/admin/money/ledger.csv" reloadDocument className="space-y-4">
             <div className="grid gap-4 sm:grid-cols-2">
-              <TextField
+              <DateField
                 label="From"
                 name="from"
-                type="date"
                 defaultValue={monthStart}
-                hint={`First day of the period, e.g. ${formatDay(monthStart)}.`}
+                hint="First day of the period."
                 required
               />
-              <TextField
+              <DateField
                 label="To"
                 name="to"
-                type="date"
                 defaultValue={today}
                 hint={`Last day, included; today is ${formatDay(today)}.`}
                 required

@@ -3,6 +3,7 @@ import { Button } from "~/components/ui/button";
 import { FormError, SelectField, TextField } from "~/components/ui/field";
 import { Card } from "~/components/ui/misc";
 import { useIntentErrors } from "~/components/use-intent-errors";
+import { DateField } from "~/components/ui/date-field";
 import { formatDay } from "~/lib/dates";
 import { CURRENCIES, RATE_ITEMS } from "~/lib/money";
 
@@ -38,10 +39,9 @@ export function PublishRateCardForm({ today }: { today: string }) {
             defaultValue={posted.currency}
             error={errors.currency}
           />
-          <TextField
+          <DateField
             label="In force from"
             name="effectiveFrom"
-            type="date"
             defaultValue={posted.effectiveFrom ?? today}
             required
             hint={`Today is ${formatDay(today)}. A day before today asks you to confirm.`}

@@ -5,6 +5,7 @@ import { MultiCombobox } from "~/components/ui/combobox";
 import { FormError, SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { Card } from "~/components/ui/misc";
 import { useIntentErrors } from "~/components/use-intent-errors";
+import { DateField } from "~/components/ui/date-field";
 import { formatDay } from "~/lib/dates";
 import { USE_LABELS } from "~/lib/review";
 import { COUNTRY_OPTIONS, PLATFORMS } from "~/lib/rights";
@@ -108,18 +109,16 @@ export function RequestForm() {
           />
         ) : null}
         <div className="grid grid-cols-2 gap-3">
-          <TextField
+          <DateField
             name="termStart"
-            type="date"
             label="From"
             defaultValue={today}
             min={today}
             hint={`Today is ${formatDay(today)}.`}
             error={errors.termStart}
           />
-          <TextField
+          <DateField
             name="termEnd"
-            type="date"
             label="Until"
             min={today}
             disabled={perpetual}
