@@ -1,5 +1,5 @@
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Button } from "~/components/ui/button";
 import { MultiCombobox } from "~/components/ui/combobox";
 import { FormError, SelectField, TextAreaField, TextField } from "~/components/ui/field";
@@ -19,6 +19,10 @@ export function RequestForm() {
   const [territory, setTerritory] = useState("worldwide");
   const [perpetual, setPerpetual] = useState(true);
   const [master, setMaster] = useState(false);
+  // Before the page's script runs (or without it) the countries list is always there: the radio
+  // buttons cannot show it, and a worldwide request ignores it.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   return (
     <Card>
       <h2 className="text-lg font-semibold">Request rights</h2>
@@ -97,7 +101,7 @@ export function RequestForm() {
             ))}
           </div>
         </fieldset>
-        {territory === "countries" ? (
+        {!hydrated || territory === "countries" ? (
           <MultiCombobox
             name="countries"
             label="Countries"
