@@ -76,6 +76,7 @@ const NAV: NavItem[] = [
   { to: "/admin", label: "Dashboard", permission: "oversight:view", end: true },
   { to: "/admin/people", label: "People", permission: "people:manage" },
   { to: "/admin/invites", label: "Invites", permission: "invites:manage" },
+  { to: "/admin/access", label: "Access", permission: "people:manage" },
   { to: "/admin/rights", label: "Rights", permission: "rights:manage" },
   { to: "/admin/money", label: "Money", permission: "money:manage" },
   { to: "/admin/flags", label: "Flags", permission: "oversight:view" },

@@ -1,5 +1,6 @@
 // Publishing rights: the vocabulary and the request state machine, shared by the server (which
 // enforces it) and the UI (which shows only the possible moves).
+import { sortByLabel } from "./combobox";
 import { formatDay } from "./dates";
 
 export const PLATFORMS = [
@@ -84,6 +85,11 @@ export function countryName(code: string) {
     return code;
   }
 }
+
+/** Every country as a picker lists them: by name, with the code it posts. */
+export const COUNTRY_OPTIONS = sortByLabel(
+  COUNTRIES.map((c) => ({ value: c, label: countryName(c) })),
+);
 
 export type Terms = {
   platforms: string[];

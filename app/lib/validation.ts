@@ -103,3 +103,62 @@ export function withConfirmedPassword<T extends z.ZodRawShape>(shape: T) {
       path: ["confirm"],
     });
 }
+
+/** What a form says when it names an action the page does not have (an old tab, a hand-made post). */
+export const UNKNOWN_ACTION = "This action is not recognised. Reload the page and try again.";
+
+const OUT_OF_DATE = "This form is out of date. Reload the page and try again.";
+
+/**
+ * Zod's own messages ("Invalid discriminator value…", "expected number, received NaN") are for
+ * developers. Every place input is parsed (the intents runner, parseWith, readQuery) passes this as
+ * the parse's error map, so an issue a schema gave no message of its own still reads as a plain
+ * sentence next to its field. A schema's own `error`/message always wins over it.
+ */
+export function plainIssueMessage(issue: z.core.$ZodRawIssue): string {
+  const field = issue.path?.[0];
+  const received = issue.input;
+  switch (issue.code) {
+    case "invalid_union":
+    case "invalid_value":
+      return field === "intent" ? UNKNOWN_ACTION : "Choose one of the options.";
+    case "invalid_type":
+      if (field === "intent") return UNKNOWN_ACTION;
+      if (issue.expected === "int") return "Enter a whole number.";
+      if (issue.expected === "number" || issue.expected === "bigint") return "Enter a number.";
+      if (received === undefined) return "Fill in this field.";
+      if (issue.expected === "string") return "Enter text here, not a list.";
+      return OUT_OF_DATE;
+    case "invalid_format":
+      if (issue.format === "email") return "Enter a valid email address, like name@example.com.";
+      if (issue.format === "uuid" || issue.format === "guid") return OUT_OF_DATE;
+      return "Check the format of this value.";
+    case "too_big": {
+      const max = Number(issue.maximum);
+      if (issue.origin === "string") return `Use at most ${max} characters.`;
+      if (issue.origin === "array" || issue.origin === "set") return `Choose at most ${max}.`;
+      return `Enter a number no more than ${max.toLocaleString("en-GB")}.`;
+    }
+    case "too_small": {
+      const min = Number(issue.minimum);
+      if (issue.origin === "string")
+        return min <= 1 ? "Fill in this field." : `Use at least ${min} characters.`;
+      if (issue.origin === "array" || issue.origin === "set")
+        return min <= 1 ? "Choose at least one." : `Choose at least ${min}.`;
+      return issue.inclusive === false
+        ? `Enter a number more than ${min.toLocaleString("en-GB")}.`
+        : `Enter a number of at least ${min.toLocaleString("en-GB")}.`;
+    }
+    case "not_multiple_of":
+      return "Enter a whole number.";
+    case "unrecognized_keys":
+    case "invalid_key":
+    case "invalid_element":
+      return OUT_OF_DATE;
+    default:
+      return "Check this value.";
+  }
+}
+
+/** The options every parse of a person's input passes (see plainIssueMessage). */
+export const plainErrors = { error: plainIssueMessage } as const;

@@ -329,4 +329,31 @@ test("an artist logs hours, an admin approves and pays them in a batch, the stat
       admin.getByRole("row").filter({ hasText: `${PAID_HOURS} hours of testing on` }),
     ).toContainText("Paid");
   });
+
+  await test.step("a rate card from a past day is published only after 'Publish anyway'", async () => {
+    // CAD: nobody in the seed is paid in it, so this card prices nothing the spec checks.
+    const past = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
+    await admin.goto("/admin/money/rates");
+    await waitForHydration(admin);
+    await admin.getByLabel("Currency").selectOption("CAD");
+    await admin.getByLabel("In force from").fill(past);
+    await expect(admin.getByText(`Chosen: ${formatDay(past)}.`)).toBeVisible();
+    for (const [label, value] of [
+      [/^Testing session/, "41.00"],
+      [/^Feedback report/, "26.00"],
+      [/^Clip used in program promotion/, "151.00"],
+      [/^Stipend/, "201.00"],
+    ] as const)
+      await admin.getByLabel(label).fill(value);
+    await admin.getByRole("button", { name: "Publish", exact: true }).click();
+    await expect(
+      admin.getByText(`This card starts on ${formatDay(past)}, before today.`),
+    ).toBeVisible();
+    await expect(admin.getByLabel(/^Testing session/)).toHaveValue("41.00");
+    await expectNoSeriousA11yViolations(admin, "/admin/money/rates asking to confirm");
+    await admin.getByRole("button", { name: "Publish anyway" }).click();
+    await expect(
+      flash(admin, `Published the CAD rate card in force from ${formatDay(past)}.`),
+    ).toBeVisible();
+  });
 });

@@ -103,6 +103,7 @@ test("the navigation collapses into a menu on a phone and fits one row on a lapt
   await page.setViewportSize({ width: 1366, height: 768 });
   const nav = page.getByRole("navigation", { name: "Main" });
   const links = nav.getByRole("link");
+  await expect(nav.getByRole("link", { name: "Access" })).toHaveAttribute("href", "/admin/access");
   const tops = await links.evaluateAll((els) => els.map((el) => el.getBoundingClientRect().top));
   expect(new Set(tops).size, "admin navigation rows at 1366 px").toBe(1);
 

@@ -102,3 +102,47 @@ test("an artist requests rights, an admin grants them, the public page says vali
     await expectNoSeriousA11yViolations(visitor, "/verify/<code> revoked");
   });
 });
+
+test("an artist finds Japan by typing, picks it from the list and the request names it", async ({
+  browser,
+}) => {
+  const ari = await signedIn(browser, ARTIST);
+  const credit = `Ari in Japan ${stamp}`;
+  await ari.goto("/rights");
+  await ari.getByLabel("Approved submission").selectOption({ label: `${APPROVED} (Portfolio)` });
+  await ari.getByRole("checkbox", { name: "Instagram" }).check();
+  await ari.getByRole("radio", { name: "These countries" }).check();
+  const picker = ari.getByRole("combobox", { name: "Countries" });
+  await expect(picker).toHaveAttribute("aria-expanded", "false");
+  await picker.fill("Jap");
+  const list = ari.getByRole("listbox", { name: "Countries" });
+  await expect(list).toBeVisible();
+  await expect(list.getByRole("option")).toHaveText(["Japan"]);
+  await expect(picker).toHaveAttribute(
+    "aria-activedescendant",
+    (await list.getByRole("option", { name: "Japan" }).getAttribute("id"))!,
+  );
+  const option = await list.getByRole("option", { name: "Japan" }).boundingBox();
+  expect(option!.height).toBeGreaterThanOrEqual(44);
+  await picker.press("Enter");
+  const remove = ari.getByRole("button", { name: "Remove Japan" });
+  await expect(remove).toBeVisible();
+  const chip = await remove.boundingBox();
+  expect(chip!.height).toBeGreaterThanOrEqual(44);
+  expect(chip!.width).toBeGreaterThanOrEqual(44);
+  await expect(picker).toHaveValue("");
+  // A second country by mouse, then taken back off: only Japan is asked for.
+  await picker.fill("fra");
+  await list.getByRole("option", { name: "France" }).click();
+  await ari.getByRole("button", { name: "Remove France" }).click();
+  await picker.press("Escape");
+  await expect(list).toBeHidden();
+  await expectNoSeriousA11yViolations(ari, "/rights with the country picker");
+  await ari.getByLabel("Credit line").fill(credit);
+  await ari.getByRole("button", { name: "Send request" }).click();
+  await expect(flash(ari, "Request sent.")).toBeVisible();
+  // The credit line is not on the card: the terms are, with the one country asked for.
+  await expect(
+    ari.getByText(/Asked for: Instagram · non-commercial · Japan · from/).first(),
+  ).toBeVisible();
+});

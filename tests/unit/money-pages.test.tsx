@@ -48,6 +48,8 @@ const { default: GrantsPage } = await import("~/routes/admin.money.grants/route"
 const { default: MoneyOverview } = await import("~/routes/admin.money._index/route");
 const { default: ArtistStatement } = await import("~/routes/admin.money.artists.$userId/route");
 const { default: Earnings } = await import("~/routes/earnings._index/route");
+const { default: PayoutsPage } = await import("~/routes/admin.money.payouts._index/route");
+const { default: RatesPage } = await import("~/routes/admin.money.rates/route");
 
 function submitting(fields: Record<string, string>) {
   const formData = new FormData();
@@ -140,8 +142,8 @@ describe("/admin/money/payouts/<id>", () => {
     expect(dialogWith(render(createElement(PayoutBatch)), "sent?")).toContain(
       "Use at most 120 characters.",
     );
-    ui.actionData = { ok: false, id: "p2", errors: { to: "Invalid input" } };
-    expect(render(createElement(PayoutBatch))).toContain("Invalid input");
+    ui.actionData = { ok: false, id: "p2", errors: { to: "Choose one of the options." } };
+    expect(render(createElement(PayoutBatch))).toContain("Choose one of the options.");
   });
 
   it("a failure about a payout not on this page shows above the table", () => {
@@ -332,5 +334,102 @@ describe("/earnings", () => {
     expect(buttons(render(createElement(Earnings))).filter((b) => b.busy)).toEqual([
       { text: "Decline", busy: true },
     ]);
+  });
+});
+
+describe("/admin/money/payouts", () => {
+  beforeEach(() => {
+    ui.loaderData = {
+      preview: {
+        currency: "USD",
+        payees: 1,
+        totalMinor: 4000,
+        excludedCount: 0,
+        through: 7,
+        next: null,
+        rows: [
+          {
+            userId: "u1",
+            name: "Ines Okafor",
+            email: "ines@example.test",
+            balanceMinor: 4000,
+            excluded: false,
+          },
+        ],
+      },
+      batches: [],
+      nextBatches: null,
+      batchKey: "k",
+      today: "2026-11-03",
+      monthStart: "2026-11-01",
+    };
+  });
+
+  it("shows the preview's rows and the batch form while nothing was refused", () => {
+    const html = render(createElement(PayoutsPage));
+    expect(html).toContain("Ines Okafor");
+    expect(buttons(html).map((b) => b.text)).toContain("Create batch");
+  });
+
+  it("a refused batch hides the stale rows, says why inside the page and offers a fresh preview", () => {
+    ui.actionData = {
+      ok: false,
+      form: "batch",
+      errors: { form: "The preview showed 1 artist and $40.00; it is now 1 and $80.00." },
+    };
+    const html = render(createElement(PayoutsPage));
+    expect(html).not.toContain("Ines Okafor");
+    expect(html).not.toContain("Create batch");
+    expect(html).toContain("The batch was not created; nothing was paid.");
+    expect(html).toContain("it is now 1 and $80.00.");
+    expect(html).toMatch(
+      /<a[^>]*href="\/admin\/money\/payouts\?currency=USD"[^>]*>Refresh the preview<\/a>/,
+    );
+  });
+
+  it("a note too long stays beside the note, with the rows", () => {
+    ui.actionData = { ok: false, form: "batch", errors: { note: "Use at most 500 characters." } };
+    const html = render(createElement(PayoutsPage));
+    expect(html).toContain("Ines Okafor");
+    expect(html).toContain("Use at most 500 characters.");
+    expect(html).not.toContain("Refresh the preview");
+  });
+
+  it("the ledger export's dates say the format the pages use", () => {
+    const html = render(createElement(PayoutsPage));
+    expect(html).toContain("Chosen: 1 Nov 2026. First day of the period.");
+    expect(html).toContain("today is 3 Nov 2026.");
+  });
+});
+
+describe("/admin/money/rates", () => {
+  beforeEach(() => {
+    ui.loaderData = { series: [], today: "2026-11-03", month: "2026-11", monthsBack: 12 };
+  });
+
+  it("asks before publishing a card from a past day, keeping what was typed", () => {
+    expect(buttons(render(createElement(RatesPage))).map((b) => b.text)).not.toContain(
+      "Publish anyway",
+    );
+    ui.actionData = {
+      ok: false,
+      form: "publish",
+      errors: { effectiveFrom: "1 Oct 2026 is before today (3 Nov 2026)." },
+      backdated: {
+        from: "2026-10-01",
+        today: "2026-11-03",
+        values: { currency: "EUR", effectiveFrom: "2026-10-01", hourlyMinor: "41.00" },
+      },
+    };
+    const html = render(createElement(RatesPage));
+    expect(html).toContain("This card starts on 1 Oct 2026, before today.");
+    expect(html).toMatch(
+      /<button[^>]*name="confirmPast"[^>]*value="on"[^>]*>[\s\S]*?Publish anyway/,
+    );
+    expect(html).toMatch(
+      /name="effectiveFrom"[^>]*value="2026-10-01"|value="2026-10-01"[^>]*name="effectiveFrom"/,
+    );
+    expect(html).toMatch(/value="41.00"/);
+    expect(html).toContain("Today is 3 Nov 2026.");
   });
 });

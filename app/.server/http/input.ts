@@ -1,7 +1,7 @@
 import { data } from "@remix-run/node";
 import type { z } from "zod";
 import type { ActionFailure } from "~/lib/intents";
-import type { FieldErrors } from "~/lib/validation";
+import { plainErrors, type FieldErrors } from "~/lib/validation";
 import type { failure } from "./responses";
 
 // Input as it arrives: the one place a request body becomes fields and the query becomes values,
@@ -116,7 +116,10 @@ export function readQuery<S extends z.ZodType>(
   schema: S,
   refuse?: (error: z.ZodError) => Response,
 ): z.infer<S> {
-  const result = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const result = schema.safeParse(
+    Object.fromEntries(new URL(request.url).searchParams),
+    plainErrors,
+  );
   if (result.success) return result.data;
   if (refuse) throw refuse(result.error);
   const issue = result.error.issues[0];

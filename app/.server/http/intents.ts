@@ -7,7 +7,7 @@ import {
 import type { z } from "zod";
 import type { ActionFailure, FailureScope } from "~/lib/intents";
 import type { Permission } from "~/lib/permissions";
-import { fieldErrors, type FieldErrors } from "~/lib/validation";
+import { fieldErrors, plainErrors, UNKNOWN_ACTION, type FieldErrors } from "~/lib/validation";
 import { requireActor, type ActingUser } from "../auth/guards";
 import type { Db } from "../db";
 import { UserError } from "../errors";
@@ -70,7 +70,7 @@ export const DEFAULT_INTENT = "";
 
 /**
  * The key of the intent that answers a form naming an intent the table does not have, instead of
- * the runner's 400 "Unknown action." (for pages whose refusal of a stray intent has its own
+ * the runner's 400 UNKNOWN_ACTION (for pages whose refusal of a stray intent has its own
  * message, status or field: its `input` or `run` refuses it).
  */
 export const OTHER_INTENT = "*";
@@ -145,12 +145,12 @@ async function runIntent<A>(
     return refusal(input.errors, input.status, scope);
   }
   const fields = formFields(input.form, definition?.lists ?? []);
-  if (!definition) return refusal({ form: "Unknown action." }, 400, options.unknownAt ?? {});
+  if (!definition) return refusal({ form: UNKNOWN_ACTION }, 400, options.unknownAt ?? {});
   const scope = scopeOf(fields);
 
   let parsed: unknown = fields;
   if (definition.input) {
-    const result = definition.input.safeParse(fields);
+    const result = definition.input.safeParse(fields, plainErrors);
     if (!result.success) return refusal(fieldErrors(result.error), 422, scope);
     parsed = result.data;
   }

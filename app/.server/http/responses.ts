@@ -1,7 +1,7 @@
 import { data, type HeadersFunction } from "@remix-run/node";
 import type { z } from "zod";
 import type { ActionFailure } from "~/lib/intents";
-import { fieldErrors, type FieldErrors } from "~/lib/validation";
+import { fieldErrors, plainErrors, type FieldErrors } from "~/lib/validation";
 import { UserError } from "../errors";
 
 /** Headers of a route's own answer that the browser must get (besides Set-Cookie). */
@@ -51,7 +51,7 @@ export function parseWith<S extends z.ZodType>(
   input: unknown,
   form?: string,
 ): { ok: true; data: z.infer<S> } | { ok: false; response: ReturnType<typeof failure> } {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, plainErrors);
   if (result.success) return { ok: true, data: result.data };
   return { ok: false, response: failure(fieldErrors(result.error), 422, undefined, form) };
 }

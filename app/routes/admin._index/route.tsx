@@ -4,6 +4,7 @@ import { loadOrRespond, routeHeaders } from "~/.server/http";
 import { deliveredByModel } from "~/.server/generation/catalog";
 import { todayUtc } from "~/.server/money/dates";
 import { defaultRange, loadDashboardCached, rangeInput } from "~/.server/oversight/dashboard";
+import { plainErrors } from "~/lib/validation";
 import { DashboardPage } from "./dashboard-page";
 
 export const headers = routeHeaders;
@@ -15,7 +16,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const today = todayUtc();
   const asked = { ...defaultRange(today), ...Object.fromEntries(params) };
-  const parsed = rangeInput.safeParse({ from: asked.from, to: asked.to });
+  const parsed = rangeInput.safeParse({ from: asked.from, to: asked.to }, plainErrors);
   // A bad range is shown next to the fields, with the default range's charts meanwhile.
   const range = parsed.success ? parsed.data : defaultRange(today);
   return loadOrRespond(async () => {

@@ -3,6 +3,7 @@ import { Button } from "~/components/ui/button";
 import { FormError, SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { Card, EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { useIntentErrors } from "~/components/use-intent-errors";
+import { DateField } from "~/components/ui/date-field";
 import { DURATIONS, RESOLUTIONS } from "~/lib/generation";
 import type { loader } from "./route";
 
@@ -186,16 +187,10 @@ function NewCohort() {
             defaultValue="2"
             error={errors.maxConcurrentJobs}
           />
-          <TextField
-            label="Access from (optional)"
-            name="accessFrom"
-            type="date"
-            error={errors.accessFrom}
-          />
-          <TextField
+          <DateField label="Access from (optional)" name="accessFrom" error={errors.accessFrom} />
+          <DateField
             label="Access until (optional)"
             name="accessUntil"
-            type="date"
             error={errors.accessUntil}
           />
         </div>

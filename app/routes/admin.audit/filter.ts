@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AuditFilter } from "~/.server/audit/queries";
+import { plainErrors } from "~/lib/validation";
 
 // The audit log's filters, shared by the page and its CSV export. A value too long to be a name
 // or an id is refused with a message next to its field, never silently dropped.
@@ -48,7 +49,7 @@ export function echo(params: URLSearchParams) {
 export function parseAuditQuery(
   params: URLSearchParams,
 ): { ok: true; query: AuditQuery } | { ok: false; errors: AuditFilterErrors } {
-  const result = auditQuery.safeParse(Object.fromEntries(params));
+  const result = auditQuery.safeParse(Object.fromEntries(params), plainErrors);
   if (result.success) return { ok: true, query: result.data };
   const errors: AuditFilterErrors = {};
   for (const issue of result.error.issues) {

@@ -1,6 +1,6 @@
 import { Form, Link, type useLoaderData, useActionData, useNavigation } from "@remix-run/react";
 import { Money } from "~/components/money/money";
-import { Button } from "~/components/ui/button";
+import { Button, buttonClass } from "~/components/ui/button";
 import { FormError, TextField } from "~/components/ui/field";
 import { FilterTabs } from "~/components/ui/filters";
 import { Card, EmptyState } from "~/components/ui/misc";
@@ -9,6 +9,9 @@ import { useIntentErrors } from "~/components/use-intent-errors";
 import { errorsFor, isFailure } from "~/lib/intents";
 import { CURRENCIES } from "~/lib/money";
 import type { loader } from "./route";
+
+/** The scope of the "Create batch" form's refusals. */
+export const BATCH_FORM = "batch";
 
 type Preview = ReturnType<typeof useLoaderData<typeof loader>>["preview"];
 
@@ -23,6 +26,14 @@ export function NextBatch({ preview, batchKey }: { preview: Preview; batchKey: s
   const navigation = useNavigation();
   const owed = preview.payees + preview.excludedCount;
   const rowError = isFailure(result) && result.id ? Object.values(result.errors)[0] : null;
+  // A refused batch means the preview on screen is not what would be paid (or the form was not
+  // this page's): its rows are not shown again, only why, and a fresh preview. A note too long
+  // stays on the form, beside the note.
+  const batchErrors = errorsFor(result, { form: BATCH_FORM });
+  const refused =
+    Object.keys(batchErrors).length > 0 && !batchErrors.note
+      ? Object.values(batchErrors)[0]!
+      : null;
   return (
     <section aria-labelledby="preview" className="mb-8">
       <h2 id="preview" className="mb-3 text-lg font-semibold">
@@ -37,7 +48,23 @@ export function NextBatch({ preview, batchKey }: { preview: Preview; batchKey: s
           allLabel={null}
         />
       </div>
-      {owed === 0 ? (
+      {refused ? (
+        <div role="alert" className="rounded-md border border-red-200 bg-red-50 p-4 text-sm">
+          <p className="font-semibold text-red-900">The batch was not created; nothing was paid.</p>
+          <p className="mt-1 text-red-900">{refused}</p>
+          <p className="mt-3">
+            {/* A whole new page (no fragment: a link to the same address and fragment would only
+                scroll), so the preview is computed afresh and the refusal is gone. */}
+            <Link
+              reloadDocument
+              className={buttonClass("primary")}
+              to={`/admin/money/payouts?currency=${preview.currency}`}
+            >
+              Refresh the preview
+            </Link>
+          </p>
+        </div>
+      ) : owed === 0 ? (
         <EmptyState title={`Nobody is owed anything in ${preview.currency}`}>
           Approved contributions, accepted promotions and approved grants make balances.
         </EmptyState>

@@ -1,10 +1,11 @@
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { MoneyNav } from "~/components/money/admin-nav";
 import { Money } from "~/components/money/money";
+import { formatDay } from "~/lib/dates";
 import { buttonClass } from "~/components/ui/button";
-import { TextField } from "~/components/ui/field";
 import { Card, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
+import { DateField } from "~/components/ui/date-field";
 import { NextBatch } from "./next-batch";
 import type { loader } from "./route";
 
@@ -74,8 +75,20 @@ export function PayoutsPage() {
           </p>
           <Form method="get" action="/admin/money/ledger.csv" reloadDocument className="space-y-4">
             <div className="grid gap-4 sm:grid-cols-2">
-              <TextField label="From" name="from" type="date" defaultValue={monthStart} required />
-              <TextField label="To" name="to" type="date" defaultValue={today} required />
+              <DateField
+                label="From"
+                name="from"
+                defaultValue={monthStart}
+                hint="First day of the period."
+                required
+              />
+              <DateField
+                label="To"
+                name="to"
+                defaultValue={today}
+                hint={`Last day, included; today is ${formatDay(today)}.`}
+                required
+              />
             </div>
             <button type="submit" className={buttonClass("secondary")}>
               Download ledger CSV

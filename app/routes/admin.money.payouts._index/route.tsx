@@ -20,6 +20,7 @@ import {
 } from "~/.server/money/payouts";
 import { listBatches } from "~/.server/money/views";
 import { CURRENCIES, DEFAULT_CURRENCY, formatMoney } from "~/lib/money";
+import { BATCH_FORM } from "./next-batch";
 import { PayoutsPage } from "./payouts-page";
 
 export const headers = routeHeaders;
@@ -67,8 +68,11 @@ const HERE = "/admin/money/payouts";
 const previewOf = (currency: string) => `${HERE}?currency=${currency}#preview`;
 
 export const action = intentAction("money:manage", (intent) => ({
+  // A refused batch (balances moved since the preview, a hand-edited form) is the batch form's:
+  // the page then hides the preview it was made from and offers a fresh one (next-batch.tsx).
   [DEFAULT_INTENT]: intent({
     input: batchForm,
+    at: () => ({ form: BATCH_FORM }),
     run: (input, { db, actor }) => createBatch(db, actor, input),
     then: ({ batch, payouts, created }, { flash }) => {
       const count = `${payouts.length} payout${payouts.length === 1 ? "" : "s"}`;

@@ -1,20 +1,34 @@
-import { Form, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { Button } from "~/components/ui/button";
 import { FormError, SelectField, TextField } from "~/components/ui/field";
 import { Card } from "~/components/ui/misc";
 import { useIntentErrors } from "~/components/use-intent-errors";
+import { DateField } from "~/components/ui/date-field";
+import { formatDay } from "~/lib/dates";
 import { CURRENCIES, RATE_ITEMS } from "~/lib/money";
+
+/** The action's question before a card from a past day is published, with the posted values. */
+export type BackdatedWarning = { from: string; today: string; values: Record<string, string> };
+
+function backdatedOf(result: unknown): BackdatedWarning | null {
+  const warning = (result as { backdated?: BackdatedWarning } | undefined)?.backdated;
+  return warning && typeof warning === "object" ? warning : null;
+}
 
 // The page's two forms; a refusal shows on the form it came from only.
 
 /** A new version of one currency's rate card, in force from a date. */
 export function PublishRateCardForm({ today }: { today: string }) {
   const errors = useIntentErrors({ form: "publish" });
+  const backdated = backdatedOf(useActionData());
+  // After the question the form shows what was posted (also without JavaScript, when the page
+  // was rendered anew), so "Publish anyway" sends the same card.
+  const posted = backdated?.values ?? {};
   const navigation = useNavigation();
   return (
     <Card>
       <h2 className="mb-3 text-lg font-semibold">Publish a version</h2>
-      <Form method="post" className="space-y-4" noValidate>
+      <Form method="post" className="space-y-4" noValidate key={backdated ? "confirm" : "new"}>
         <input type="hidden" name="intent" value="publish" />
         <FormError message={errors.form} />
         <div className="grid gap-4 sm:grid-cols-2">
@@ -22,14 +36,15 @@ export function PublishRateCardForm({ today }: { today: string }) {
             label="Currency"
             name="currency"
             options={CURRENCIES.map((c) => ({ value: c, label: c }))}
+            defaultValue={posted.currency}
             error={errors.currency}
           />
-          <TextField
+          <DateField
             label="In force from"
             name="effectiveFrom"
-            type="date"
-            defaultValue={today}
+            defaultValue={posted.effectiveFrom ?? today}
             required
+            hint={`Today is ${formatDay(today)}. A day before today asks you to confirm.`}
             error={errors.effectiveFrom}
           />
         </div>
@@ -40,6 +55,7 @@ export function PublishRateCardForm({ today }: { today: string }) {
             name={item.key}
             inputMode="decimal"
             placeholder="0.00"
+            defaultValue={posted[item.key]}
             required
             error={errors[item.key]}
           />
@@ -48,11 +64,44 @@ export function PublishRateCardForm({ today }: { today: string }) {
           label="Note (optional)"
           name="note"
           placeholder="Raised after the Q3 review"
+          defaultValue={posted.note}
           error={errors.note}
         />
-        <Button type="submit" busy={navigation.formData?.get("intent") === "publish"}>
+        <Button
+          type="submit"
+          variant={backdated ? "secondary" : "primary"}
+          busy={
+            navigation.formData?.get("intent") === "publish" &&
+            navigation.formData?.get("confirmPast") !== "on"
+          }
+        >
           Publish
         </Button>
+        {backdated ? (
+          <div
+            role="group"
+            aria-labelledby="backdated-title"
+            className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
+          >
+            <p id="backdated-title" className="font-medium">
+              This card starts on {formatDay(backdated.from)}, before today.
+            </p>
+            <p className="mt-1">
+              Publish anyway to have unapproved items from that day on earn at it, or change the
+              date above and press Publish.
+            </p>
+            <div className="mt-3 flex flex-wrap gap-2">
+              <Button
+                type="submit"
+                name="confirmPast"
+                value="on"
+                busy={navigation.formData?.get("confirmPast") === "on"}
+              >
+                Publish anyway
+              </Button>
+            </div>
+          </div>
+        ) : null}
       </Form>
     </Card>
   );

@@ -1,8 +1,10 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
-import { FormError, TextField } from "~/components/ui/field";
-import { countryName, COUNTRIES } from "~/lib/rights";
+import { FormError } from "~/components/ui/field";
+import { COUNTRY_OPTIONS, countryName } from "~/lib/rights";
+import { MultiCombobox } from "~/components/ui/combobox";
+import { DateField } from "~/components/ui/date-field";
 import type { FieldErrors } from "~/lib/validation";
 import { ReasonForm } from "./reason-form";
 import type { Item } from "./request-card";
@@ -68,19 +70,13 @@ export function DecideForms({ item, errors }: { item: Item; errors: FieldErrors 
                   <input type="radio" name="territory" value="countries" />
                   Only these countries:
                 </label>
-                <select
+                <MultiCombobox
                   name="countries"
-                  multiple
-                  size={5}
-                  aria-label="Countries to grant"
-                  className="block w-full rounded-md border border-stone-300 px-3 py-2 text-sm"
-                >
-                  {COUNTRIES.map((c) => (
-                    <option key={c} value={c}>
-                      {countryName(c)}
-                    </option>
-                  ))}
-                </select>
+                  label="Countries to grant"
+                  options={COUNTRY_OPTIONS}
+                  placeholder="Type a country’s name"
+                  noMatch={(q) => `No country matches “${q}”.`}
+                />
               </div>
             ) : (
               <>
@@ -102,17 +98,15 @@ export function DecideForms({ item, errors }: { item: Item; errors: FieldErrors 
             ) : null}
           </fieldset>
           <div className="grid grid-cols-2 gap-3">
-            <TextField
+            <DateField
               name="termStart"
-              type="date"
               label="From"
               defaultValue={request.termStart}
               min={request.termStart}
               error={errors.termStart}
             />
-            <TextField
+            <DateField
               name="termEnd"
-              type="date"
               label={request.termEnd ? "Until" : "Until (empty: perpetual)"}
               defaultValue={request.termEnd ?? ""}
               max={request.termEnd ?? undefined}

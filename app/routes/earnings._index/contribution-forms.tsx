@@ -3,6 +3,7 @@ import { useIntentErrors } from "~/components/use-intent-errors";
 import { Button } from "~/components/ui/button";
 import { FormError, SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { Card, formatDateTime } from "~/components/ui/misc";
+import { DateField } from "~/components/ui/date-field";
 import { FEEDBACK_CATEGORIES } from "~/lib/money";
 
 // The two forms an artist earns with; a refusal shows on the form it came from only.
@@ -20,10 +21,9 @@ export function LogHoursForm({ today, formKey }: { today: string; formKey: strin
         <input type="hidden" name="clientKey" value={formKey} />
         <FormError message={errors.form} />
         <div className="grid gap-4 sm:grid-cols-2">
-          <TextField
+          <DateField
             label="Date"
             name="occurredOn"
-            type="date"
             max={today}
             defaultValue={today}
             required

@@ -1,11 +1,14 @@
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Button } from "~/components/ui/button";
+import { MultiCombobox } from "~/components/ui/combobox";
 import { FormError, SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { Card } from "~/components/ui/misc";
 import { useIntentErrors } from "~/components/use-intent-errors";
+import { DateField } from "~/components/ui/date-field";
+import { formatDay } from "~/lib/dates";
 import { USE_LABELS } from "~/lib/review";
-import { COUNTRIES, countryName, PLATFORMS } from "~/lib/rights";
+import { COUNTRY_OPTIONS, PLATFORMS } from "~/lib/rights";
 import type { loader } from "./route";
 
 /** Asks for rights to publish an approved submission: where, for how long, and how credited. */
@@ -16,6 +19,10 @@ export function RequestForm() {
   const [territory, setTerritory] = useState("worldwide");
   const [perpetual, setPerpetual] = useState(true);
   const [master, setMaster] = useState(false);
+  // Before the page's script runs (or without it) the countries list is always there: the radio
+  // buttons cannot show it, and a worldwide request ignores it.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   return (
     <Card>
       <h2 className="text-lg font-semibold">Request rights</h2>
@@ -94,48 +101,28 @@ export function RequestForm() {
             ))}
           </div>
         </fieldset>
-        {territory === "countries" ? (
-          <div>
-            <label htmlFor="countries" className="block text-sm font-medium text-stone-800">
-              Countries
-            </label>
-            <select
-              id="countries"
-              name="countries"
-              multiple
-              size={6}
-              aria-invalid={errors.countries ? true : undefined}
-              aria-describedby={errors.countries ? "countries-error" : "countries-hint"}
-              className="mt-1 block w-full rounded-md border border-stone-300 px-3 py-2 text-sm"
-            >
-              {COUNTRIES.map((c) => (
-                <option key={c} value={c}>
-                  {countryName(c)}
-                </option>
-              ))}
-            </select>
-            <p id="countries-hint" className="text-xs text-stone-600">
-              Hold Ctrl (or ⌘) to choose several.
-            </p>
-            {errors.countries ? (
-              <p id="countries-error" className="mt-1 text-sm text-red-700" role="alert">
-                {errors.countries}
-              </p>
-            ) : null}
-          </div>
+        {!hydrated || territory === "countries" ? (
+          <MultiCombobox
+            name="countries"
+            label="Countries"
+            options={COUNTRY_OPTIONS}
+            placeholder="Type a country’s name, e.g. Japan"
+            hint="Type to find a country, then Enter or click to add it; add as many as you need."
+            noMatch={(q) => `No country matches “${q}”.`}
+            error={errors.countries}
+          />
         ) : null}
         <div className="grid grid-cols-2 gap-3">
-          <TextField
+          <DateField
             name="termStart"
-            type="date"
             label="From"
             defaultValue={today}
             min={today}
+            hint={`Today is ${formatDay(today)}.`}
             error={errors.termStart}
           />
-          <TextField
+          <DateField
             name="termEnd"
-            type="date"
             label="Until"
             min={today}
             disabled={perpetual}

@@ -7,6 +7,7 @@ import { todayUtc } from "~/.server/money/dates";
 import { createBatch } from "~/.server/money/payouts";
 import { askPromotion, promotionInput } from "~/.server/money/promotions";
 import { publishRateCard, rateCardInput, setPayoutCurrency } from "~/.server/money/rates";
+import { UNKNOWN_ACTION } from "~/lib/validation";
 import {
   auditLog,
   contributions,
@@ -970,7 +971,7 @@ describe("the money pages when something changed or went wrong", () => {
     });
     const unknown = await post({ intent: "launder" });
     expect(unknown.status).toBe(400);
-    expect(unknown.body).toEqual({ ok: false, form: "page", errors: { form: "Unknown action." } });
+    expect(unknown.body).toEqual({ ok: false, form: "page", errors: { form: UNKNOWN_ACTION } });
     // A day in year 0 is a 422 on the field, never a database error.
     const ancient = await post({
       intent: "log-hours",
@@ -1024,7 +1025,13 @@ describe("the money pages when something changed or went wrong", () => {
       effectiveFrom: "Choose a date between 1900 and 2999.",
       hourlyMinor: "Enter an amount of at most 1,000,000.00.",
     });
-    const published = await post({ ...card, effectiveFrom: "2020-01-01", hourlyMinor: "1000000" });
+    const published = await post({
+      ...card,
+      effectiveFrom: "2020-01-01",
+      hourlyMinor: "1000000",
+      // A day before today is published once confirmed (refusals.test.ts).
+      confirmPast: "on",
+    });
     expect(published.status).toBe(302);
   });
 
