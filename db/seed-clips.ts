@@ -10,7 +10,9 @@ import { renderLocalClip } from "~/.server/generation/providers/local-renderer";
 import { quotaMonth } from "~/.server/generation/quota";
 import { newObjectKey, type ObjectStorage } from "~/.server/storage";
 import type { AspectRatio, Resolution, StylePreset } from "~/lib/generation";
-import { clips, generationJobs, quotaMovements, users } from "./schema";
+import { costOf } from "~/.server/generation/catalog";
+import { DEMO_MODEL_IDS } from "./seed-models";
+import { clips, generationJobs, generationModels, quotaMovements, users } from "./schema";
 
 // Finished clips for the demo artists, rendered for real by the stand-in renderer, so the studio
 // has something to show the moment a newcomer signs in. Short 480p clips keep the first start fast.
@@ -22,6 +24,8 @@ type DemoClip = {
   aspectRatio: AspectRatio;
   seed: number;
   hoursAgo: number;
+  /** The catalog entry it was made with (seed-models.ts). */
+  model: (typeof DEMO_MODEL_IDS)[keyof typeof DEMO_MODEL_IDS];
 };
 
 const DEMO_CLIPS: DemoClip[] = [
@@ -31,6 +35,7 @@ const DEMO_CLIPS: DemoClip[] = [
     style: "cinematic",
     aspectRatio: "16:9",
     seed: 4211,
+    model: DEMO_MODEL_IDS.default,
     hoursAgo: 50,
   },
   {
@@ -39,6 +44,7 @@ const DEMO_CLIPS: DemoClip[] = [
     style: "animation",
     aspectRatio: "1:1",
     seed: 77,
+    model: DEMO_MODEL_IDS.draft,
     hoursAgo: 26,
   },
   {
@@ -47,6 +53,7 @@ const DEMO_CLIPS: DemoClip[] = [
     style: "noir",
     aspectRatio: "9:16",
     seed: 1930,
+    model: DEMO_MODEL_IDS.backdrop,
     hoursAgo: 3,
   },
   // The second take of the paper birds: version 2 of "Paper migration" in seed-review.ts.
@@ -56,6 +63,7 @@ const DEMO_CLIPS: DemoClip[] = [
     style: "animation",
     aspectRatio: "1:1",
     seed: 78,
+    model: DEMO_MODEL_IDS.draft,
     hoursAgo: 5,
   },
   {
@@ -64,6 +72,7 @@ const DEMO_CLIPS: DemoClip[] = [
     style: "documentary",
     aspectRatio: "16:9",
     seed: 512,
+    model: DEMO_MODEL_IDS.residency,
     hoursAgo: 30,
   },
   {
@@ -72,6 +81,7 @@ const DEMO_CLIPS: DemoClip[] = [
     style: "dreamlike",
     aspectRatio: "16:9",
     seed: 9001,
+    model: DEMO_MODEL_IDS.residency,
     hoursAgo: 6,
   },
   // Program artists, so the review queue has several people's work in it.
@@ -81,6 +91,7 @@ const DEMO_CLIPS: DemoClip[] = [
     style: "dreamlike",
     aspectRatio: "16:9",
     seed: 303,
+    model: DEMO_MODEL_IDS.backdrop,
     hoursAgo: 60,
   },
   {
@@ -89,6 +100,7 @@ const DEMO_CLIPS: DemoClip[] = [
     style: "cinematic",
     aspectRatio: "16:9",
     seed: 1888,
+    model: DEMO_MODEL_IDS.default,
     hoursAgo: 300,
   },
   {
@@ -97,6 +109,7 @@ const DEMO_CLIPS: DemoClip[] = [
     style: "documentary",
     aspectRatio: "9:16",
     seed: 61,
+    model: DEMO_MODEL_IDS.draft,
     hoursAgo: 100,
   },
   {
@@ -105,6 +118,7 @@ const DEMO_CLIPS: DemoClip[] = [
     style: "animation",
     aspectRatio: "1:1",
     seed: 1000,
+    model: DEMO_MODEL_IDS.default,
     hoursAgo: 170,
   },
   {
@@ -113,6 +127,7 @@ const DEMO_CLIPS: DemoClip[] = [
     style: "cinematic",
     aspectRatio: "16:9",
     seed: 2024,
+    model: DEMO_MODEL_IDS.residency,
     hoursAgo: 40,
   },
 ];
@@ -131,6 +146,10 @@ export async function seedDemoClips(
     .from(users)
     .where(inArray(users.email, emails));
   const idByEmail = new Map(people.map((p) => [p.email, p.id]));
+  const catalog = await db
+    .select({ id: generationModels.id, costMultiplier: generationModels.costMultiplier })
+    .from(generationModels);
+  const costMultiplier = new Map(catalog.map((m) => [m.id, m.costMultiplier]));
   const scratch = await mkdtemp(path.join(os.tmpdir(), "greenroom-seed-"));
   let made = 0;
   try {
@@ -138,7 +157,7 @@ export async function seedDemoClips(
       const userId = idByEmail.get(demo.email);
       if (!userId) continue;
       const [existing] = await db
-        .select({ id: generationJobs.id })
+        .select({ id: generationJobs.id, modelId: generationJobs.modelId })
         .from(generationJobs)
         .where(
           and(
@@ -147,7 +166,19 @@ export async function seedDemoClips(
             eq(generationJobs.seed, demo.seed),
           ),
         );
-      if (existing) continue;
+      if (existing) {
+        // Seeded before the catalog: it names its model now.
+        if (!existing.modelId && costMultiplier.has(demo.model))
+          await db
+            .update(generationJobs)
+            .set({ modelId: demo.model })
+            .where(eq(generationJobs.id, existing.id));
+        continue;
+      }
+      const modelId = costMultiplier.has(demo.model) ? demo.model : null;
+      const charged = modelId
+        ? costOf({ costMultiplier: costMultiplier.get(modelId)! }, DURATION)
+        : DURATION;
 
       const jobId = crypto.randomUUID();
       const finishedAt = new Date(Date.now() - demo.hoursAgo * 3600_000);
@@ -195,6 +226,7 @@ export async function seedDemoClips(
           id: jobId,
           userId,
           provider: "local",
+          modelId,
           prompt: demo.prompt,
           durationSeconds: DURATION,
           resolution: RESOLUTION,
@@ -212,8 +244,8 @@ export async function seedDemoClips(
         // The ledger shows these seconds as spent this month, as if the artist had made them.
         const month = quotaMonth(new Date());
         await tx.insert(quotaMovements).values([
-          { userId, jobId, kind: "reserve", seconds: DURATION, month },
-          { userId, jobId, kind: "commit", seconds: DURATION, month },
+          { userId, jobId, kind: "reserve", seconds: charged, month },
+          { userId, jobId, kind: "commit", seconds: charged, month },
         ]);
         await tx.insert(clips).values({
           id: jobId,

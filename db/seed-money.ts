@@ -8,6 +8,7 @@ import {
   rejectContribution,
 } from "~/.server/money/contributions";
 import { todayUtc } from "~/.server/money/dates";
+import type { FeedbackCategory } from "~/lib/money";
 import { awardGrant } from "~/.server/money/grants";
 import { createBatch, markPayout } from "~/.server/money/payouts";
 import { acceptPromotion, askPromotion } from "~/.server/money/promotions";
@@ -191,6 +192,48 @@ export async function seedDemoMoney(db: Db, options: { appUrl: string }) {
       opts,
     );
   }
+  // Reports about clips of other catalog models, waiting for an admin: /admin/money counts them
+  // per model (seed-models.ts, seed-clips.ts).
+  const generationOf = async (artist: User, prompt: string) => {
+    const [g] = await db
+      .select({ id: generationJobs.id })
+      .from(generationJobs)
+      .where(and(eq(generationJobs.userId, artist.id), eq(generationJobs.prompt, prompt)))
+      .limit(1);
+    return g?.id ?? null;
+  };
+  const modelReports: [User, string, FeedbackCategory, string][] = [
+    [
+      ari,
+      "Paper birds migrating across a city of stacked books",
+      "quality",
+      "The draft model smears the birds' wings into the background whenever they turn.",
+    ],
+    [
+      bea,
+      "A carousel of melting clocks turning under a violet sky",
+      "bug",
+      "The residency preview renders the last second as a frozen frame on 10-second clips.",
+    ],
+    [
+      bea,
+      "Morning fog lifting off a mountain lake, a heron takes flight",
+      "safety",
+      "A prompt naming a real lake produced a recognisable private house on its shore.",
+    ],
+    [
+      mira,
+      "Ink drops blooming into a coral reef, slow and silent",
+      "idea",
+      "Let the backdrop model keep the image's colours instead of its own palette.",
+    ],
+  ];
+  for (const [artist, prompt, category, description] of modelReports) {
+    const generationId = await generationOf(artist, prompt);
+    if (generationId)
+      await fileFeedbackReport(db, acting(artist), { generationId, category, description });
+  }
+
   const beaHours = await hours(bea, 8, "2", "Checked safety filters on crowd scenes.");
   await approveContribution(db, admin, beaHours.id, opts);
   await hours(bea, 1, "1.25", "Short session on portrait lighting.");

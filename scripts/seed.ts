@@ -1,7 +1,12 @@
 // Migrates and seeds the demo data; safe to run again.
 import { openDatabase } from "~/.server/db";
 import { parseEnv } from "~/.server/env";
-import { provenanceKeysFromEnv, storageFromEnv } from "~/.server/generation/setup";
+import { syncDefaultModel } from "~/.server/generation/catalog";
+import {
+  provenanceKeysFromEnv,
+  providersFromEnv,
+  storageFromEnv,
+} from "~/.server/generation/setup";
 import { describeSeeded, seedDemoData } from "~db/demo-data";
 import { loadDotEnv } from "../server/start";
 import { runScript } from "./run-script";
@@ -12,6 +17,8 @@ await runScript(async () => {
   const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   try {
     await handle.migrate();
+    // The catalog's default entry, as the server writes it at start: demo clips name it.
+    await syncDefaultModel(handle.db, providersFromEnv(env).get(env.GENERATION_PROVIDER)!);
     const seeded = await seedDemoData(handle.db, {
       appUrl: env.APP_URL,
       storage: storageFromEnv(env),

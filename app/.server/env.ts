@@ -103,6 +103,8 @@ const schema = z.object({
   FAL_QUEUE_URL: z.url().default("https://queue.fal.run"),
   // Where fal's webhook signing keys are published (cached for a day).
   FAL_JWKS_URL: z.url().default("https://rest.alpha.fal.ai/.well-known/jwks.json"),
+  // How often a running fal job is polled; a verified webhook cuts the wait short.
+  FAL_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(3000),
   GENERATION_CONCURRENCY_FAL: z.coerce.number().int().min(1).max(256).default(4),
   // Webhooks (Replicate, fal) need the portal reachable from the internet at APP_URL. "auto": on
   // when APP_URL is set and is not localhost; "off": polling alone.

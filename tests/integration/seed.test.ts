@@ -15,6 +15,7 @@ import {
   users,
 } from "~db/schema";
 import { loadEarnings, loadMoneyOverview } from "~/.server/money/views";
+import { deliveredByModel, listModels, modelsForArtist } from "~/.server/generation/catalog";
 import { DEFAULT_THRESHOLDS, listFlags, scanForAnomalies } from "~/.server/oversight/flags";
 import { action as loginAction } from "~/routes/login/route";
 import { loader as acceptLoader } from "~/routes/invite.$token/route";
@@ -85,7 +86,14 @@ describe("the demo review program", () => {
       storage: testStorage,
       provenance: testProvenance,
     });
-    expect(first).toMatchObject({ clips: 11, submissions: 11, rights: 3, flags: 4, studio: 4 });
+    expect(first).toMatchObject({
+      models: 4,
+      clips: 11,
+      submissions: 11,
+      rights: 3,
+      flags: 4,
+      studio: 4,
+    });
     expect(first.payouts).toBeGreaterThanOrEqual(3);
     const again = await seedDemoData(t.db, {
       appUrl: APP_URL,
@@ -94,6 +102,7 @@ describe("the demo review program", () => {
     });
     expect(again).toEqual({
       accounts: 0,
+      models: 0,
       clips: 0,
       submissions: 0,
       rights: 0,
@@ -215,6 +224,7 @@ describe("the demo review program", () => {
       "approved",
       "approved",
       "pending",
+      "pending",
       "rejected",
     ]);
     // Bea is paid in euros; her residency grant waits for a second admin (Omar awarded it).
@@ -225,6 +235,35 @@ describe("the demo review program", () => {
     expect(overview.awaitingGrants).toHaveLength(1);
     expect(overview.awaitingGrants[0]!.awardedByName).toBe("Omar Castillo");
     expect(overview.pendingContributions.length).toBeGreaterThanOrEqual(2);
+    // Models: artists pick among the catalog's local entries open to their cohort (the
+    // switched-off gateway model is listed for admins only); clips and feedback reports name
+    // several models.
+    const picks = await modelsForArtist(t.db, acting(artist), ["local"]);
+    expect(picks.map((m) => m.displayName)).toEqual([
+      "Stand-in renderer",
+      "Backdrop (from your image)",
+      "Residency preview",
+      "Storyboard draft",
+    ]);
+    expect(picks.find((m) => m.takesImage && !m.isDefault)).toBeDefined();
+    const catalog = await listModels(t.db, acting(admin));
+    expect(catalog.filter((m) => !m.enabled).map((m) => m.provider)).toEqual(["openai"]);
+    expect(catalog.some((m) => m.cohorts.length > 0)).toBe(true);
+    const delivered = (await deliveredByModel(t.db)).map((r) => [r.model, r.clips]);
+    expect(delivered.sort()).toEqual([
+      ["Backdrop (from your image)", 2],
+      ["Residency preview", 3],
+      ["Stand-in renderer", 3],
+      ["Storyboard draft", 3],
+    ]);
+    expect(
+      overview.feedbackByModel.map((r) => [r.model, r.total, r.quality, r.safety, r.bug, r.idea]),
+    ).toEqual([
+      ["Residency preview", 2, 0, 1, 1, 0],
+      ["Backdrop (from your image)", 1, 0, 0, 0, 1],
+      ["Stand-in renderer", 1, 1, 0, 0, 0],
+      ["Storyboard draft", 1, 1, 0, 0, 0],
+    ]);
     // Jonas's transfer failed: the amount is payable again, in the balances list.
     const jonas = await person("jonas.berg@greenroom.test");
     expect(overview.balances.rows.some((b) => b.userId === jonas.id)).toBe(true);

@@ -220,8 +220,32 @@ describe("/admin/money", () => {
       askedPromotions: [],
       balances: { rows: [], next: null },
       batches: [],
+      feedbackByModel: [],
       me: "me",
     };
+  });
+
+  it("shows feedback reports per model and category", () => {
+    ui.loaderData = {
+      ...(ui.loaderData as object),
+      feedbackByModel: [
+        {
+          modelId: "m1",
+          model: "Sora gateway",
+          total: 3,
+          pending: 2,
+          quality: 0,
+          safety: 2,
+          bug: 1,
+          idea: 0,
+        },
+      ],
+    };
+    const html = render(createElement(MoneyOverview));
+    expect(html).toContain("Feedback reports by model");
+    const row = html.slice(html.indexOf("Sora gateway"));
+    const cells = [...row.matchAll(/<td[^>]*>(\d+)<\/td>/g)].slice(0, 6).map((m) => m[1]);
+    expect(cells).toEqual(["0", "2", "1", "0", "3", "2"]);
   });
 
   it("'Approve grant' is busy on the grant being approved; a cancel reason error is in its dialog", () => {

@@ -7,6 +7,7 @@ import type { ProvenanceKeys } from "./provenance";
 import type { VideoProvider } from "./providers/provider";
 import { failExhaustedJob, MAX_ATTEMPTS, runGenerationJob, type RunnerDeps } from "./runner";
 import { removeAbandonedScratch } from "./scratch";
+import { listenForRunNudges } from "./webhooks";
 
 // The generation queue of one process: pg-boss on the portal's own database (PostgreSQL natively,
 // PGlite through its `db` option), the fair-share dispatcher, the stale-job sweep, and this
@@ -23,7 +24,8 @@ const QUEUE_SETUP_LOCK_KEY = 7_316_842_002;
 export const renderQueue = (provider: string) => `generation-render-${provider}`;
 
 export type GenerationQueueOptions = {
-  handle: Pick<DatabaseHandle, "db" | "executeSql" | "exclusively">;
+  handle: Pick<DatabaseHandle, "db" | "executeSql" | "exclusively"> &
+    Partial<Pick<DatabaseHandle, "listen">>;
   providers: Map<string, VideoProvider>;
   /** Jobs running at once per provider, across every process. */
   concurrency: Record<string, number>;
@@ -73,6 +75,7 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let again = false;
+  let stopNudges: (() => Promise<void>) | undefined;
 
   const send = async (
     jobId: string,
@@ -224,6 +227,10 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
           workerIds.push(workerId);
         }
       }
+      // A verified webhook names a run on the database's nudge channel: the runner polling it here
+      // polls at once, whichever process took the delivery (webhooks.ts).
+      if (workerIds.length > 0 && handle.listen)
+        stopNudges = await listenForRunNudges(handle.listen, logger);
       timer = setInterval(() => void tick(), options.tickMs ?? 1000);
       timer.unref();
       await tick();
@@ -231,6 +238,7 @@ export function createGenerationQueue(options: GenerationQueueOptions): Generati
     async stop() {
       clearInterval(timer);
       shutdown.abort();
+      await stopNudges?.();
       await running;
       await boss.stop({ graceful: true, wait: true, timeout: 10_000, close: false });
     },

@@ -71,20 +71,38 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener("abort", done, { once: true });
   });
 
-/** The provider's poll interval, cut short by a signed webhook about this run (webhooks.ts). */
-async function untilNextPoll(provider: VideoProvider, providerJobId: string, signal: AbortSignal) {
+/**
+ * The webhook nudges about one run while it is polled (webhooks.ts): each wait is the provider's
+ * poll interval, cut short by a nudge. A nudge that arrives while a poll is on its way (the
+ * provider finished just after answering "running") is kept for the next wait, not lost.
+ */
+function watchNudges(provider: VideoProvider, providerJobId: string) {
   const event = `${provider.id}:${providerJobId}`;
-  const nudged = new AbortController();
-  const onNudge = () => nudged.abort();
-  const onStop = () => nudged.abort();
-  runNudges.once(event, onNudge);
-  signal.addEventListener("abort", onStop, { once: true });
-  try {
-    await sleep(provider.pollIntervalMs, nudged.signal);
-  } finally {
-    runNudges.off(event, onNudge);
-    signal.removeEventListener("abort", onStop);
-  }
+  let nudged = false;
+  let wake: (() => void) | null = null;
+  const onNudge = () => {
+    nudged = true;
+    wake?.();
+  };
+  runNudges.on(event, onNudge);
+  return {
+    async wait(signal: AbortSignal) {
+      if (!nudged && !signal.aborted) {
+        const cut = new AbortController();
+        const onStop = () => cut.abort();
+        wake = onStop;
+        signal.addEventListener("abort", onStop, { once: true });
+        try {
+          await sleep(provider.pollIntervalMs, cut.signal);
+        } finally {
+          wake = null;
+          signal.removeEventListener("abort", onStop);
+        }
+      }
+      nudged = false;
+    },
+    stop: () => void runNudges.off(event, onNudge),
+  };
 }
 
 /**
@@ -335,16 +353,21 @@ async function render(attempt: Attempt, asked: Asked): Promise<FetchedOutput> {
   }
   const providerJobId = attempt.providerJobId;
 
-  for (;;) {
-    if (stop.signal.aborted) throw new Cancelled();
-    const state = await provider.poll(providerJobId);
-    attempt.progress = Math.max(attempt.progress, Math.min(0.99, state.progress));
-    if (state.status === "succeeded") break;
-    if (state.status === "failed")
-      throw new ProviderError(state.error ?? "The provider could not make this clip.", false);
-    if (state.status === "canceled")
-      throw new ProviderError("The provider cancelled this clip.", false);
-    await untilNextPoll(provider, providerJobId, stop.signal);
+  const nudges = watchNudges(provider, providerJobId);
+  try {
+    for (;;) {
+      if (stop.signal.aborted) throw new Cancelled();
+      const state = await provider.poll(providerJobId);
+      attempt.progress = Math.max(attempt.progress, Math.min(0.99, state.progress));
+      if (state.status === "succeeded") break;
+      if (state.status === "failed")
+        throw new ProviderError(state.error ?? "The provider could not make this clip.", false);
+      if (state.status === "canceled")
+        throw new ProviderError("The provider cancelled this clip.", false);
+      await nudges.wait(stop.signal);
+    }
+  } finally {
+    nudges.stop();
   }
 
   const fetched = await provider.fetchResult(providerJobId, attempt.dir);

@@ -84,6 +84,7 @@ export function providersFromEnv(env: Env): Map<string, VideoProvider> {
         apiKey: env.FAL_KEY,
         model: env.FAL_MODEL,
         queueUrl: env.FAL_QUEUE_URL,
+        pollIntervalMs: env.FAL_POLL_INTERVAL_MS,
         webhookUrl: webhooksEnabled(env.GENERATION_WEBHOOKS, env.APP_URL)
           ? `${env.APP_URL}/webhooks/fal`
           : undefined,
@@ -129,7 +130,7 @@ export type GenerationService = {
 };
 
 export function generationQueueFromEnv(
-  handle: Pick<DatabaseHandle, "db" | "executeSql" | "exclusively">,
+  handle: Pick<DatabaseHandle, "db" | "executeSql" | "exclusively" | "listen">,
   env: Env,
   logger: Logger,
   options: { workers: number; storage: ObjectStorage; providers: Map<string, VideoProvider> },

@@ -1,8 +1,9 @@
 import { createHash, createHmac, createPublicKey, timingSafeEqual, verify } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { and, eq, inArray, like, or } from "drizzle-orm";
+import { and, eq, inArray, like, or, sql } from "drizzle-orm";
+import type { Logger } from "pino";
 import { generationJobs, webhookDeliveries } from "~db/schema";
-import type { Db } from "../db";
+import type { DatabaseHandle, Db } from "../db";
 
 // Signed webhooks from Replicate and fal.ai: a finished run is picked up at once instead of at the
 // next poll. Nothing in a webhook is trusted beyond "look at this run now": the runner still polls
@@ -160,11 +161,91 @@ export async function fetchReplicateSecret(
 export const runNudges = new EventEmitter();
 runNudges.setMaxListeners(0);
 
+/**
+ * The channel a verified webhook is announced on, "{provider}:{run id}": every process with render
+ * workers LISTENs to it (listenForRunNudges), so the runner polling that run is woken wherever it
+ * runs — a separate `npm run worker` as well as the web process that took the delivery.
+ */
+export const RUN_NUDGE_CHANNEL = "greenroom_run_nudge";
+
+/** Listeners on RUN_NUDGE_CHANNEL up in this process: while one is, the database carries nudges here. */
+let listenersUp = 0;
+
+const NUDGE_PATTERN = /^(local|replicate|openai|fal):[^\s]{1,1000}$/;
+
+type Listen = NonNullable<DatabaseHandle["listen"]>;
+
+/**
+ * LISTENs for nudges and passes each on to this process's runners. A lost listener is reopened
+ * after `retryMs` (meanwhile runners poll at their interval, as ever). Resolves once listening
+ * (or once the first try failed and the retry is scheduled); call the result to stop.
+ */
+export async function listenForRunNudges(
+  listen: Listen,
+  logger: Logger,
+  options: { retryMs?: number } = {},
+) {
+  let stop: (() => Promise<void>) | null = null;
+  let up = false;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const down = () => {
+    if (up) listenersUp--;
+    up = false;
+  };
+  const open = async (): Promise<void> => {
+    if (closed) return;
+    try {
+      stop = await listen(
+        RUN_NUDGE_CHANNEL,
+        (payload) => {
+          if (NUDGE_PATTERN.test(payload)) runNudges.emit(payload);
+        },
+        (err) => {
+          logger.warn({ err }, "webhook nudges: lost the database listener; retrying");
+          down();
+          const lost = stop;
+          stop = null;
+          void lost?.();
+          later();
+        },
+      );
+      if (closed) {
+        await stop();
+        return;
+      }
+      up = true;
+      listenersUp++;
+    } catch (err) {
+      logger.warn({ err }, "webhook nudges: could not listen; runners poll at their interval");
+      later();
+    }
+  };
+  const later = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void open();
+    }, options.retryMs ?? 2000);
+    retry.unref();
+  };
+  await open();
+  return async () => {
+    closed = true;
+    clearTimeout(retry);
+    down();
+    const last = stop;
+    stop = null;
+    await last?.();
+  };
+}
+
 export type WebhookOutcome = "nudged" | "unknown-run" | "replayed";
 
 /**
  * A verified delivery: remembered once (a replay is refused), then the running job of that run,
- * if any, is told to poll now. Nothing about the job is changed here.
+ * if any, is told to poll now — through the database, so a worker in another process hears it
+ * too. Nothing about the job is changed here.
  */
 export async function acceptWebhook(
   db: Db,
@@ -196,7 +277,11 @@ export async function acceptWebhook(
       ),
     );
   if (!job) return "unknown-run";
-  runNudges.emit(`${provider}:${job.run}`);
+  const event = `${provider}:${job.run}`;
+  await db.execute(sql`SELECT pg_notify(${RUN_NUDGE_CHANNEL}, ${event})`);
+  // Without a listener here (no workers in this process, or LISTEN down), the runners of this
+  // process still hear it directly; with one, the notification above reaches them once.
+  if (listenersUp === 0) runNudges.emit(event);
   return "nudged";
 }
 

@@ -4,6 +4,7 @@ import {
   clips,
   contributions,
   generationJobs,
+  generationModels,
   grants,
   ledgerBalances,
   payoutBatches,
@@ -14,9 +15,10 @@ import {
   submissionVersions,
   users,
 } from "~db/schema";
+import { FEEDBACK_CATEGORIES, type FeedbackCategory } from "~/lib/money";
 import { assertCan, type ActingUser } from "../auth/guards";
 import type { SessionUser } from "../auth/session";
-import type { Db } from "../db";
+import { selectRows, type Db } from "../db";
 import { UserError } from "../errors";
 import { COUNTS_BESIDE_A_LIVE_LIST, uncachedFigures, type FiguresCache } from "../figures-cache";
 import { encodeTimeCursor, requireTimeCursor } from "../pagination";
@@ -116,6 +118,50 @@ export async function loadEarnings(
 }
 
 const artistUser = alias(users, "artist");
+
+/**
+ * The model a generation was made with, as admins know it: the catalog entry's name, else (a job
+ * from before the catalog) the model its clip recorded, else its provider.
+ */
+const modelName = sql<
+  string | null
+>`coalesce(${generationModels.displayName}, ${clips.model}, ${generationJobs.provider})`;
+
+export type FeedbackByModel = {
+  modelId: string | null;
+  model: string;
+  /** Reports not rejected: pending and approved. */
+  total: number;
+  pending: number;
+} & Record<FeedbackCategory, number>;
+
+/**
+ * Feedback reports per model of the generation they are about, counted by category (ADR 0022):
+ * which model draws safety reports, which draws bugs. Rejected reports are not counted (an admin
+ * found them not to be about the model); pending ones are, and are also counted apart.
+ */
+export async function feedbackReportsByModel(db: Db, admin: ActingUser) {
+  assertCan(admin, "money:manage");
+  const byCategory = FEEDBACK_CATEGORIES.map(
+    (category) =>
+      sql`count(*) filter (where c.category = ${category})::int AS ${sql.identifier(category)}`,
+  );
+  return selectRows<FeedbackByModel>(
+    db,
+    sql`SELECT j.model_id AS "modelId",
+               coalesce(m.display_name, cl.model, j.provider, 'Generation deleted') AS model,
+               count(*)::int AS total,
+               count(*) filter (where c.state = 'pending')::int AS pending,
+               ${sql.join(byCategory, sql`, `)}
+        FROM contributions c
+        LEFT JOIN generation_jobs j ON j.id = c.generation_id
+        LEFT JOIN generation_models m ON m.id = j.model_id
+        LEFT JOIN clips cl ON cl.id = j.id
+        WHERE c.kind = 'feedback' AND c.state <> 'rejected'
+        GROUP BY 1, 2
+        ORDER BY 3 DESC, 2`,
+  );
+}
 const awarder = alias(users, "awarder");
 
 /** The admin overview: totals by state per currency, what waits for a decision, balances. */
@@ -143,6 +189,7 @@ export async function loadMoneyOverview(
     askedPromotions,
     balances,
     batches,
+    feedbackByModel,
   ] = await Promise.all([
     // Kept per batch by a trigger on payouts: a few rows per batch, however many payouts.
     db
@@ -170,11 +217,14 @@ export async function loadMoneyOverview(
         artist: artistUser.displayName,
         artistEmail: artistUser.email,
         prompt: generationJobs.prompt,
+        model: modelName,
         rate: rateCards,
       })
       .from(contributions)
       .innerJoin(artistUser, eq(artistUser.id, contributions.userId))
       .leftJoin(generationJobs, eq(generationJobs.id, contributions.generationId))
+      .leftJoin(generationModels, eq(generationModels.id, generationJobs.modelId))
+      .leftJoin(clips, eq(clips.id, generationJobs.id))
       // The card that would price it: the artist's currency, in force on the item's date.
       .leftJoin(
         rateCards,
@@ -243,6 +293,7 @@ export async function loadMoneyOverview(
       .groupBy(promotions.currency),
     listBalances(db, options.balancesAfter),
     listBatches(db, admin, { limit: 5 }),
+    feedbackReportsByModel(db, admin),
   ]);
   const currencies = [
     ...new Set([...totalsByState.map((p) => p.currency), ...ledgerTotals.map((l) => l.currency)]),
@@ -292,6 +343,7 @@ export async function loadMoneyOverview(
     askedPromotions: askedPromotions.map((p) => ({ ...p, total: Number(p.total) })),
     balances,
     batches: batches.rows,
+    feedbackByModel,
   };
 }
 

@@ -31,6 +31,7 @@ export function ContributionCard({ item }: { item: ContributionItem }) {
           <p className="text-sm text-stone-600">
             {item.artist || item.artistEmail} · logged {formatDateTime(c.createdAt)}
             {item.prompt ? ` · about “${item.prompt.slice(0, 60)}”` : ""}
+            {item.model ? ` · made with ${item.model}` : ""}
           </p>
         </div>
         <p className="text-sm">

@@ -4,6 +4,7 @@ import { Money } from "~/components/money/money";
 import { EmptyState, formatDateTime, PageHeader } from "~/components/ui/misc";
 import { cellClass, DataTable, rowClass } from "~/components/ui/table";
 import { ContributionCard } from "./contribution-card";
+import { FeedbackByModel } from "./feedback-by-model";
 import { GrantCard } from "./grant-card";
 import type { loader } from "./route";
 import { plural } from "~/lib/plural";
@@ -96,6 +97,8 @@ export function MoneyOverview() {
           </nav>
         ) : null}
       </section>
+
+      <FeedbackByModel rows={data.feedbackByModel} />
 
       <section aria-labelledby="grants-waiting" className="mb-8">
         <h2 id="grants-waiting" className="mb-3 text-lg font-semibold">
