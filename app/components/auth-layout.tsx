@@ -13,7 +13,7 @@ export function AuthLayout({
 }) {
   return (
     <div className="grid min-h-screen lg:grid-cols-2">
-      <div className="relative hidden overflow-hidden bg-brand-900 p-12 text-brand-50 lg:flex lg:flex-col lg:justify-between">
+      <div className="palette-fixed relative hidden overflow-hidden bg-brand-900 p-12 text-brand-50 lg:flex lg:flex-col lg:justify-between">
         <div
           aria-hidden="true"
           className="absolute -right-24 -top-24 h-96 w-96 rounded-full bg-gradient-to-br from-brand-600 to-emerald-300 opacity-40 blur-3xl"

@@ -1,66 +1,13 @@
 import { expect, test, type Page } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./support/axe";
-import { ADMIN, DEMO_PASSWORD, REVIEWER, signIn } from "./support/auth";
+import { ADMIN, DEMO_PASSWORD, signIn } from "./support/auth";
+import { open, PAGES, ROLES } from "./support/main-pages";
 
 // Every main page as each role would open it, on a phone (390 × 844) and a small laptop
 // (1366 × 768): the document never scrolls sideways (wide tables scroll inside their own box or
 // become cards), the navigation collapses into a menu on the phone, the admin navigation fits one
 // row on the laptop, and axe finds nothing serious in the light or the dark scheme.
 // One sign-in per role (the suite shares a login budget per address).
-
-const ARTIST = { email: "artist@greenroom.test", name: "Ari Artist" };
-
-/** Pages found by following the first link that matches, so the spec needs no seeded ids. */
-type Visit = string | { from: string; link: string };
-
-const PAGES: Record<"artist" | "reviewer" | "admin", Visit[]> = {
-  artist: [
-    "/",
-    "/studio",
-    { from: "/studio", link: 'a[href^="/studio/clips/"]' },
-    "/submissions",
-    { from: "/submissions", link: 'a[href^="/submissions/"]' },
-    "/rights",
-    "/earnings",
-    "/notifications",
-    "/settings/notifications",
-    "/provenance",
-  ],
-  reviewer: [
-    "/review",
-    { from: "/review", link: 'a[href^="/review/"]:not([href*="compare"])' },
-    "/provenance",
-  ],
-  admin: [
-    "/admin",
-    "/admin/people",
-    { from: "/admin/people", link: 'a[href^="/admin/people/"]' },
-    "/admin/invites",
-    "/admin/rights",
-    "/admin/money",
-    "/admin/money/rates",
-    "/admin/money/grants",
-    "/admin/money/promotions",
-    "/admin/money/payouts",
-    { from: "/admin/money/payouts", link: 'a[href^="/admin/money/payouts/"]:not([href$=".csv"])' },
-    "/admin/money/ledger",
-    "/admin/flags",
-    "/admin/audit",
-    "/admin/outbox",
-  ],
-};
-
-async function open(page: Page, visit: Visit) {
-  if (typeof visit === "string") {
-    await page.goto(visit);
-    return visit;
-  }
-  await page.goto(visit.from);
-  const href = await page.locator(visit.link).first().getAttribute("href");
-  expect(href, `a link ${visit.link} on ${visit.from}`).toBeTruthy();
-  await page.goto(href!);
-  return href!;
-}
 
 async function expectNoSidewaysScroll(page: Page, where: string) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({
@@ -72,11 +19,7 @@ async function expectNoSidewaysScroll(page: Page, where: string) {
   );
 }
 
-for (const [role, who] of [
-  ["artist", ARTIST],
-  ["reviewer", REVIEWER],
-  ["admin", ADMIN],
-] as const) {
+for (const [role, who] of ROLES) {
   test(`every ${role} page fits a phone and a small laptop, light and dark`, async ({ page }) => {
     test.setTimeout(240_000);
     await signIn(page, who.email, DEMO_PASSWORD, who.name);

@@ -7,11 +7,15 @@ import { cellClass, DataTable, rowClass } from "../ui/table";
 // ticks are round numbers drawn at their own gridlines. Every point and bar carries its exact
 // value as a tooltip (an SVG <title>: no script needed).
 
-/** Colours with at least 3:1 contrast against white, told apart by shape and dash too. */
-export const SERIES_COLOURS = ["#166534", "#1d4ed8", "#b45309", "#7e22ce", "#be123c", "#0f766e"];
+/**
+ * Colours with at least 3:1 contrast against the card in either scheme (tokens in app/styles.css,
+ * lighter in dark mode), told apart by shape and dash too. Set through `style`: SVG presentation
+ * attributes do not take var().
+ */
+export const SERIES_COLOURS = [1, 2, 3, 4, 5, 6].map((n) => `var(--chart-${n})`);
 /** Dash patterns per series, so a median and a p90 differ without colour. */
 const SERIES_DASHES = [undefined, "6 4", "2 3", "8 3 2 3"];
-const TARGET_COLOUR = "#b91c1c";
+const TARGET_COLOUR = "var(--chart-target)";
 
 export type Series = { name: string; values: (number | null)[] };
 export type Reference = { value: number; label: string };
@@ -71,7 +75,7 @@ function Legend({
                 y="0"
                 width="10"
                 height="10"
-                fill={SERIES_COLOURS[i % SERIES_COLOURS.length]}
+                style={{ fill: SERIES_COLOURS[i % SERIES_COLOURS.length] }}
               />
             ) : (
               <line
@@ -79,7 +83,7 @@ function Legend({
                 x2="24"
                 y1="5"
                 y2="5"
-                stroke={SERIES_COLOURS[i % SERIES_COLOURS.length]}
+                style={{ stroke: SERIES_COLOURS[i % SERIES_COLOURS.length] }}
                 strokeWidth="3"
                 strokeDasharray={SERIES_DASHES[i % SERIES_DASHES.length]}
               />
@@ -96,7 +100,7 @@ function Legend({
               x2="24"
               y1="5"
               y2="5"
-              stroke={TARGET_COLOUR}
+              style={{ stroke: TARGET_COLOUR }}
               strokeWidth="2"
               strokeDasharray="3 2"
             />
@@ -229,7 +233,7 @@ function ValueGrid({
             x2={WIDTH - layout.right}
             y1={y(reference.value)}
             y2={y(reference.value)}
-            stroke={TARGET_COLOUR}
+            style={{ stroke: TARGET_COLOUR }}
             strokeWidth={2}
             strokeDasharray="6 3"
           >
@@ -239,7 +243,7 @@ function ValueGrid({
             x={WIDTH - layout.right - 4}
             y={y(reference.value) - 5}
             textAnchor="end"
-            fill={TARGET_COLOUR}
+            style={{ fill: TARGET_COLOUR }}
             className="chart-reference"
           >
             {reference.label}
@@ -315,7 +319,7 @@ export function LineChart(props: ChartProps) {
                 key={d}
                 d={d}
                 fill="none"
-                stroke={colour}
+                style={{ stroke: colour }}
                 strokeWidth={2.5}
                 strokeDasharray={SERIES_DASHES[si % SERIES_DASHES.length]}
               />
@@ -324,9 +328,9 @@ export function LineChart(props: ChartProps) {
               v === null ? null : (
                 <g key={i} className="chart-point">
                   {si % 2 === 0 ? (
-                    <circle cx={x(i)} cy={y(v)} r={3} fill={colour} />
+                    <circle cx={x(i)} cy={y(v)} r={3} style={{ fill: colour }} />
                   ) : (
-                    <rect x={x(i) - 3} y={y(v) - 3} width={6} height={6} fill={colour} />
+                    <rect x={x(i) - 3} y={y(v) - 3} width={6} height={6} style={{ fill: colour }} />
                   )}
                   {/* A wider, invisible target carries the exact value as a tooltip. */}
                   <circle cx={x(i)} cy={y(v)} r={9} fill="transparent">
@@ -393,7 +397,7 @@ export function BarChart({
                   y={Math.min(y(from), y(to))}
                   width={Math.max(1, width - (grouped ? 1 : 0))}
                   height={Math.abs(y(from) - y(to))}
-                  fill={SERIES_COLOURS[si % SERIES_COLOURS.length]}
+                  style={{ fill: SERIES_COLOURS[si % SERIES_COLOURS.length] }}
                 >
                   <title>{`${label} · ${s.name}: ${format(v)}`}</title>
                 </rect>
@@ -458,7 +462,7 @@ function HorizontalBars(props: ChartProps) {
               y={top}
               width={Math.max(0, axis.y(v) - axis.y(0))}
               height={rowH - 8}
-              fill={SERIES_COLOURS[0]}
+              style={{ fill: SERIES_COLOURS[0] }}
             >
               <title>{`${label}: ${format(v)}`}</title>
             </rect>

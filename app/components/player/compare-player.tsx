@@ -160,7 +160,7 @@ export const ComparePlayer = forwardRef<
       role="region"
       aria-label={`Compare ${later.label} with ${earlier.label}`}
       tabIndex={-1}
-      className="overflow-hidden rounded-lg bg-stone-900 text-stone-100 outline-none"
+      className="palette-fixed overflow-hidden rounded-lg bg-stone-900 text-stone-100 outline-none"
       data-testid="compare-player"
     >
       <div

@@ -381,7 +381,7 @@ export const FramePlayer = forwardRef<PlayerHandle, FramePlayerProps>(function F
       role="region"
       aria-label={`Player: ${label}`}
       tabIndex={-1}
-      className={`overflow-hidden rounded-lg bg-stone-900 text-stone-100 outline-none ${fullscreen ? "flex h-full flex-col overflow-y-auto rounded-none" : ""}`}
+      className={`palette-fixed overflow-hidden rounded-lg bg-stone-900 text-stone-100 outline-none ${fullscreen ? "flex h-full flex-col overflow-y-auto rounded-none" : ""}`}
       data-testid="frame-player"
     >
       <div className={`relative bg-black ${fullscreen ? "min-h-0 flex-1" : ""}`}>
@@ -486,7 +486,7 @@ export const FramePlayer = forwardRef<PlayerHandle, FramePlayerProps>(function F
       </div>
 
       {children ? (
-        <div className="bg-white p-3 text-stone-900 sm:p-4">{children(snapshot)}</div>
+        <div className="surface-dark bg-white p-3 sm:p-4">{children(snapshot)}</div>
       ) : null}
 
       <p role="status" aria-live="polite" className="sr-only" data-testid="player-announcement">

@@ -30,7 +30,7 @@ export const ShortcutSheet = forwardRef<
     <dialog
       ref={ref}
       aria-labelledby={titleId}
-      className="m-auto w-[min(100%-2rem,28rem)] rounded-lg bg-white p-0 text-stone-900 shadow-xl backdrop:bg-stone-900/60"
+      className="m-auto w-[min(100%-2rem,28rem)] surface-dark rounded-lg bg-white p-0 shadow-xl backdrop:bg-black/60"
     >
       <div className="p-5">
         <div className="flex items-center justify-between gap-4">

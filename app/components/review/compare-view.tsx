@@ -7,6 +7,7 @@ import { clipRate } from "~/lib/review";
 import { startOfFrame, type FrameRate } from "~/lib/timecode";
 import { CommentThread, type ThreadComment } from "./comment-thread";
 import type { VersionClip } from "./review-player";
+import { ReviewRoom } from "./review-room";
 
 export type CompareVersion = VersionClip & { number: number; comments: ThreadComment[] };
 
@@ -52,7 +53,7 @@ export function CompareView({
     [earlier, later],
   );
   return (
-    <>
+    <ReviewRoom>
       <p className="mb-2 text-sm">
         <Link to={backTo} className="text-brand-800 underline">
           ← {backLabel}
@@ -131,7 +132,7 @@ export function CompareView({
           </div>
         </div>
       )}
-    </>
+    </ReviewRoom>
   );
 }
 

@@ -3,9 +3,9 @@ import type { ButtonHTMLAttributes } from "react";
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 
 const variants: Record<Variant, string> = {
-  primary: "bg-brand-800 text-white hover:bg-brand-900 disabled:bg-brand-800/60",
-  secondary: "bg-white text-stone-800 border border-stone-300 hover:bg-stone-100",
-  danger: "bg-red-700 text-white hover:bg-red-800 disabled:bg-red-700/60",
+  primary: "bg-action text-on-action hover:bg-action-hover disabled:bg-action/60",
+  secondary: "bg-surface text-stone-800 border border-stone-300 hover:bg-stone-100",
+  danger: "bg-danger text-on-danger hover:bg-danger-hover disabled:bg-danger/60",
   ghost: "text-stone-700 hover:bg-stone-200/70",
 };
 

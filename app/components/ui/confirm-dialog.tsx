@@ -28,7 +28,7 @@ export function ConfirmDialog({
       <dialog
         ref={ref}
         aria-labelledby={titleId}
-        className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-stone-900/50"
+        className="m-auto w-full max-w-md rounded-lg bg-surface p-0 text-ink shadow-xl backdrop:bg-black/50"
       >
         <div className="space-y-4 p-6">
           <h2 id={titleId} className="text-lg font-semibold">

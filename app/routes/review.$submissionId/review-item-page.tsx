@@ -1,5 +1,6 @@
 import { Link, useLoaderData } from "@remix-run/react";
 import { formatHours, SubmissionStateBadge } from "~/components/review/submission-state";
+import { ReviewRoom } from "~/components/review/review-room";
 import { Badge, PageHeader } from "~/components/ui/misc";
 import { USE_LABELS } from "~/lib/review";
 import { ArtistNotes } from "./artist-notes";
@@ -20,7 +21,7 @@ export function ReviewItemPage() {
   const { submission: s } = page;
   useClaimRenewal(page.mine);
   return (
-    <>
+    <ReviewRoom>
       <p className="mb-2 text-sm">
         <Link to="/review" className="text-brand-800 underline">
           ← Review queue
@@ -55,6 +56,6 @@ export function ReviewItemPage() {
           <HistoryCard events={page.timeline} />
         </div>
       </div>
-    </>
+    </ReviewRoom>
   );
 }

@@ -39,7 +39,7 @@ export function ClipPage() {
         </div>
       ) : null}
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-        <div className="overflow-hidden rounded-lg bg-stone-900">
+        <div className="palette-fixed overflow-hidden rounded-lg bg-stone-900">
           {/* eslint-disable-next-line jsx-a11y/media-has-caption -- generated clips have no speech */}
           <video
             controls

@@ -33,7 +33,7 @@ export function VerifyPage() {
               : "This license is not in force yet: its term has not started."}
       </p>
       <div className="mt-6 grid gap-6 sm:grid-cols-2">
-        <div className="overflow-hidden rounded-lg bg-stone-900">
+        <div className="palette-fixed overflow-hidden rounded-lg bg-stone-900">
           {valid ? (
             // eslint-disable-next-line jsx-a11y/media-has-caption -- generated clips have no speech
             <video
