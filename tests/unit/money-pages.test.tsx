@@ -221,6 +221,7 @@ describe("/admin/money", () => {
       balances: { rows: [], next: null },
       batches: [],
       feedbackByModel: [],
+      feedbackByModelAt: "2026-11-20T10:15:00.000Z",
       me: "me",
     };
   });
@@ -246,6 +247,8 @@ describe("/admin/money", () => {
     const row = html.slice(html.indexOf("Sora gateway"));
     const cells = [...row.matchAll(/<td[^>]*>(\d+)<\/td>/g)].slice(0, 6).map((m) => m[1]);
     expect(cells).toEqual(["0", "2", "1", "0", "3", "2"]);
+    // Shared counts say when they were made (the viewer's zone is UTC here).
+    expect(html.replace(/<!-- -->/g, "")).toContain("Counted at 10:15");
   });
 
   it("'Approve grant' is busy on the grant being approved; a cancel reason error is in its dialog", () => {

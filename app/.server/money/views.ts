@@ -293,7 +293,9 @@ export async function loadMoneyOverview(
       .groupBy(promotions.currency),
     listBalances(db, options.balancesAfter),
     listBatches(db, admin, { limit: 5 }),
-    feedbackReportsByModel(db, admin),
+    // A pass over every feedback report with its generation (1 s at scale): shared like the
+    // dashboard's figures, a minute at most, and the page says when it was counted.
+    figures.get("money-feedback-by-model", () => feedbackReportsByModel(db, admin)),
   ]);
   const currencies = [
     ...new Set([...totalsByState.map((p) => p.currency), ...ledgerTotals.map((l) => l.currency)]),
@@ -343,7 +345,8 @@ export async function loadMoneyOverview(
     askedPromotions: askedPromotions.map((p) => ({ ...p, total: Number(p.total) })),
     balances,
     batches: batches.rows,
-    feedbackByModel,
+    feedbackByModel: feedbackByModel.value,
+    feedbackByModelAt: feedbackByModel.computedAt.toISOString(),
   };
 }
 

@@ -98,7 +98,7 @@ export function MoneyOverview() {
         ) : null}
       </section>
 
-      <FeedbackByModel rows={data.feedbackByModel} />
+      <FeedbackByModel rows={data.feedbackByModel} countedAt={data.feedbackByModelAt} />
 
       <section aria-labelledby="grants-waiting" className="mb-8">
         <h2 id="grants-waiting" className="mb-3 text-lg font-semibold">
