@@ -46,8 +46,24 @@ describe("the audit log page", () => {
     const invites = (
       await callRoute(t.db, auditLoader, makeRequest("/admin/audit?action=invite.", { cookie }))
     ).body as AuditBody;
-    expect(invites.entries).toHaveLength(40);
+    // 40 match: a full first page of 25, and the rest behind the cursor.
+    expect(invites.entries).toHaveLength(25);
+    expect(invites.nextCursor).not.toBeNull();
     expect(invites.entries.every((e) => e.action === "invite.created")).toBe(true);
+    const rest = (
+      await callRoute(
+        t.db,
+        auditLoader,
+        makeRequest(
+          `/admin/audit?action=invite.&before=${encodeURIComponent(invites.nextCursor!)}`,
+          {
+            cookie,
+          },
+        ),
+      )
+    ).body as AuditBody;
+    expect(rest.entries).toHaveLength(15);
+    expect(rest.entries.every((e) => e.action === "invite.created")).toBe(true);
     const byOtto = (
       await callRoute(t.db, auditLoader, makeRequest("/admin/audit?actor=otto", { cookie }))
     ).body as AuditBody;

@@ -3,7 +3,7 @@ import { auditLog, submissions, users } from "~db/schema";
 import { assertCan, type ActingUser } from "../auth/guards";
 import { escapeLike, type Db } from "../db";
 
-export const AUDIT_PAGE_SIZE = 50;
+export const AUDIT_PAGE_SIZE = 25;
 /** The most rows one CSV export holds; a wider range is refused with a way to narrow it. */
 export const AUDIT_EXPORT_LIMIT = 50_000;
 

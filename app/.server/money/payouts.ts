@@ -65,7 +65,7 @@ export type BalanceRow = {
   excluded: boolean;
 };
 
-export const PREVIEW_PAGE_SIZE = 50;
+export const PREVIEW_PAGE_SIZE = 25;
 const BAD_PREVIEW_CURSOR = "That page of the preview does not exist. Start again from the first.";
 
 /**
@@ -560,7 +560,7 @@ export async function markBatch(
   });
 }
 
-export const BATCH_PAGE_SIZE = 50;
+export const BATCH_PAGE_SIZE = 25;
 const BAD_BATCH_CURSOR = "That page of the batch does not exist. Start again from the first.";
 
 /**
