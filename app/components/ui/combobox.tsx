@@ -8,6 +8,7 @@ import {
   type ReactNode,
 } from "react";
 import { filterOptions, type ComboOption } from "~/lib/combobox";
+import { FieldShell } from "./field";
 
 // A searchable pick-several list (the WAI-ARIA combobox pattern): type to filter, arrow keys to
 // move, Enter to choose, Escape to close; the choices are chips with a remove button, and hidden
@@ -113,22 +114,9 @@ export function MultiCombobox({
   };
 
   const shell = (control: ReactNode) => (
-    <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium text-stone-800">
-        {label}
-      </label>
+    <FieldShell id={id} label={label} hint={shownHint} error={error}>
       {control}
-      {shownHint ? (
-        <p id={`${id}-hint`} className="text-xs text-stone-600">
-          {shownHint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="text-sm text-red-700" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </div>
+    </FieldShell>
   );
 
   if (!enhanced)

@@ -15,7 +15,8 @@ type FieldProps = {
   hint?: ReactNode;
 };
 
-function FieldShell({
+/** A control's label above it, then its hint and its error: every form control's frame. */
+export function FieldShell({
   id,
   label,
   error,
