@@ -1,8 +1,5 @@
-import { createHash, generateKeyPairSync, sign } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { pino } from "pino";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createFalProvider } from "~/.server/generation/providers/fal";
 import { queueGeneration } from "~/.server/generation/quota";
 import { createGenerationQueue, type GenerationQueue } from "~/.server/generation/queue";
@@ -18,6 +15,7 @@ import {
   testStorage,
 } from "../../support/factories";
 import { useFakeFal } from "../../support/fake-fal";
+import { useFalSigning } from "../../support/fal-signing";
 import { artistWith, jobRow, request, tempDir, waitFor } from "../../support/generation";
 import { startProcess, type Started } from "../../support/processes";
 
@@ -32,17 +30,7 @@ const MODEL = "fal-ai/test-model/text-to-video";
 const TEN_MINUTES = 600_000;
 
 // fal's signing keys, served as a JWKS the way fal publishes them.
-const falKey = generateKeyPairSync("ed25519");
-let jwksUrl = "";
-const jwksServer = createServer((_req, res) => {
-  res.writeHead(200, { "content-type": "application/json" });
-  res.end(JSON.stringify({ keys: [{ ...falKey.publicKey.export({ format: "jwk" }), kid: "k1" }] }));
-});
-beforeAll(async () => {
-  await new Promise<void>((resolve) => jwksServer.listen(0, "127.0.0.1", resolve));
-  jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/.well-known/jwks.json`;
-});
-afterAll(() => new Promise<void>((resolve) => jwksServer.close(() => resolve())));
+const signing = useFalSigning();
 beforeEach(() => {
   resetWebhookKeys();
   fal.server.reset();
@@ -88,26 +76,13 @@ const statusPolls = (id: string) =>
 /** fal's delivery for a finished request, signed as fal signs it, taken by the webhook route. */
 async function deliver(requestId: string) {
   const body = JSON.stringify({ request_id: requestId, status: "OK" });
-  const at = String(Math.floor(Date.now() / 1000));
-  const digest = createHash("sha256").update(body).digest("hex");
-  const signature = sign(
-    null,
-    Buffer.from([requestId, "user-1", at, digest].join("\n")),
-    falKey.privateKey,
-  ).toString("hex");
   const base = makeRequest("/webhooks/fal", {
     method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-fal-webhook-request-id": requestId,
-      "x-fal-webhook-user-id": "user-1",
-      "x-fal-webhook-timestamp": at,
-      "x-fal-webhook-signature": signature,
-    },
+    headers: { "content-type": "application/json", ...signing.headers(body, { requestId }) },
   });
   const withBody = new Request(base, { body, method: "POST" });
   const context = await contextFor(t.db, withBody);
-  context.env = { ...context.env, FAL_JWKS_URL: jwksUrl };
+  context.env = { ...context.env, FAL_JWKS_URL: signing.jwksUrl };
   const response = await handleWebhook("fal", withBody, context);
   return { status: response.status, text: await response.text() };
 }

@@ -1,13 +1,12 @@
-import { createHash, createHmac, generateKeyPairSync, sign } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createHmac, generateKeyPairSync } from "node:crypto";
+import { beforeEach, describe, expect, it } from "vitest";
 import { handleWebhook, resetWebhookKeys } from "~/.server/http/webhooks";
 import { runNudges, webhooksEnabled } from "~/.server/generation/webhooks";
 import { generationJobs, webhookDeliveries } from "~db/schema";
 import { useTestDatabase } from "../../support/db";
 import { contextFor, makeRequest } from "../../support/factories";
 import { useFakeReplicate } from "../../support/fake-replicate";
+import { useFalSigning } from "../../support/fal-signing";
 import { artistWith, jobRow } from "../../support/generation";
 
 // Signed webhooks: a valid delivery makes the runner of that run poll at once; a wrong key, a
@@ -16,21 +15,9 @@ import { artistWith, jobRow } from "../../support/generation";
 const t = useTestDatabase();
 const replicate = useFakeReplicate();
 
-// fal's signing keys, served as a JWKS the way fal publishes them.
-const falKey = generateKeyPairSync("ed25519");
+// fal's signing keys, served as a JWKS the way fal publishes them, and a key fal never published.
+const fal = useFalSigning();
 const otherKey = generateKeyPairSync("ed25519");
-let jwksUrl = "";
-let jwksFetches = 0;
-const jwksServer = createServer((_req, res) => {
-  jwksFetches++;
-  res.writeHead(200, { "content-type": "application/json" });
-  res.end(JSON.stringify({ keys: [{ ...falKey.publicKey.export({ format: "jwk" }), kid: "k1" }] }));
-});
-beforeAll(async () => {
-  await new Promise<void>((resolve) => jwksServer.listen(0, "127.0.0.1", resolve));
-  jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/.well-known/jwks.json`;
-});
-afterAll(() => new Promise<void>((resolve) => jwksServer.close(() => resolve())));
 beforeEach(() => resetWebhookKeys());
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -72,7 +59,7 @@ async function deliver(
     ...context.env,
     REPLICATE_API_TOKEN: replicate.server.apiToken,
     REPLICATE_BASE_URL: replicate.server.baseUrl,
-    FAL_JWKS_URL: jwksUrl,
+    FAL_JWKS_URL: fal.jwksUrl,
   };
   const response = await handleWebhook(provider, withBody, context);
   return { status: response.status, text: await response.text() };
@@ -91,25 +78,6 @@ function replicateHeaders(
     "webhook-id": id,
     "webhook-timestamp": at,
     "webhook-signature": `v1,${signature}`,
-  };
-}
-
-function falHeaders(
-  body: string,
-  options: { key?: typeof falKey.privateKey; requestId: string; at?: number },
-) {
-  const at = String(options.at ?? now());
-  const digest = createHash("sha256").update(body).digest("hex");
-  const message = [options.requestId, "user-1", at, digest].join("\n");
-  return {
-    "x-fal-webhook-request-id": options.requestId,
-    "x-fal-webhook-user-id": "user-1",
-    "x-fal-webhook-timestamp": at,
-    "x-fal-webhook-signature": sign(
-      null,
-      Buffer.from(message),
-      options.key ?? falKey.privateKey,
-    ).toString("hex"),
   };
 }
 
@@ -163,12 +131,12 @@ describe("fal's ED25519 webhook", () => {
     );
     // fal names its own request id; our run id also carries the model.
     const body = JSON.stringify({ request_id: "req-1", status: "OK" });
-    const headers = falHeaders(body, { requestId: "req-1" });
-    const fetchesBefore = jwksFetches;
+    const headers = fal.headers(body, { requestId: "req-1" });
+    const fetchesBefore = fal.jwksFetches;
     expect(await deliver("fal", body, headers)).toEqual({ status: 202, text: "Picked up." });
     await nudged;
     expect((await deliver("fal", body, headers)).status).toBe(409);
-    expect(jwksFetches - fetchesBefore).toBe(1);
+    expect(fal.jwksFetches - fetchesBefore).toBe(1);
     expect(await jobRow(t.db, job.id)).toEqual(job);
   });
 
@@ -178,17 +146,17 @@ describe("fal's ED25519 webhook", () => {
     const wrong = await deliver(
       "fal",
       body,
-      falHeaders(body, { requestId: "req-2", key: otherKey.privateKey }),
+      fal.headers(body, { requestId: "req-2", signWith: otherKey.privateKey }),
     );
     expect(wrong.status).toBe(401);
     const stale = await deliver(
       "fal",
       body,
-      falHeaders(body, { requestId: "req-2", at: now() - 3600 }),
+      fal.headers(body, { requestId: "req-2", at: now() - 3600 }),
     );
     expect(stale.status).toBe(401);
     const malformed = await deliver("fal", body, {
-      ...falHeaders(body, { requestId: "req-2" }),
+      ...fal.headers(body, { requestId: "req-2" }),
       "x-fal-webhook-signature": "zz",
     });
     expect(malformed.status).toBe(400);
