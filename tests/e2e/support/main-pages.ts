@@ -70,3 +70,16 @@ export async function open(page: Page, visit: Visit) {
   await page.goto(href!);
   return href!;
 }
+
+/**
+ * A review item opened with JavaScript claims itself for the reviewer. Waits for that claim and
+ * gives the item back, so the specs after this one find the queue as it was seeded.
+ */
+export async function giveBackReviewItem(page: Page) {
+  await expect(page.getByText("You are reviewing this")).toBeVisible();
+  await page.getByRole("button", { name: "Stop reviewing" }).click();
+  await expect(page).toHaveURL("/review");
+}
+
+/** Whether the page is one review item (where opening it claimed it). */
+export const isReviewItem = (page: Page) => /^\/review\/[^/]+$/.test(new URL(page.url()).pathname);
