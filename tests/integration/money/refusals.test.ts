@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import type { ActionFailure } from "~/lib/intents";
 import { todayUtc } from "~/.server/money/dates";
 import { approveContribution, hoursInput, logHours } from "~/.server/money/contributions";
 import { publishRateCard, rateCardInput } from "~/.server/money/rates";
@@ -27,8 +28,6 @@ import {
 // with a way on: a refused batch offers a fresh preview, a backdated rate card asks first.
 
 const t = useTestDatabase();
-
-type Failure = { ok: false; errors: Record<string, string>; form?: string; id?: string };
 
 /** What zod says when a schema gave no message of its own: none of it may reach a page. */
 const RAW_ZOD = /Invalid (input|option|discriminator|UUID)|expected \w+, received|Too (big|small)/;
@@ -136,7 +135,7 @@ describe("/admin/money/payouts: a refused batch", () => {
     });
     expect(stale.status).toBe(409);
     expect(stale.body).toMatchObject({ ok: false, form: "batch" });
-    expect((stale.body as Failure).errors.form).toMatch(/^The preview showed 1 artist/);
+    expect((stale.body as ActionFailure).errors.form).toMatch(/^The preview showed 1 artist/);
 
     const edited = await post(payoutsAction, "/admin/money/payouts", cookie, {
       currency: "USD",
@@ -205,8 +204,10 @@ describe("refusals read as sentences, not validator output", () => {
       expect(answer.status).toBeLessThan(500);
       expect(JSON.stringify(answer.body)).not.toMatch(RAW_ZOD);
     }
-    expect((answers[0]!.body as Failure).errors.form).toBe(UNKNOWN_ACTION);
-    expect((answers[4]!.body as Failure).errors.maxDurationSeconds).toBe("Choose a duration.");
-    expect((answers[6]!.body as Failure).errors.to).toBe("Choose one of the options.");
+    expect((answers[0]!.body as ActionFailure).errors.form).toBe(UNKNOWN_ACTION);
+    expect((answers[4]!.body as ActionFailure).errors.maxDurationSeconds).toBe(
+      "Choose a duration.",
+    );
+    expect((answers[6]!.body as ActionFailure).errors.to).toBe("Choose one of the options.");
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import type { ActionFailure } from "~/lib/intents";
 import { readFlash } from "~/.server/flash";
 import { approveContribution, hoursInput, logHours } from "~/.server/money/contributions";
 import { todayUtc } from "~/.server/money/dates";
@@ -55,8 +56,6 @@ import { approvedClip, joinedOn } from "../../support/money";
 // with a real session cookie, and what they wrote read back from the database.
 
 const t = useTestDatabase();
-
-type Failure = { ok: false; errors: Record<string, string>; form?: string; id?: string };
 
 const BATCH_HEADER =
   "payout_id,batch_id,artist_id,artist_name,artist_email,currency,amount,amount_minor,state,idempotency_key,reference,created_at,sent_at,paid_at,failed_at,failure_reason";
@@ -132,7 +131,7 @@ describe("/earnings: logging hours", () => {
       clientKey: randomUUID(),
     });
     expect(res.status).toBe(422);
-    const body = res.body as Failure;
+    const body = res.body as ActionFailure;
     expect(body.ok).toBe(false);
     expect(body.form).toBe("log-hours");
     expect(body.errors).toEqual({
@@ -143,7 +142,7 @@ describe("/earnings: logging hours", () => {
     // Missing fields are named too, not a crash.
     const empty = await logHoursAs(artistCookie, {});
     expect(empty.status).toBe(422);
-    expect(Object.keys((empty.body as Failure).errors).sort()).toEqual([
+    expect(Object.keys((empty.body as ActionFailure).errors).sort()).toEqual([
       "hours",
       "notes",
       "occurredOn",
@@ -155,7 +154,9 @@ describe("/earnings: logging hours", () => {
       notes: "All day.",
     });
     expect(long.status).toBe(422);
-    expect((long.body as Failure).errors).toEqual({ hours: "Log at most 12 hours per session." });
+    expect((long.body as ActionFailure).errors).toEqual({
+      hours: "Log at most 12 hours per session.",
+    });
     const tomorrow = todayUtc(new Date(Date.now() + 86_400_000));
     const future = await logHoursAs(artistCookie, {
       occurredOn: tomorrow,
@@ -163,7 +164,7 @@ describe("/earnings: logging hours", () => {
       notes: "Not yet done.",
     });
     expect(future.status).toBe(422);
-    expect((future.body as Failure).errors).toEqual({
+    expect((future.body as ActionFailure).errors).toEqual({
       occurredOn: "Log a session once it has happened.",
     });
     expect(await rowsOf.contributions()).toEqual([]);
@@ -241,7 +242,7 @@ describe("/earnings: logging hours", () => {
     await logHoursAs(artistCookie, fields);
     const res = await logHoursAs(await sessionCookieFor(t.db, other), fields);
     expect(res.status).toBe(409);
-    expect((res.body as Failure).errors.form).toMatch(/already used/);
+    expect((res.body as ActionFailure).errors.form).toMatch(/already used/);
     expect(await rowsOf.contributions()).toHaveLength(1);
   });
 });
@@ -368,8 +369,8 @@ describe("/admin/money: deciding contributions", () => {
     const { adminCookie, artist, item } = await pending();
     const bare = await decide(adminCookie, { intent: "reject-contribution", id: item.id });
     expect(bare.status).toBe(422);
-    expect((bare.body as Failure).errors).toHaveProperty("reason");
-    expect((bare.body as Failure).id).toBe(item.id);
+    expect((bare.body as ActionFailure).errors).toHaveProperty("reason");
+    expect((bare.body as ActionFailure).id).toBe(item.id);
     expect((await rowsOf.contributions())[0]!.state).toBe("pending");
 
     const res = await decide(adminCookie, {
@@ -493,7 +494,7 @@ describe("/admin/money/payouts: making a batch", () => {
       emptyPreview,
     );
     expect(empty.status).toBe(409);
-    expect((empty.body as Failure).errors).toEqual({
+    expect((empty.body as ActionFailure).errors).toEqual({
       currency: "Nobody has an approved, unpaid USD balance right now.",
     });
     expect(await rowsOf.batches()).toHaveLength(1);
@@ -541,7 +542,7 @@ describe("/admin/money/payouts: making a batch", () => {
     expect(none).toMatchObject({ payees: 0, totalMinor: 0, excludedCount: 1 });
     const refused = await create(adminCookie, { currency: "USD", batchKey: randomUUID() }, none);
     expect(refused.status).toBe(409);
-    expect((refused.body as Failure).errors).toEqual({
+    expect((refused.body as ActionFailure).errors).toEqual({
       form: "Everyone owed in USD is left out of this batch. Put someone back to pay them.",
     });
     const back = await callRoute(
@@ -570,7 +571,7 @@ describe("/admin/money/payouts: making a batch", () => {
     const { adminCookie } = await program();
     const res = await create(adminCookie, { currency: "XYZ", batchKey: "not-a-uuid" });
     expect(res.status).toBe(422);
-    expect(Object.keys((res.body as Failure).errors)).toEqual(
+    expect(Object.keys((res.body as ActionFailure).errors)).toEqual(
       expect.arrayContaining(["batchKey", "currency"]),
     );
     expect(await rowsOf.batches()).toEqual([]);
@@ -617,7 +618,7 @@ describe("/admin/money/payouts/<id>: sending and paying a batch", () => {
     // Paid before sent is not a move a payout can make.
     const early = await mark("mark-all-paid");
     expect(early.status).toBe(409);
-    expect((early.body as Failure).errors.form).toBe(
+    expect((early.body as ActionFailure).errors.form).toBe(
       "No payout in this batch is sent; nothing was changed.",
     );
 
@@ -868,7 +869,7 @@ describe("the money pages when something changed or went wrong", () => {
       );
     const stale = await post(preview.totalMinor);
     expect(stale.status).toBe(409);
-    expect((stale.body as Failure).errors).toEqual({
+    expect((stale.body as ActionFailure).errors).toEqual({
       form: "The preview showed 1 artist and $40.00; it is now 1 and $80.00. Changed since: Ari Artist. Review the new totals.",
     });
     expect(await rowsOf.batches()).toEqual([]);
@@ -913,7 +914,7 @@ describe("the money pages when something changed or went wrong", () => {
     ]);
     const bad = await mark(batch.id, { intent: "mark", to: "lost", id: made[0]!.id });
     expect(bad.status).toBe(422);
-    expect(Object.keys((bad.body as Failure).errors)).toEqual(["to"]);
+    expect(Object.keys((bad.body as ActionFailure).errors)).toEqual(["to"]);
     const short = await mark(batch.id, {
       intent: "mark",
       to: "failed",
@@ -980,7 +981,7 @@ describe("the money pages when something changed or went wrong", () => {
       notes: "Time travel",
     });
     expect(ancient.status).toBe(422);
-    expect((ancient.body as Failure).errors.occurredOn).toBe(
+    expect((ancient.body as ActionFailure).errors.occurredOn).toBe(
       "Choose a date between 1900 and 2999.",
     );
   });
@@ -1004,10 +1005,12 @@ describe("the money pages when something changed or went wrong", () => {
     );
     const longAgo = await post({ intent: "stipends", month: "2000-01" });
     expect(longAgo.status).toBe(422);
-    expect((longAgo.body as Failure).errors.month).toMatch(/^Stipends go back at most 12 months/);
+    expect((longAgo.body as ActionFailure).errors.month).toMatch(
+      /^Stipends go back at most 12 months/,
+    );
     const yearZero = await post({ intent: "stipends", month: "0000-01" });
     expect(yearZero.status).toBe(422);
-    expect((yearZero.body as Failure).errors).toEqual({
+    expect((yearZero.body as ActionFailure).errors).toEqual({
       month: "Choose a month between 1900 and 2999.",
     });
     const card = {
@@ -1021,7 +1024,7 @@ describe("the money pages when something changed or went wrong", () => {
     };
     const refused = await post(card);
     expect(refused.status).toBe(422);
-    expect((refused.body as Failure).errors).toEqual({
+    expect((refused.body as ActionFailure).errors).toEqual({
       effectiveFrom: "Choose a date between 1900 and 2999.",
       hourlyMinor: "Enter an amount of at most 1,000,000.00.",
     });
